@@ -1,0 +1,86 @@
+/** The summary's data, once: one row per node in topological order, and the totals. Renderers only format it. */
+import type { Graph, GraphNode } from '../../compiler/graph.js';
+import type { Shape } from '../../layers/shape.js';
+
+export interface SummaryRow {
+  name: string;
+  type: string;
+  /** The layer this node reuses, for a `shares:` node. */
+  shares?: string;
+  output_shape: Shape;
+  params: number;
+  trainable_params: number;
+  connected_to: string[];
+}
+
+export interface Summary {
+  name: string;
+  inputs: { name: string; shape: Shape; dtype: string }[];
+  outputs: { name: string; shape: Shape; dtype: string }[];
+  layers: SummaryRow[];
+  total_params: number;
+  trainable_params: number;
+  non_trainable_params: number;
+  /** True when every layer has one input, the one above it: Keras omits "Connected to" then. */
+  sequential: boolean;
+}
+
+function row(node: GraphNode): SummaryRow {
+  const layer = node.layer;
+  const first = !layer || layer.nodes[0] === node;
+  const r: SummaryRow = {
+    name: node.name,
+    type: layer ? layer.kind.type : 'InputLayer',
+    output_shape: node.output!.shape,
+    params: layer && first ? layer.params : 0,
+    trainable_params: layer && first ? layer.trainableParams : 0,
+    connected_to: node.inputs.map((i) => `${i}[0][0]`),
+  };
+  if (layer && !first) r.shares = layer.name;
+  return r;
+}
+
+export function summarize(graph: Graph): Summary {
+  const tensor = (n: GraphNode) => ({ name: n.name, shape: n.output!.shape, dtype: n.output!.dtype });
+  const layerNodes = graph.order.filter((n) => n.layer);
+  const sequential = graph.inputs.length === 1 && graph.outputs.length === 1 && graph.order.every((n, i) => i === 0 || (n.inputs.length === 1 && n.inputs[0] === graph.order[i - 1]!.name));
+  return {
+    name: graph.name,
+    inputs: graph.inputs.map(tensor),
+    outputs: graph.outputs.map((o) => tensor(graph.nodes.get(o)!)),
+    layers: graph.order.map(row),
+    total_params: graph.totalParams,
+    trainable_params: graph.trainableParams,
+    non_trainable_params: graph.totalParams - graph.trainableParams,
+    sequential: sequential && layerNodes.every((n) => n.layer!.nodes.length === 1),
+  };
+}
+
+export const thousands = (n: number) => n.toLocaleString('en-US');
+
+/** Keras 3 `readable_memory_size`: float32 weights, 1024-based units, two decimals. */
+export function readableSize(params: number, bytesPerParam = 4): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let size = params * bytesPerParam;
+  for (const unit of units) {
+    if (size / 1024 < 1) return `${size.toFixed(2)} ${unit}`;
+    size /= 1024;
+  }
+  return `${size.toFixed(2)} PB`;
+}
+
+export function totalsLines(s: Summary): string[] {
+  return [
+    `Total params: ${thousands(s.total_params)} (${readableSize(s.total_params)})`,
+    `Trainable params: ${thousands(s.trainable_params)} (${readableSize(s.trainable_params)})`,
+    `Non-trainable params: ${thousands(s.non_trainable_params)} (${readableSize(s.non_trainable_params)})`,
+  ];
+}
+
+export function typeLabel(r: SummaryRow): string {
+  return r.shares ? `${r.type}, shares ${r.shares}` : r.type;
+}
+
+export function paramLabel(r: SummaryRow): string {
+  return r.shares ? '(shared)' : thousands(r.params);
+}

@@ -1,0 +1,52 @@
+/** The command line: commands and flags only. Each command is a function in src/commands/. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { summaryCommand } from './commands/summary.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, UsageError, type Io } from './commands/io.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('nnspec')
+    .description('A declarative model-spec compiler for Keras-style functional neural networks.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('validate')
+    .description('check specs: every problem at its file:line:column (exit 0 valid, 1 invalid, 2 usage)')
+    .argument('<paths...>', 'spec files, directories (every *.yaml/*.yml below) or globs')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'github']).default('pretty'))
+    .option('--strict', 'fail on warnings too', false)
+    .action(async (paths: string[], opts: { format: 'pretty' | 'json' | 'github'; strict: boolean }) => {
+      exitCode = await validateCommand(paths, opts, io);
+    });
+
+  program
+    .command('summary')
+    .description('print a Keras-style summary with exact parameter counts')
+    .argument('<file>', 'a spec file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
+    .action(async (file: string, opts: { format: 'table' | 'json' | 'markdown' }) => {
+      exitCode = await summaryCommand(file, opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      io.stderr.write(`nnspec: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  return exitCode;
+}

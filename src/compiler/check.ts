@@ -1,0 +1,104 @@
+/**
+ * Cross-checks on the inferred graph: outputs exist and are layers, the training section's
+ * per-output settings match the outputs, every input is used and every layer reaches an output.
+ */
+import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { keySpan, pointer, valueSpan, type SpecDocument } from '../spec/document.js';
+import type { Spec } from '../spec/types.js';
+import { LOSS_ALIASES } from '../spec/vocabulary.js';
+import type { GraphNode } from './graph.js';
+
+export function outputNames(spec: Spec): string[] {
+  return typeof spec.outputs === 'string' ? [spec.outputs] : spec.outputs;
+}
+
+export function checkOutputs(spec: Spec, nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): string[] {
+  const names = outputNames(spec);
+  const seen = new Set<string>();
+  const valid: string[] = [];
+  const layerNames = Object.keys(spec.layers);
+  names.forEach((name, i) => {
+    const at = valueSpan(doc, typeof spec.outputs === 'string' ? '/outputs' : `/outputs/${i}`);
+    if (seen.has(name)) {
+      sink.error('NN601', `output '${name}' is listed twice`, at, 'each output appears once in `outputs`');
+      return;
+    }
+    seen.add(name);
+    const node = nodes.get(name);
+    if (!node) sink.error('NN600', `output '${name}' is not a layer${didYouMean(name, layerNames)}`, at);
+    else if (!node.layer && spec.inputs[name]) sink.error('NN600', `output '${name}' is a model input; outputs are layers`, at, 'name the layer that produces the output');
+    else valid.push(name);
+  });
+  return valid;
+}
+
+/** loss, loss_weights and metrics: lists have one entry per output, maps are keyed by output name. */
+export function checkTraining(spec: Spec, outputs: string[], nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): void {
+  const t = spec.training;
+  if (!t) return;
+  const all = outputNames(spec);
+  for (const key of ['loss', 'loss_weights', 'metrics'] as const) {
+    const value = t[key] as unknown;
+    const ptr = `/training/${key}`;
+    if (Array.isArray(value) && key !== 'metrics') {
+      if (value.length !== all.length) {
+        sink.error('NN603', `training.${key} has ${value.length} ${value.length === 1 ? 'entry' : 'entries'} but the model has ${all.length} output${all.length === 1 ? '' : 's'} (${all.join(', ')})`, valueSpan(doc, ptr), `give one per output in \`outputs\` order, or a map keyed by output name`);
+      }
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const k of Object.keys(value)) {
+        if (!all.includes(k)) sink.error('NN602', `training.${key} names '${k}', which is not an output${didYouMean(k, all)}`, keySpan(doc, `${ptr}/${pointer([k]).slice(1)}`), `outputs are: ${all.join(', ')}`);
+      }
+      if (key === 'loss') {
+        for (const o of all) if (!(o in value)) sink.error('NN602', `training.loss has no loss for output '${o}'`, keySpan(doc, ptr), 'every output needs a loss; add it to the map');
+      }
+    }
+  }
+  checkLossFit(spec, outputs, nodes, doc, sink);
+}
+
+/** Warns where a loss cannot be right for its output's shape. */
+function checkLossFit(spec: Spec, outputs: string[], nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): void {
+  const loss = spec.training?.loss;
+  if (loss === undefined) return;
+  const all = outputNames(spec);
+  all.forEach((name, i) => {
+    if (!outputs.includes(name)) return;
+    const entry = typeof loss === 'string' ? loss : Array.isArray(loss) ? loss[i] : loss[name];
+    const ptr = typeof loss === 'string' ? '/training/loss' : Array.isArray(loss) ? `/training/loss/${i}` : `/training/loss/${name}`;
+    const shape = nodes.get(name)?.output?.shape;
+    if (!entry || !shape) return;
+    const canonical = LOSS_ALIASES[entry];
+    const last = shape[shape.length - 1];
+    if (canonical === 'categorical_crossentropy' && last === 1) {
+      sink.warning('NN606', `categorical_crossentropy on output '${name}' of shape (None, 1) is always 0: a single class`, valueSpan(doc, ptr), 'for a yes/no target use binary_crossentropy with a sigmoid output');
+    }
+  });
+}
+
+/** Inputs that feed nothing are errors; layers that reach no output are warnings. */
+export function checkUsage(spec: Spec, outputs: string[], nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): void {
+  const consumed = new Set<string>();
+  for (const node of nodes.values()) for (const i of node.inputs) consumed.add(i);
+  // An undefined name (NN300) usually meant an input: saying it is unused too would be noise.
+  const misnamed = sink.items.some((d) => d.code === 'NN300');
+  for (const name of Object.keys(spec.inputs)) {
+    if (misnamed) break;
+    if (!consumed.has(name)) sink.error('NN604', `model input '${name}' feeds no layer`, keySpan(doc, `/inputs/${name}`), 'connect it with `inputs:` on a layer, or remove it');
+  }
+  if (outputs.length === 0) return;
+  const reached = new Set<string>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (reached.has(n)) continue;
+    reached.add(n);
+    for (const i of nodes.get(n)?.inputs ?? []) stack.push(i);
+  }
+  for (const name of Object.keys(spec.layers)) {
+    const node = nodes.get(name);
+    if (node && node.layer && !reached.has(name)) {
+      sink.warning('NN605', `layer '${name}' does not reach any output`, keySpan(doc, node.ptr), 'list it in `outputs`, connect it to a layer that does, or remove it');
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * compile(source, file) → {graph, diagnostics}: the library entry point every command uses.
+ * parse → schema → resolve → order → infer → check; each pass reports into one sink.
+ */
+import { DiagnosticSink, sortBySource, type LocatedDiagnostic } from '../diagnostics/diagnostic.js';
+import { LineIndex } from '../diagnostics/lines.js';
+import { keySpan } from '../spec/document.js';
+import { parseSpec } from '../spec/parse.js';
+import { checkSchema } from '../spec/schema.js';
+import type { Spec } from '../spec/types.js';
+import { checkOutputs, checkTraining, checkUsage } from './check.js';
+import type { Graph } from './graph.js';
+import { infer, MAX_PARAMS } from './infer.js';
+import { order } from './order.js';
+import { resolve } from './resolve.js';
+
+export interface CompileResult {
+  /** Present when the spec is structurally sound; complete (every node inferred) when `ok`. */
+  graph?: Graph;
+  diagnostics: LocatedDiagnostic[];
+  /** No errors (warnings allowed). */
+  ok: boolean;
+  /** The decoded source, for renderers that quote it. */
+  text: string;
+}
+
+/** Structure that must hold before names can be resolved at all. */
+function structurallySound(value: unknown): value is Spec {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  const isMap = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x);
+  return isMap(v.inputs) && isMap(v.layers) && Object.values(v.inputs as object).every(isMap) && Object.values(v.layers as object).every(isMap);
+}
+
+export function compile(source: string | Uint8Array, file = '<spec>'): CompileResult {
+  const sink = new DiagnosticSink();
+  const { doc, text } = parseSpec(source, file, sink);
+  let graph: Graph | undefined;
+  if (doc) {
+    const broken = checkSchema(doc, sink);
+    if (structurallySound(doc.value)) {
+      const spec = doc.value;
+      const resolved = resolve(spec, doc, broken, sink);
+      const ordered = order(resolved, doc, sink);
+      const layers = infer(spec, ordered, resolved.nodes, doc, sink);
+      const outputs = Array.isArray(spec.outputs) || typeof spec.outputs === 'string' ? checkOutputs(spec, resolved.nodes, doc, sink) : [];
+      if (!broken.has('/training') && spec.training && typeof spec.training === 'object') checkTraining(spec, outputs, resolved.nodes, doc, sink);
+      checkUsage(spec, outputs, resolved.nodes, doc, sink);
+      const totalParams = layers.reduce((n, l) => n + l.params, 0);
+      if (totalParams > MAX_PARAMS && !layers.some((l) => l.params > MAX_PARAMS)) {
+        sink.error('NN505', `the model would have ${totalParams.toExponential(2)} parameters; nnspec refuses more than 10^10`, keySpan(doc, '/layers'));
+      }
+      graph = {
+        name: typeof spec.name === 'string' ? spec.name : '',
+        ...(typeof spec.description === 'string' ? { description: spec.description } : {}),
+        inputs: resolved.inputs,
+        nodes: resolved.nodes,
+        order: ordered,
+        layers,
+        outputs,
+        ...(spec.training && typeof spec.training === 'object' ? { training: spec.training } : {}),
+        totalParams,
+        trainableParams: layers.reduce((n, l) => n + l.trainableParams, 0),
+      };
+    }
+  }
+  const diagnostics = locate(sortBySource(sink.items), file, text);
+  return { graph, diagnostics, ok: sink.errorCount === 0, text };
+}
+
+export function locate(items: ReturnType<typeof sortBySource>, file: string, text: string): LocatedDiagnostic[] {
+  const lines = new LineIndex(text);
+  return items.map((d) => {
+    const start = lines.position(d.span.start);
+    const end = lines.position(Math.max(d.span.end, d.span.start));
+    const out: LocatedDiagnostic = { code: d.code, severity: d.severity, message: d.message, file, line: start.line, column: start.column, end_line: end.line, end_column: end.column };
+    if (d.hint !== undefined) out.hint = d.hint;
+    return out;
+  });
+}

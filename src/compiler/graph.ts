@@ -1,0 +1,60 @@
+/**
+ * The compiled model. Three nouns, as in Keras: a Layer (configuration and weights), a
+ * GraphNode (one call site of a layer, or a model input), and a TensorSpec (what flows on an edge).
+ * Sharing a layer means two nodes, one layer.
+ */
+import type { LayerConfig, LayerKind, WeightSpec } from '../layers/kind.js';
+import type { ParamMap } from '../layers/params.js';
+import type { TensorSpec } from '../layers/shape.js';
+import type { TrainingSpec } from '../spec/types.js';
+
+export interface Layer {
+  /** The name of the node that declares the layer's configuration. */
+  name: string;
+  kind: LayerKind<ParamMap>;
+  config: LayerConfig;
+  /** Set when first built; every call site must produce the same weights. */
+  weights?: WeightSpec[];
+  params: number;
+  trainableParams: number;
+  /** Call sites in topological order (more than one for a shared layer). */
+  nodes: GraphNode[];
+}
+
+export interface GraphNode {
+  name: string;
+  /** undefined for a model input. */
+  layer?: Layer;
+  /** Names of the nodes feeding this one, in order. */
+  inputs: string[];
+  /** 0 for a layer's first call site, n for its (n+1)-th (Keras's node index). */
+  callIndex: number;
+  /** undefined where inference failed or was skipped. */
+  output?: TensorSpec;
+  /** JSON pointer of the node's entry in the spec, for diagnostics. */
+  ptr: string;
+  /** Set when the node's own entry is invalid; inference skips it and what depends on it. */
+  broken?: boolean;
+}
+
+export interface Graph {
+  name: string;
+  description?: string;
+  /** Model inputs, in declaration order. */
+  inputs: GraphNode[];
+  /** Every node by name. */
+  nodes: Map<string, GraphNode>;
+  /** Inputs and layer nodes in topological order (declaration order where the graph allows). */
+  order: GraphNode[];
+  /** Unique layers, in the order of their first call. */
+  layers: Layer[];
+  outputs: string[];
+  training?: TrainingSpec;
+  totalParams: number;
+  trainableParams: number;
+}
+
+export function outputOf(node: GraphNode): TensorSpec {
+  if (!node.output) throw new Error(`internal: node '${node.name}' has no inferred output`);
+  return node.output;
+}

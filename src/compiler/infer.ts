@@ -1,0 +1,94 @@
+/**
+ * Infer: walks the ordered nodes once, giving each its output TensorSpec and each layer its
+ * weights, through the layer kinds' shape rules. Nodes downstream of a failure are skipped
+ * silently, so one mistake gives one diagnostic.
+ */
+import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
+import type { Built, InferContext, LayerConfig, WeightSpec } from '../layers/kind.js';
+import { layerKind } from '../layers/registry.js';
+import { formatShape, type TensorSpec } from '../layers/shape.js';
+import { keySpan, valueSpan, type SpecDocument } from '../spec/document.js';
+import type { Spec } from '../spec/types.js';
+import type { GraphNode, Layer } from './graph.js';
+
+/** No sane model has more parameters than this; past it the count is refused. */
+export const MAX_PARAMS = 1e10;
+
+export function infer(spec: Spec, order: GraphNode[], nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): Layer[] {
+  const layers: Layer[] = [];
+  for (const node of order) {
+    if (node.broken) continue;
+    if (!node.layer) {
+      const decl = spec.inputs[node.name]!;
+      node.output = { shape: [null, ...decl.shape], dtype: decl.dtype ?? 'float32' };
+      continue;
+    }
+    const inputs = node.inputs.map((n) => nodes.get(n)?.output);
+    if (inputs.some((x) => x === undefined)) continue;
+    const layer = node.layer;
+    const ctx = contextFor(node, layer, doc, sink);
+    const built = layer.kind.infer(layer.config as never, inputs as TensorSpec[], ctx);
+    if (!built) continue;
+    if (!checkShared(node, layer, built.weights, inputs as TensorSpec[], nodes, doc, sink)) continue;
+    if (layer.nodes.length === 0) {
+      layers.push(layer);
+      setWeights(layer, built.weights, doc, node, sink);
+    }
+    node.callIndex = layer.nodes.length;
+    layer.nodes.push(node);
+    node.output = { shape: built.shape, dtype: built.dtype ?? 'float32' };
+  }
+  return layers;
+}
+
+function count(weights: WeightSpec[], trainable?: boolean): number {
+  let n = 0;
+  for (const w of weights) if (trainable === undefined || w.trainable === trainable) n += w.shape.reduce((a, b) => a * b, 1);
+  return n;
+}
+
+function setWeights(layer: Layer, weights: WeightSpec[], doc: SpecDocument, node: GraphNode, sink: DiagnosticSink): void {
+  const frozen = layer.config.trainable === false;
+  layer.weights = frozen ? weights.map((w) => ({ ...w, trainable: false })) : weights;
+  layer.params = count(layer.weights);
+  layer.trainableParams = count(layer.weights, true);
+  if (!(layer.params <= MAX_PARAMS)) {
+    sink.error('NN505', `${layer.kind.type} '${layer.name}' would have ${layer.params.toExponential(2)} parameters; nnspec refuses more than 10^10`, keySpan(doc, node.ptr), 'check the sizes: a units, filters or vocabulary size is probably far too large');
+  }
+}
+
+function checkShared(node: GraphNode, layer: Layer, weights: WeightSpec[], inputs: TensorSpec[], nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): boolean {
+  if (layer.nodes.length === 0 || !layer.weights) return true;
+  const same = weights.length === layer.weights.length && weights.every((w, i) => w.shape.join(',') === layer.weights![i]!.shape.join(','));
+  if (same) return true;
+  const firstInputs = layer.nodes[0]!.inputs.map((n) => formatShape(nodes.get(n)!.output!.shape)).join(', ');
+  sink.error(
+    'NN504',
+    `layer '${node.name}' shares '${layer.name}', whose weights were built for input ${firstInputs}, but is called on ${inputs.map((x) => formatShape(x.shape)).join(', ')}`,
+    keySpan(doc, node.ptr),
+    'a shared layer needs inputs of the same feature size at every call site',
+  );
+  return false;
+}
+
+function contextFor(node: GraphNode, layer: Layer, doc: SpecDocument, sink: DiagnosticSink): InferContext {
+  const describe = `${layer.kind.type} '${node.name}'`;
+  const at = (param?: string) => (param && doc.places.has(`${node.ptr}/${param}`) ? valueSpan(doc, `${node.ptr}/${param}`) : keySpan(doc, node.ptr));
+  const ctx: InferContext = {
+    describe,
+    inputNames: node.inputs,
+    error(code, message, opts) {
+      sink.error(code, message, at(opts?.param), opts?.hint);
+      return undefined;
+    },
+    warning(code, message, opts) {
+      sink.warning(code, message, at(opts?.param), opts?.hint);
+    },
+    inferInner(config: LayerConfig, inputs: TensorSpec[]): Built | undefined {
+      const kind = layerKind(config.type);
+      if (!kind) return ctx.error('NN205', `unknown wrapped layer type '${config.type}'`, { param: 'layer' });
+      return kind.infer(config as never, inputs, { ...ctx, describe: `${kind.type} wrapped by '${node.name}'` });
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,123 @@
+/**
+ * Resolve: names → nodes and layers. Connects every layer to its inputs (explicit `inputs:`,
+ * the layer directly above, or the only model input), links `shares:` nodes to their layer,
+ * and applies Keras defaults to each configuration.
+ */
+import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { layerKind, withDefaults } from '../layers/registry.js';
+import { keySpan, pointer, type SpecDocument } from '../spec/document.js';
+import type { Spec } from '../spec/types.js';
+import type { GraphNode, Layer } from './graph.js';
+
+export interface Resolved {
+  inputs: GraphNode[];
+  layerNodes: GraphNode[];
+  nodes: Map<string, GraphNode>;
+}
+
+function isBroken(broken: Set<string>, ptr: string): boolean {
+  for (const b of broken) if (b === ptr || b.startsWith(ptr + '/')) return true;
+  return false;
+}
+
+export function resolve(spec: Spec, doc: SpecDocument, broken: Set<string>, sink: DiagnosticSink): Resolved {
+  const nodes = new Map<string, GraphNode>();
+  const inputs: GraphNode[] = [];
+  for (const name of Object.keys(spec.inputs)) {
+    const node: GraphNode = { name, inputs: [], callIndex: 0, ptr: pointer(['inputs', name]) };
+    if (isBroken(broken, node.ptr)) node.broken = true;
+    nodes.set(name, node);
+    inputs.push(node);
+  }
+  const entries = Object.entries(spec.layers);
+  const allNames = [...Object.keys(spec.inputs), ...entries.map(([n]) => n)];
+  const layerNodes: GraphNode[] = [];
+  const layers = new Map<string, Layer>();
+
+  // First, every node and every layer that has its own configuration.
+  for (const [name, entry] of entries) {
+    const ptr = pointer(['layers', name]);
+    if (nodes.has(name)) {
+      sink.error('NN302', `layer '${name}' has the same name as a model input`, keySpan(doc, ptr), 'every input and layer needs its own name');
+      continue;
+    }
+    const node: GraphNode = { name, inputs: [], callIndex: 0, ptr };
+    if (isBroken(broken, ptr)) node.broken = true;
+    if ('type' in entry && typeof entry.type === 'string' && !('shares' in entry)) {
+      const kind = layerKind(entry.type);
+      if (kind) {
+        const { inputs: _i, ...config } = entry;
+        const layer: Layer = { name, kind, config: withDefaults(config), params: 0, trainableParams: 0, nodes: [] };
+        layers.set(name, layer);
+        node.layer = layer;
+      } else {
+        node.broken = true;
+      }
+    }
+    nodes.set(name, node);
+    layerNodes.push(node);
+  }
+
+  // Then shares links and connections.
+  entries.forEach(([name, entry], index) => {
+    const node = nodes.get(name);
+    if (!node || node.ptr !== pointer(['layers', name])) return;
+    if ('shares' in entry && typeof entry.shares === 'string') linkShare(node, entry.shares, spec, doc, layers, allNames, sink);
+    const explicit = (entry as { inputs?: unknown }).inputs;
+    if (explicit !== undefined) {
+      const names = typeof explicit === 'string' ? [explicit] : Array.isArray(explicit) ? explicit.filter((x): x is string => typeof x === 'string') : [];
+      names.forEach((ref, i) => {
+        if (nodes.has(ref)) return;
+        const at = keySpan(doc, typeof explicit === 'string' ? `${node.ptr}/inputs` : `${node.ptr}/inputs/${i}`);
+        const where = doc.places.get(typeof explicit === 'string' ? `${node.ptr}/inputs` : `${node.ptr}/inputs/${i}`);
+        sink.error('NN300', `layer '${name}' takes input '${ref}', which is not a model input or layer${didYouMean(ref, allNames.filter((n) => n !== name))}`, where?.value ?? at);
+        node.broken = true;
+      });
+      node.inputs = names;
+    } else if (index === 0) {
+      if (inputs.length === 1) node.inputs = [inputs[0]!.name];
+      else {
+        sink.error('NN301', `layer '${name}' has no \`inputs:\` and the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')})`, keySpan(doc, node.ptr), 'say which input feeds it, e.g. `inputs: ' + (inputs[0]?.name ?? 'x') + '`');
+        node.broken = true;
+      }
+    } else {
+      node.inputs = [entries[index - 1]![0]];
+    }
+    checkArity(node, explicit !== undefined, doc, sink);
+  });
+  return { inputs, layerNodes, nodes };
+}
+
+function linkShare(node: GraphNode, target: string, spec: Spec, doc: SpecDocument, layers: Map<string, Layer>, allNames: string[], sink: DiagnosticSink): void {
+  const at = doc.places.get(`${node.ptr}/shares`)?.value ?? keySpan(doc, node.ptr);
+  let root = target;
+  const seen = new Set([node.name]);
+  while (spec.layers[root] && 'shares' in spec.layers[root]! && !seen.has(root)) {
+    seen.add(root);
+    root = (spec.layers[root] as { shares: string }).shares;
+  }
+  const layer = layers.get(root);
+  if (layer) {
+    node.layer = layer;
+    return;
+  }
+  node.broken = true;
+  if (seen.has(root) || root === node.name) sink.error('NN303', `layer '${node.name}' shares itself through a chain of \`shares:\``, at, 'a sharing node names a layer that has its own `type:`');
+  else if (spec.inputs[root]) sink.error('NN303', `layer '${node.name}' shares '${root}', which is a model input, not a layer`, at, 'to feed the input to this node, use `inputs:`');
+  else if (spec.layers[root]) return; // the target's own entry is invalid and is reported there
+  else sink.error('NN300', `layer '${node.name}' shares '${target}', which is not a layer${didYouMean(target, allNames.filter((n) => n !== node.name))}`, at);
+}
+
+function checkArity(node: GraphNode, explicit: boolean, doc: SpecDocument, sink: DiagnosticSink): void {
+  const kind = node.layer?.kind;
+  if (!kind || node.broken) return;
+  const n = node.inputs.length;
+  const { min, max } = kind.arity;
+  if (n >= min && n <= max) return;
+  const wants = min === max ? `exactly ${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
+  const got = explicit ? `got ${n}` : `got 1 (the ${node.inputs.length ? `layer directly above, '${node.inputs[0]}'` : 'model input'}, since \`inputs:\` is not given)`;
+  const at = explicit ? keySpan(doc, `${node.ptr}/inputs`) : keySpan(doc, node.ptr);
+  sink.error('NN304', `${kind.type} '${node.name}' takes ${wants} input${min === 1 && max === 1 ? '' : 's'}; ${got}`, at, min > 1 ? 'list the layers to combine, e.g. `inputs: [a, b]`' : undefined);
+  node.broken = true;
+}

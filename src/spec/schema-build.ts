@@ -1,0 +1,128 @@
+/**
+ * Builds the published JSON Schema of spec format v1 from the layer registry and the
+ * vocabulary. `schemas/nnspec.schema.json` is this function's output (`npm run schema`).
+ */
+import { LAYER_KINDS } from '../layers/registry.js';
+import { PARAM_DEFINITIONS, type JsonSchema } from '../layers/params.js';
+import { LOSSES, METRICS, OPTIMIZERS } from './vocabulary.js';
+
+export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,127}$';
+/** Keys of a layer entry that are connections, not Keras arguments. */
+export const CONNECTION_KEYS = ['inputs'] as const;
+
+const nameRef = { type: 'string', pattern: NAME_PATTERN };
+const inputsSchema = {
+  description: 'The node(s) feeding this layer: a model input or layer name, or a list of them. Omitted: the layer directly above (or the only model input).',
+  anyOf: [nameRef, { type: 'array', items: nameRef, minItems: 1 }],
+};
+
+function layerSchema(type: string, nested: boolean): JsonSchema {
+  const kind = LAYER_KINDS.get(type)!;
+  const properties: Record<string, JsonSchema> = { type: { const: type, description: kind.description } };
+  if (!nested) properties.inputs = inputsSchema;
+  const required = ['type'];
+  for (const [name, param] of Object.entries(kind.params)) {
+    properties[name] = param.schema;
+    if (param.required) required.push(name);
+  }
+  return { type: 'object', description: kind.description, properties, required, additionalProperties: false };
+}
+
+function discriminated(types: string[], defPrefix: string): JsonSchema {
+  return {
+    type: 'object',
+    required: ['type'],
+    discriminator: { propertyName: 'type' },
+    oneOf: types.map((t) => ({ $ref: `#/definitions/${defPrefix}${t}` })),
+  };
+}
+
+/** Losses/metrics/loss_weights: one for all outputs, a list in `outputs` order, or a map by output name. */
+function perOutput(item: JsonSchema, description: string, allowSingle = true): JsonSchema {
+  const variants: JsonSchema[] = [{ type: 'array', items: item }, { type: 'object', propertyNames: nameRef, additionalProperties: item }];
+  if (allowSingle) variants.unshift(item);
+  return { description, anyOf: variants };
+}
+
+export function buildSchema(): JsonSchema {
+  const definitions: Record<string, JsonSchema> = { ...PARAM_DEFINITIONS };
+  const types = [...LAYER_KINDS.keys()];
+  for (const t of types) definitions[`Layer_${t}`] = layerSchema(t, false);
+  const wrappable = types.filter((t) => !LAYER_KINDS.get(t)!.wrapper && LAYER_KINDS.get(t)!.arity.max === 1);
+  for (const t of wrappable) definitions[`Inner_${t}`] = layerSchema(t, true);
+  definitions.Layer = discriminated(types, 'Layer_');
+  definitions.InnerLayer = { description: 'A layer configuration wrapped by Bidirectional or TimeDistributed (no `inputs`).', ...discriminated(wrappable, 'Inner_') };
+  definitions.SharedNode = {
+    type: 'object',
+    description: 'Another call site of an existing layer: same weights, new inputs. Has no type or configuration of its own.',
+    properties: { shares: { ...nameRef, description: 'The layer whose weights this node reuses.' }, inputs: inputsSchema },
+    required: ['shares'],
+    additionalProperties: false,
+  };
+  definitions.Node = { if: { type: 'object', required: ['shares'] }, then: { $ref: '#/definitions/SharedNode' }, else: { $ref: '#/definitions/Layer' } };
+  definitions.Input = {
+    type: 'object',
+    description: 'A model input. `shape` excludes the batch dimension; null is a dimension of any size.',
+    properties: {
+      shape: { type: 'array', description: 'Dimensions without the batch dimension; null = any length.', items: { type: ['integer', 'null'], minimum: 1 } },
+      dtype: { enum: ['float32', 'int32'], default: 'float32', description: 'Element type: float32 (default) or int32 (ids for Embedding).' },
+      description: { type: 'string' },
+    },
+    required: ['shape'],
+    additionalProperties: false,
+  };
+  const lossName = { type: 'string', enum: LOSSES };
+  const metricName = { type: 'string', enum: METRICS };
+  const optimizerVariants = Object.entries(OPTIMIZERS).map(([name, args]) => ({
+    type: 'object',
+    properties: {
+      type: { const: name },
+      ...Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'boolean' ? { type: 'boolean', default: v } : { type: 'number', minimum: 0, default: v }])),
+      clipnorm: { type: 'number', exclusiveMinimum: 0 },
+      clipvalue: { type: 'number', exclusiveMinimum: 0 },
+    },
+    required: ['type'],
+    additionalProperties: false,
+  }));
+  definitions.Training = {
+    type: 'object',
+    description: 'How the model is compiled and fitted (Keras `compile` and `fit` arguments).',
+    properties: {
+      optimizer: {
+        description: 'An optimizer name, or {type: name, learning_rate: ..., ...} with Keras argument names.',
+        anyOf: [{ type: 'string', enum: Object.keys(OPTIMIZERS) }, { type: 'object', required: ['type'], discriminator: { propertyName: 'type' }, oneOf: optimizerVariants }],
+      },
+      loss: perOutput(lossName, 'A loss for every output, a list in `outputs` order, or a map keyed by output name.'),
+      loss_weights: perOutput({ type: 'number', minimum: 0 }, 'Weights of each output\'s loss in the total: a list in `outputs` order or a map keyed by output name.', false),
+      metrics: {
+        description: 'Metrics for every output (a list), or a map keyed by output name.',
+        anyOf: [{ type: 'array', items: metricName }, { type: 'object', propertyNames: nameRef, additionalProperties: { anyOf: [metricName, { type: 'array', items: metricName }] } }],
+      },
+      batch_size: { type: 'integer', minimum: 1, default: 32 },
+      epochs: { type: 'integer', minimum: 1, default: 1 },
+      validation_split: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0 },
+      shuffle: { type: 'boolean', default: true },
+      seed: { type: 'integer', minimum: 0 },
+    },
+    additionalProperties: false,
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://nnspec.dev/schemas/nnspec.schema.json',
+    title: 'nnspec model spec, format 1',
+    description: 'A Keras-style functional model: inputs, layers and their connections, outputs, and training settings.',
+    type: 'object',
+    properties: {
+      nnspec: { const: 1, description: 'Spec format version; this schema is version 1.' },
+      name: { ...nameRef, description: 'The model name, as Model(name=...).' },
+      description: { type: 'string' },
+      inputs: { type: 'object', description: 'Named model inputs, in order.', minProperties: 1, propertyNames: nameRef, additionalProperties: { $ref: '#/definitions/Input' } },
+      layers: { type: 'object', description: 'Named layers, in order; each is a layer configuration or a `shares:` node.', minProperties: 1, propertyNames: nameRef, additionalProperties: { $ref: '#/definitions/Node' } },
+      outputs: { description: 'The layers whose outputs are the model outputs, in order.', anyOf: [nameRef, { type: 'array', items: nameRef, minItems: 1 }] },
+      training: { $ref: '#/definitions/Training' },
+    },
+    required: ['nnspec', 'name', 'inputs', 'layers', 'outputs'],
+    additionalProperties: false,
+    definitions,
+  };
+}

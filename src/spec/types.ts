@@ -1,0 +1,34 @@
+/** The spec as it reads after schema validation (format v1). */
+import type { LossName, MetricName, OptimizerName } from './vocabulary.js';
+
+export interface InputDecl {
+  shape: (number | null)[];
+  dtype?: 'float32' | 'int32';
+  description?: string;
+}
+
+export type LayerEntry = ({ type: string; inputs?: string | string[] } & Record<string, unknown>) | { shares: string; inputs?: string | string[] };
+
+export type PerOutput<T> = T | T[] | Record<string, T>;
+
+export interface TrainingSpec {
+  optimizer?: OptimizerName | ({ type: OptimizerName } & Record<string, number | boolean>);
+  loss?: PerOutput<LossName>;
+  loss_weights?: number[] | Record<string, number>;
+  metrics?: MetricName[] | Record<string, MetricName | MetricName[]>;
+  batch_size?: number;
+  epochs?: number;
+  validation_split?: number;
+  shuffle?: boolean;
+  seed?: number;
+}
+
+export interface Spec {
+  nnspec: 1;
+  name: string;
+  description?: string;
+  inputs: Record<string, InputDecl>;
+  layers: Record<string, LayerEntry>;
+  outputs: string | string[];
+  training?: TrainingSpec;
+}

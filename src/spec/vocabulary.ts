@@ -1,0 +1,81 @@
+/**
+ * Names the spec accepts where Keras accepts a string: activations, initializers, losses,
+ * metrics, optimizers. One list each, used by the schema and by "did you mean".
+ */
+
+export const ACTIVATIONS = [
+  'linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'softmax', 'softplus', 'softsign', 'tanh',
+  'elu', 'selu', 'gelu', 'swish', 'silu', 'mish', 'exponential', 'log_softmax', 'leaky_relu',
+] as const;
+
+export const INITIALIZERS = [
+  'zeros', 'ones', 'constant', 'random_normal', 'random_uniform', 'truncated_normal', 'glorot_uniform',
+  'glorot_normal', 'he_uniform', 'he_normal', 'lecun_uniform', 'lecun_normal', 'orthogonal', 'identity',
+  'variance_scaling',
+] as const;
+
+export const REGULARIZERS = ['l1', 'l2', 'l1_l2'] as const;
+
+export const CONSTRAINTS = ['max_norm', 'min_max_norm', 'non_neg', 'unit_norm'] as const;
+
+/** Keras loss names, with their aliases mapped to the canonical name. */
+export const LOSS_ALIASES = {
+  mse: 'mean_squared_error',
+  mean_squared_error: 'mean_squared_error',
+  mae: 'mean_absolute_error',
+  mean_absolute_error: 'mean_absolute_error',
+  mape: 'mean_absolute_percentage_error',
+  mean_absolute_percentage_error: 'mean_absolute_percentage_error',
+  msle: 'mean_squared_logarithmic_error',
+  mean_squared_logarithmic_error: 'mean_squared_logarithmic_error',
+  categorical_crossentropy: 'categorical_crossentropy',
+  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
+  binary_crossentropy: 'binary_crossentropy',
+  huber: 'huber',
+  huber_loss: 'huber',
+  kl_divergence: 'kl_divergence',
+  kld: 'kl_divergence',
+  kullback_leibler_divergence: 'kl_divergence',
+  poisson: 'poisson',
+  hinge: 'hinge',
+  squared_hinge: 'squared_hinge',
+  categorical_hinge: 'categorical_hinge',
+  log_cosh: 'log_cosh',
+  logcosh: 'log_cosh',
+  cosine_similarity: 'cosine_similarity',
+} as const;
+export type LossName = keyof typeof LOSS_ALIASES;
+export const LOSSES = Object.keys(LOSS_ALIASES) as LossName[];
+
+export const METRIC_ALIASES = {
+  acc: 'accuracy',
+  accuracy: 'accuracy',
+  binary_accuracy: 'binary_accuracy',
+  categorical_accuracy: 'categorical_accuracy',
+  sparse_categorical_accuracy: 'sparse_categorical_accuracy',
+  mae: 'mean_absolute_error',
+  mean_absolute_error: 'mean_absolute_error',
+  mse: 'mean_squared_error',
+  mean_squared_error: 'mean_squared_error',
+  mape: 'mean_absolute_percentage_error',
+  mean_absolute_percentage_error: 'mean_absolute_percentage_error',
+  precision: 'precision',
+  recall: 'recall',
+  binary_crossentropy: 'binary_crossentropy',
+  categorical_crossentropy: 'categorical_crossentropy',
+  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
+} as const;
+export type MetricName = keyof typeof METRIC_ALIASES;
+export const METRICS = Object.keys(METRIC_ALIASES) as MetricName[];
+
+/** Optimizers and their Keras constructor arguments with Keras defaults. */
+export const OPTIMIZERS = {
+  sgd: { learning_rate: 0.01, momentum: 0, nesterov: false },
+  rmsprop: { learning_rate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
+  adam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false },
+  adamw: { learning_rate: 0.001, weight_decay: 0.004, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false },
+  adagrad: { learning_rate: 0.001, initial_accumulator_value: 0.1, epsilon: 1e-7 },
+  adadelta: { learning_rate: 0.001, rho: 0.95, epsilon: 1e-7 },
+  adamax: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
+} as const;
+export type OptimizerName = keyof typeof OPTIMIZERS;
