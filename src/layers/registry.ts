@@ -1,10 +1,29 @@
 /** Every layer type nnspec knows, by Keras class name. Adding a layer type: one module entry, one line here. */
+import { activationLayers } from './activations.js';
+import { convLayers } from './conv.js';
 import { coreLayers } from './core.js';
 import type { LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
+import { normalizationLayers } from './normalization.js';
 import type { ParamMap } from './params.js';
+import { poolingLayers } from './pooling.js';
+import { recurrentLayers } from './recurrent.js';
+import { reshapeLayers } from './reshape.js';
+import { resizingLayers } from './resizing.js';
+import { wrapperLayers } from './wrappers.js';
 
-const ALL: LayerKind<ParamMap>[] = [...coreLayers, ...mergeLayers] as unknown as LayerKind<ParamMap>[];
+const ALL = [
+  ...coreLayers,
+  ...reshapeLayers,
+  ...convLayers,
+  ...poolingLayers,
+  ...resizingLayers,
+  ...recurrentLayers,
+  ...wrapperLayers,
+  ...normalizationLayers,
+  ...activationLayers,
+  ...mergeLayers,
+] as unknown as LayerKind<ParamMap>[];
 
 export const LAYER_KINDS: ReadonlyMap<string, LayerKind<ParamMap>> = new Map(ALL.map((k) => [k.type, k]));
 

@@ -1,0 +1,5 @@
+/** (to be written) */
+import type { LayerKind } from './kind.js';
+import type { ParamMap } from './params.js';
+
+export const activationLayers: LayerKind<ParamMap>[] = [];
