@@ -1,0 +1,51 @@
+/**
+ * DAG → tf.LayersModel. Walks the compiled graph once: one tfjs layer instance per spec layer
+ * (a `shares:` node applies the same instance again), tfjs names = spec names. Never re-infers shapes.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { Graph, Layer } from '../../compiler/graph.js';
+import { walk } from '../../compiler/walk.js';
+import type { LayerConfig } from '../../layers/kind.js';
+import { layerKind } from '../../layers/registry.js';
+import type { Tf, TfjsEnv, TfLayer } from './env.js';
+
+export interface BuiltModel {
+  model: tfTypes.LayersModel;
+  /** The tfjs layer of each spec layer, by the spec layer's name. */
+  layers: Map<string, TfLayer>;
+  /** The symbolic output of every node, by node name. */
+  tensors: Map<string, tfTypes.SymbolicTensor>;
+}
+
+function envFor(tf: Tf, name: string): TfjsEnv {
+  const env: TfjsEnv = {
+    tf,
+    name,
+    inner(config: LayerConfig): TfLayer {
+      const kind = layerKind(config.type);
+      if (!kind) throw new Error(`internal: unknown layer type '${config.type}'`);
+      return kind.tfjs(config as never, { ...env, name: `${name}_${config.type.toLowerCase()}` });
+    },
+  };
+  return env;
+}
+
+export function buildModel(graph: Graph, tf: Tf): BuiltModel {
+  const instances = new Map<Layer, TfLayer>();
+  const tensors = walk<tfTypes.SymbolicTensor>(graph, (node, inputs) => {
+    const out = node.output!;
+    if (!node.layer) return tf.input({ shape: out.shape.slice(1), dtype: out.dtype, name: node.name });
+    let layer = instances.get(node.layer);
+    if (!layer) {
+      layer = node.layer.kind.tfjs(node.layer.config as never, envFor(tf, node.layer.name));
+      instances.set(node.layer, layer);
+    }
+    return layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tfTypes.SymbolicTensor;
+  });
+  const model = tf.model({
+    inputs: graph.inputs.map((n) => tensors.get(n.name)!),
+    outputs: graph.outputs.map((o) => tensors.get(o)!),
+    name: graph.name,
+  });
+  return { model, layers: new Map([...instances].map(([l, t]) => [l.name, t])), tensors };
+}
