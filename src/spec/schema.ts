@@ -2,29 +2,15 @@
  * Validates a parsed spec against the published JSON Schema with ajv, and turns ajv's
  * errors (from their `params`, never their `message`) into located nnspec diagnostics.
  */
-import { readFileSync } from 'node:fs';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { getValidator } from './validator.js';
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { didYouMean, suggest } from '../diagnostics/suggest.js';
 import { keySpan, valueSpan, type SpecDocument } from './document.js';
 
-let compiled: ValidateFunction | undefined;
-
-export function loadSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL('../../schemas/nnspec.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-}
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv.default({ allErrors: true, discriminator: true, verbose: true, strict: false });
-    compiled = ajv.compile(loadSchema());
-  }
-  return compiled;
-}
-
 /** Validates and reports; returns the pointers of values that had errors (so later passes can skip them). */
 export function checkSchema(doc: SpecDocument, sink: DiagnosticSink): Set<string> {
-  const validate = validator();
+  const validate = getValidator();
   const broken = new Set<string>();
   if (validate(doc.value)) return broken;
   for (const e of selectErrors(validate.errors ?? [])) {
