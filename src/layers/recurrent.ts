@@ -1,5 +1,175 @@
-/** (to be written) */
-import type { LayerKind } from './kind.js';
-import type { ParamMap } from './params.js';
+/**
+ * SimpleRNN, LSTM and GRU: one cell run over the timesteps of a (batch, timesteps, features) input.
+ * The three share their arguments and shape rule; they differ in how many gate blocks their
+ * kernels hold (1, 4 and 3) and in GRU's bias, which is [2, 3u] with reset_after (the Keras default).
+ */
+import { activation, defined, initializer, kernelArgs, regularizer, constraint } from '../backends/tfjs/args.js';
+import type { TfjsEnv } from '../backends/tfjs/env.js';
+import { resetAfterGru } from '../backends/tfjs/gru.js';
+import { defineLayer, ONE_INPUT, only, type Built, type InferContext, type WeightSpec } from './kind.js';
+import { kernelParams, p, type Constraint, type Initializer, type Regularizer } from './params.js';
+import { formatShape, type TensorSpec } from './shape.js';
 
-export const recurrentLayers: LayerKind<ParamMap>[] = [];
+/** The wrapped layers Bidirectional accepts. */
+export const RECURRENT_TYPES: ReadonlySet<string> = new Set(['SimpleRNN', 'LSTM', 'GRU']);
+
+const rate = (description: string) => p.number(description, 0, { minimum: 0, exclusiveMaximum: 1 });
+
+/** Arguments every Keras 3 RNN layer takes besides units and its activations, in Keras order. */
+const rnnParams = {
+  use_bias: kernelParams.use_bias,
+  kernel_initializer: p.initializer('glorot_uniform', 'Initializer for the kernel, which transforms the inputs.'),
+  recurrent_initializer: p.initializer('orthogonal', 'Initializer for the recurrent kernel, which transforms the state.'),
+  bias_initializer: kernelParams.bias_initializer,
+  kernel_regularizer: kernelParams.kernel_regularizer,
+  recurrent_regularizer: p.regularizer('Regularizer applied to the recurrent kernel.'),
+  bias_regularizer: kernelParams.bias_regularizer,
+  activity_regularizer: kernelParams.activity_regularizer,
+  kernel_constraint: kernelParams.kernel_constraint,
+  recurrent_constraint: p.constraint('Constraint applied to the recurrent kernel.'),
+  bias_constraint: kernelParams.bias_constraint,
+  dropout: rate('Fraction of the units to drop for the transformation of the inputs.'),
+  recurrent_dropout: rate('Fraction of the units to drop for the transformation of the recurrent state.'),
+  seed: p.any<number | null>({ type: ['integer', 'null'] }, 'Random seed for dropout.', null),
+  return_sequences: p.bool('Whether to return the output of every timestep (batch, timesteps, units) or only the last (batch, units).', false),
+  return_state: p.bool('Whether to also return the final state. Not supported in spec v1, where a node has one output.', false),
+  go_backwards: p.bool('Whether to process the sequence backwards (and return the reversed sequence).', false),
+  stateful: p.bool('Whether the last state of each sample is the initial state of the same sample in the next batch. Not supported: it needs a fixed batch size.', false),
+  unroll: p.bool('Whether to unroll the loop (faster for short sequences, more memory). No effect in TensorFlow.js.', false),
+};
+
+interface RnnConfig {
+  units: number;
+  activation: string | null;
+  use_bias: boolean;
+  kernel_initializer: Initializer;
+  recurrent_initializer: Initializer;
+  bias_initializer: Initializer;
+  kernel_regularizer: Regularizer | null;
+  recurrent_regularizer: Regularizer | null;
+  bias_regularizer: Regularizer | null;
+  activity_regularizer: Regularizer | null;
+  kernel_constraint: Constraint | null;
+  recurrent_constraint: Constraint | null;
+  bias_constraint: Constraint | null;
+  dropout: number;
+  recurrent_dropout: number;
+  return_sequences: boolean;
+  return_state: boolean;
+  go_backwards: boolean;
+  stateful: boolean;
+}
+
+/**
+ * The shape rule shared by the three layers: `gates` weight blocks of `units` columns each;
+ * `bias` gives the bias shape (GRU's reset_after bias has two rows).
+ */
+function inferRnn(c: RnnConfig, inputs: TensorSpec[], ctx: InferContext, gates: number, bias: number[]): Built | undefined {
+  if (c.return_state) {
+    return ctx.error('NN503', `${ctx.describe} sets return_state: true, which gives the output and the final state; a node has one output in spec v1`, {
+      param: 'return_state',
+      hint: 'remove return_state: without return_sequences the output already is the final hidden state',
+    });
+  }
+  if (c.stateful) {
+    return ctx.error('NN503', `${ctx.describe} sets stateful: true, which carries state across batches and needs a fixed batch size; nnspec does not support it`, {
+      param: 'stateful',
+      hint: 'remove stateful',
+    });
+  }
+  const x = only(inputs);
+  const name = ctx.inputNames[0];
+  if (x.shape.length !== 3) {
+    const hint =
+      x.shape.length === 2
+        ? 'add an Embedding before it (for integer ids) or give the input shape [timesteps, features]'
+        : 'reshape the input to (timesteps, features), or wrap the layer in TimeDistributed';
+    return ctx.error('NN501', `${ctx.describe} expects input of rank 3 (batch, timesteps, features); got ${name} ${formatShape(x.shape)} of rank ${x.shape.length}`, { hint });
+  }
+  const [batch, steps, features] = x.shape;
+  if (features === null || features === undefined) {
+    return ctx.error('NN506', `${ctx.describe} needs the number of features (the last dimension) to size its kernel; got ${name} ${formatShape(x.shape)}`, {
+      hint: 'give the input a fixed size on its last axis',
+    });
+  }
+  const u = c.units;
+  const weights: WeightSpec[] = [
+    { name: 'kernel', shape: [features, gates * u], trainable: true },
+    { name: 'recurrent_kernel', shape: [u, gates * u], trainable: true },
+  ];
+  if (c.use_bias) weights.push({ name: 'bias', shape: bias, trainable: true });
+  return { shape: c.return_sequences ? [batch!, steps!, u] : [batch!, u], weights };
+}
+
+/**
+ * tfjs arguments shared by the three layers. Left out on purpose: returnState and stateful
+ * (rejected above), unroll (tfjs ignores it and warns on every call) and activityRegularizer
+ * (tfjs RNN layers drop it; see the report in the module's tests).
+ */
+function rnnArgs(c: RnnConfig, name: string): Record<string, unknown> {
+  return {
+    ...kernelArgs(c as unknown as Record<string, unknown>),
+    activityRegularizer: undefined,
+    name,
+    units: c.units,
+    activation: activation(c.activation),
+    recurrentInitializer: initializer(c.recurrent_initializer),
+    recurrentRegularizer: regularizer(c.recurrent_regularizer),
+    recurrentConstraint: constraint(c.recurrent_constraint),
+    dropout: c.dropout,
+    recurrentDropout: c.recurrent_dropout,
+    returnSequences: c.return_sequences,
+    goBackwards: c.go_backwards,
+  };
+}
+
+export const SimpleRNN = defineLayer({
+  type: 'SimpleRNN',
+  description: 'Fully-connected RNN whose output is fed back as the next step\'s state: h = activation(x·W + h·U + b).',
+  params: {
+    units: p.int('Dimensionality of the output space (and of the state).'),
+    activation: p.activation('tanh', 'Activation applied to the new state.'),
+    ...rnnParams,
+  },
+  arity: ONE_INPUT,
+  infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 1, [c.units]),
+  tfjs: (c, { tf, name }) => tf.layers.simpleRNN(defined(rnnArgs(c, name)) as never),
+});
+
+export const LSTM = defineLayer({
+  type: 'LSTM',
+  description: 'Long Short-Term Memory layer (Hochreiter 1997); gates i, f, c, o in the kernel\'s column order.',
+  params: {
+    units: p.int('Dimensionality of the output space (and of the states).'),
+    activation: p.activation('tanh', 'Activation applied to the cell candidate and the output.'),
+    recurrent_activation: p.activation('sigmoid', 'Activation applied to the input, forget and output gates.'),
+    ...rnnParams,
+    unit_forget_bias: p.bool('Whether to add 1 to the forget gate\'s bias at initialization (Jozefowicz et al. 2015).', true),
+  },
+  arity: ONE_INPUT,
+  infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 4, [4 * c.units]),
+  tfjs: (c, { tf, name }) =>
+    // tfjs defaults recurrentActivation to hardSigmoid and unitForgetBias to false: both always passed.
+    tf.layers.lstm(defined({ ...rnnArgs(c, name), recurrentActivation: activation(c.recurrent_activation), unitForgetBias: c.unit_forget_bias }) as never),
+});
+
+export const GRU = defineLayer({
+  type: 'GRU',
+  description: 'Gated Recurrent Unit (Cho et al. 2014); gates z, r, h in the kernel\'s column order.',
+  params: {
+    units: p.int('Dimensionality of the output space (and of the state).'),
+    activation: p.activation('tanh', 'Activation applied to the candidate state.'),
+    recurrent_activation: p.activation('sigmoid', 'Activation applied to the update and reset gates.'),
+    ...rnnParams,
+    reset_after: p.bool('Whether the reset gate is applied after the recurrent matrix product (true: the Keras default and cuDNN convention, with separate input and recurrent biases) or before it (false).', true),
+  },
+  arity: ONE_INPUT,
+  infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 3, c.reset_after ? [2, 3 * c.units] : [3 * c.units]),
+  tfjs: (c, env: TfjsEnv) => {
+    const args = defined({ ...rnnArgs(c, env.name), recurrentActivation: activation(c.recurrent_activation) });
+    // tfjs's own GRU only implements reset_after: false.
+    return c.reset_after ? new (resetAfterGru(env.tf).ResetAfterGRU)(args as never) : env.tf.layers.gru(args as never);
+  },
+});
+
+export const recurrentLayers = [SimpleRNN, LSTM, GRU];

@@ -1,5 +1,82 @@
-/** (to be written) */
-import type { LayerKind } from './kind.js';
-import type { ParamMap } from './params.js';
+/**
+ * Layers that wrap another layer, given as a nested configuration under `layer:`: Bidirectional
+ * runs a recurrent layer forwards and backwards; TimeDistributed applies a layer to every timestep.
+ * The wrapped layer's shape rule does the work, through ctx.inferInner.
+ */
+import { defined } from '../backends/tfjs/args.js';
+import type { TfLayer } from '../backends/tfjs/env.js';
+import { defineLayer, ONE_INPUT, only, rankError, type LayerConfig } from './kind.js';
+import { p } from './params.js';
+import { RECURRENT_TYPES } from './recurrent.js';
 
-export const wrapperLayers: LayerKind<ParamMap>[] = [];
+const innerLayer = (description: string) => p.any<LayerConfig>({ $ref: '#/definitions/InnerLayer' }, description);
+
+const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
+type MergeMode = (typeof MERGE_MODES)[number];
+
+export const Bidirectional = defineLayer({
+  type: 'Bidirectional',
+  description: 'Runs a recurrent layer over the sequence forwards and a copy of it backwards, and merges the two outputs.',
+  params: {
+    layer: innerLayer('The recurrent layer (SimpleRNN, LSTM or GRU) to run in both directions; its copy gets go_backwards: true.'),
+    merge_mode: p.any<MergeMode | null>(
+      { enum: [...MERGE_MODES, null] },
+      'How the forward and backward outputs are combined: concat (the default; doubles the last dimension), sum, mul or ave. null (two outputs) is not supported in spec v1.',
+      'concat',
+    ),
+  },
+  arity: ONE_INPUT,
+  wrapper: true,
+  infer(c, inputs, ctx) {
+    if (!RECURRENT_TYPES.has(c.layer.type)) {
+      return ctx.error('NN503', `${ctx.describe} wraps a ${c.layer.type}; Bidirectional needs a recurrent layer (${[...RECURRENT_TYPES].join(', ')})`, {
+        param: 'layer/type',
+        hint: c.layer.type === 'Dense' || c.layer.type.startsWith('Conv') ? 'to apply a layer at every timestep, use TimeDistributed' : undefined,
+      });
+    }
+    if (c.layer.go_backwards === true) {
+      return ctx.error('NN503', `${ctx.describe} wraps a ${c.layer.type} with go_backwards: true; its backward copy would run backwards too, and Keras refuses two layers going the same way`, {
+        param: 'layer/go_backwards',
+        hint: 'remove go_backwards: Bidirectional runs the backward pass itself',
+      });
+    }
+    if (c.merge_mode === null) {
+      return ctx.error('NN503', `${ctx.describe} has merge_mode: null, which returns the forward and backward outputs separately; a node has one output in spec v1`, {
+        param: 'merge_mode',
+        hint: 'use concat, sum, mul or ave',
+      });
+    }
+    const inner = ctx.inferInner(c.layer, inputs);
+    if (!inner) return undefined;
+    const shape = [...inner.shape];
+    if (c.merge_mode === 'concat') shape[shape.length - 1] = shape[shape.length - 1]! * 2;
+    // Keras and tfjs both list the forward layer's weights, then the backward copy's.
+    const weights = [
+      ...inner.weights.map((w) => ({ ...w, name: `forward_${w.name}` })),
+      ...inner.weights.map((w) => ({ ...w, name: `backward_${w.name}` })),
+    ];
+    return { shape, dtype: inner.dtype, weights };
+  },
+  tfjs: (c, { tf, name, inner }) =>
+    tf.layers.bidirectional(defined({ name, layer: inner(c.layer) as Parameters<typeof tf.layers.bidirectional>[0]['layer'], mergeMode: c.merge_mode ?? undefined })),
+});
+
+export const TimeDistributed = defineLayer({
+  type: 'TimeDistributed',
+  description: 'Applies a layer to every temporal slice of its input: axis 1 is time, and each (batch, ...rest) slice goes through the same layer.',
+  params: {
+    layer: innerLayer('The layer applied at every timestep (the same weights at each).'),
+  },
+  arity: ONE_INPUT,
+  wrapper: true,
+  infer(c, inputs, ctx) {
+    const x = only(inputs);
+    if (x.shape.length < 3) return rankError(ctx, x, '>= 3 (batch, timesteps, ...)');
+    const inner = ctx.inferInner(c.layer, [{ shape: [x.shape[0]!, ...x.shape.slice(2)], dtype: x.dtype }]);
+    if (!inner) return undefined;
+    return { shape: [inner.shape[0]!, x.shape[1]!, ...inner.shape.slice(1)], dtype: inner.dtype, weights: inner.weights };
+  },
+  tfjs: (c, { tf, name, inner }): TfLayer => tf.layers.timeDistributed({ name, layer: inner(c.layer) }),
+});
+
+export const wrapperLayers = [Bidirectional, TimeDistributed];
