@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { summaryCommand } from './commands/summary.js';
+import { synthCommand } from './commands/synth.js';
+import { fraction, nonNegativeInt, positiveInt, positiveNumber } from './commands/spec-file.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, UsageError, type Io } from './commands/io.js';
 
@@ -33,6 +35,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
     .action(async (file: string, opts: { format: 'table' | 'json' | 'markdown' }) => {
       exitCode = await summaryCommand(file, opts, io);
+    });
+
+  program
+    .command('synth')
+    .description('write random data fitting a spec: one .npy per input and output, named after it')
+    .argument('<spec>', 'a spec file')
+    .requiredOption('-n, --samples <n>', 'number of samples')
+    .requiredOption('-o, --out <dir>', 'directory to write the .npy files to')
+    .option('--seed <seed>', 'random seed (default: a fresh one, printed)')
+    .option('--length <n>', 'length of null (any-length) dimensions (default: max(16, the smallest the model accepts))')
+    .action(async (file: string, opts: { samples: string; out: string; seed?: string; length?: string }) => {
+      exitCode = await synthCommand(file, {
+        samples: positiveInt('--samples', opts.samples)!,
+        out: opts.out,
+        seed: nonNegativeInt('--seed', opts.seed),
+        length: positiveInt('--length', opts.length),
+      }, io);
     });
 
   try {

@@ -1,0 +1,57 @@
+/** Reading and compiling the spec a training command is given; diagnostics go to stderr. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { compile } from '../compiler/compile.js';
+import type { Graph } from '../compiler/graph.js';
+import { painter } from '../diagnostics/render/color.js';
+import { renderPretty } from '../diagnostics/render/pretty.js';
+import { UsageError, type Io } from './io.js';
+
+export interface LoadedSpec {
+  file: string;
+  bytes: Buffer;
+  graph: Graph;
+}
+
+/** The compiled spec, or undefined after printing why it cannot be used (exit 1). */
+export function loadSpec(file: string, io: Io): LoadedSpec | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(io.cwd, file));
+  } catch {
+    throw new UsageError(`cannot read '${file}': no such file`);
+  }
+  const result = compile(bytes, file);
+  if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
+  if (!result.ok || !result.graph) return undefined;
+  return { file, bytes, graph: result.graph };
+}
+
+/** A positive integer flag, or a usage error naming it. */
+export function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer; got '${value}'`);
+  return n;
+}
+
+export function nonNegativeInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer; got '${value}'`);
+  return n;
+}
+
+export function fraction(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new UsageError(`${flag} must be a number in [0, 1); got '${value}'`);
+  return n;
+}
+
+export function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number; got '${value}'`);
+  return n;
+}
