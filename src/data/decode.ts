@@ -14,13 +14,13 @@ export interface DecodeFailures {
 export function decodeElements(bytes: Uint8Array, d: Descr, count: number, fail: DecodeFailures): ArrayData {
   switch (d.dtype) {
     case 'bool': {
-      const out = bytes.slice();
+      const out = new Uint8Array(copy(bytes));
       const bad = out.findIndex((b) => b > 1);
       if (bad >= 0) fail.invalidBool(bad, out[bad]!);
       return out;
     }
     case 'uint8':
-      return bytes.slice();
+      return new Uint8Array(copy(bytes)); // not bytes.slice(): on a Buffer that is a view
     case 'int8':
       return new Int8Array(copy(bytes));
     case 'int16':

@@ -34,12 +34,15 @@ export class DataError extends Error {
   readonly code: DataCode;
   /** The file as the user knows it (the label given to the reader), also the message's prefix. */
   readonly file: string;
+  /** The message without the file name, for callers that place the problem somewhere else. */
+  readonly detail: string;
 
-  /** `message` is the problem alone; the file name is prefixed here so every message names it. */
-  constructor(code: DataCode, file: string, message: string) {
-    super(`${file}: ${message}`);
+  /** `detail` is the problem alone; the file name is prefixed here so every message names it. */
+  constructor(code: DataCode, file: string, detail: string) {
+    super(`${file}: ${detail}`);
     this.code = code;
     this.file = file;
+    this.detail = detail;
   }
 }
 
