@@ -1,5 +1,135 @@
-/** (to be written) */
-import type { LayerKind } from './kind.js';
-import type { ParamMap } from './params.js';
+/** BatchNormalization and LayerNormalization: per-feature scale and offset over chosen axes. */
+import { constraint, defined, initializer, regularizer } from '../backends/tfjs/args.js';
+import { defineLayer, ONE_INPUT, only, type InferContext, type WeightSpec } from './kind.js';
+import { p } from './params.js';
+import { formatShape, normalizeAxis, type TensorSpec } from './shape.js';
 
-export const normalizationLayers: LayerKind<ParamMap>[] = [];
+/**
+ * The sizes of the normalized axes, which the weights span; reports an axis out of range, the
+ * batch axis, a repeated axis, or an unknown size.
+ */
+function axisSizes(axes: readonly number[], x: TensorSpec, ctx: InferContext): number[] | undefined {
+  const rank = x.shape.length;
+  const input = `${ctx.inputNames[0]} ${formatShape(x.shape)}`;
+  const seen = new Set<number>();
+  const sizes: number[] = [];
+  for (const axis of axes) {
+    const a = normalizeAxis(axis, rank);
+    if (a === undefined || a === 0) {
+      const why = a === 0 ? 'the batch axis' : `out of range for rank ${rank}`;
+      return ctx.error('NN503', `${ctx.describe} cannot normalize over axis ${axis} of ${input}: it is ${why}`, {
+        param: 'axis',
+        hint: rank > 1 ? `use an axis from 1 to ${rank - 1}, or -1 for the last` : 'the input has no axis besides the batch axis',
+      });
+    }
+    if (seen.has(a)) return ctx.error('NN503', `${ctx.describe} lists axis ${a} twice in axis ${JSON.stringify(axes)} for ${input}`, { param: 'axis' });
+    seen.add(a);
+    const size = x.shape[a];
+    if (size === null || size === undefined) {
+      return ctx.error('NN506', `${ctx.describe} needs axis ${axis} of its input to be known, since its weights span it; got ${input}`, {
+        hint: 'give the input a fixed size on that axis',
+      });
+    }
+    sizes.push(size);
+  }
+  return sizes;
+}
+
+const gammaBetaParams = {
+  center: p.bool('Whether to add the learned offset beta.', true),
+  scale: p.bool('Whether to multiply by the learned scale gamma.', true),
+  beta_initializer: p.initializer('zeros', 'Initializer for beta.'),
+  gamma_initializer: p.initializer('ones', 'Initializer for gamma.'),
+  beta_regularizer: p.regularizer('Regularizer applied to beta.'),
+  gamma_regularizer: p.regularizer('Regularizer applied to gamma.'),
+};
+
+/** gamma then beta, as Keras creates them; each only when enabled. */
+function gammaBeta(c: { center: boolean; scale: boolean }, shape: number[]): WeightSpec[] {
+  const weights: WeightSpec[] = [];
+  if (c.scale) weights.push({ name: 'gamma', shape, trainable: true });
+  if (c.center) weights.push({ name: 'beta', shape, trainable: true });
+  return weights;
+}
+
+export const BatchNormalization = defineLayer({
+  type: 'BatchNormalization',
+  description: 'Normalizes each feature with batch statistics in training and moving averages in inference, then scales by gamma and shifts by beta.',
+  params: {
+    axis: p.int('The feature axis to normalize (negative counts from the end; the batch axis is 0).', -1, Number.MIN_SAFE_INTEGER),
+    momentum: p.number('Momentum of the moving mean and variance.', 0.99, { minimum: 0, maximum: 1 }),
+    epsilon: p.number('Small number added to the variance to avoid dividing by zero.', 0.001, { exclusiveMinimum: 0 }),
+    ...gammaBetaParams,
+    moving_mean_initializer: p.initializer('zeros', 'Initializer for the moving mean.'),
+    moving_variance_initializer: p.initializer('ones', 'Initializer for the moving variance.'),
+    beta_constraint: p.constraint('Constraint applied to beta.'),
+    gamma_constraint: p.constraint('Constraint applied to gamma.'),
+  },
+  arity: ONE_INPUT,
+  infer(c, inputs, ctx) {
+    const x = only(inputs);
+    const sizes = axisSizes([c.axis], x, ctx);
+    if (!sizes) return undefined;
+    // The moving statistics are state, not learned: Keras and tfjs keep them non-trainable, after gamma and beta.
+    const weights = [...gammaBeta(c, sizes), { name: 'moving_mean', shape: sizes, trainable: false }, { name: 'moving_variance', shape: sizes, trainable: false }];
+    return { shape: x.shape, weights };
+  },
+  tfjs: (c, { tf, name }) =>
+    tf.layers.batchNormalization(
+      defined({
+        name,
+        axis: c.axis,
+        momentum: c.momentum,
+        epsilon: c.epsilon,
+        center: c.center,
+        scale: c.scale,
+        betaInitializer: initializer(c.beta_initializer),
+        gammaInitializer: initializer(c.gamma_initializer),
+        movingMeanInitializer: initializer(c.moving_mean_initializer),
+        movingVarianceInitializer: initializer(c.moving_variance_initializer),
+        betaRegularizer: regularizer(c.beta_regularizer),
+        gammaRegularizer: regularizer(c.gamma_regularizer),
+        betaConstraint: constraint(c.beta_constraint),
+        gammaConstraint: constraint(c.gamma_constraint),
+      }) as never,
+    ),
+});
+
+export const LayerNormalization = defineLayer({
+  type: 'LayerNormalization',
+  // Keras 3's rms_scaling, beta_constraint and gamma_constraint are left out: tfjs LayerNormalization has none of them.
+  description: 'Normalizes each sample over the given axes (mean 0, variance 1), then scales by gamma and shifts by beta.',
+  params: {
+    axis: p.any<number | number[]>(
+      { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' }, minItems: 1 }] },
+      'The axis or axes to normalize over (negative counts from the end; the batch axis is 0). gamma and beta span these axes.',
+      -1,
+    ),
+    epsilon: p.number('Small number added to the variance to avoid dividing by zero.', 0.001, { exclusiveMinimum: 0 }),
+    ...gammaBetaParams,
+  },
+  arity: ONE_INPUT,
+  infer(c, inputs, ctx) {
+    const x = only(inputs);
+    const sizes = axisSizes(typeof c.axis === 'number' ? [c.axis] : c.axis, x, ctx);
+    if (!sizes) return undefined;
+    return { shape: x.shape, weights: gammaBeta(c, sizes) };
+  },
+  tfjs: (c, { tf, name }) =>
+    tf.layers.layerNormalization(
+      defined({
+        name,
+        // tfjs normalizes negative axes in its argument in place, so it gets a copy.
+        axis: typeof c.axis === 'number' ? c.axis : [...c.axis],
+        epsilon: c.epsilon,
+        center: c.center,
+        scale: c.scale,
+        betaInitializer: initializer(c.beta_initializer),
+        gammaInitializer: initializer(c.gamma_initializer),
+        betaRegularizer: regularizer(c.beta_regularizer),
+        gammaRegularizer: regularizer(c.gamma_regularizer),
+      }) as never,
+    ),
+});
+
+export const normalizationLayers = [BatchNormalization, LayerNormalization];

@@ -1,5 +1,166 @@
-/** (to be written) */
-import type { LayerKind } from './kind.js';
-import type { ParamMap } from './params.js';
+/** Layers that rearrange elements without computing on them: Flatten, Reshape, Permute, RepeatVector. */
+import type { Tf, TfLayer } from '../backends/tfjs/env.js';
+import { defineLayer, ONE_INPUT, only, rankError } from './kind.js';
+import { p } from './params.js';
+import { formatShape, knownProduct, type Dim } from './shape.js';
 
-export const reshapeLayers: LayerKind<ParamMap>[] = [];
+export const Flatten = defineLayer({
+  type: 'Flatten',
+  description: 'Flattens every axis but the batch axis: (batch, ...) → (batch, product of the other sizes).',
+  params: {
+    data_format: p.enum(['channels_last', 'channels_first'], 'Axis order of the input; channels_first moves channels last before flattening.', 'channels_last'),
+  },
+  arity: ONE_INPUT,
+  infer(_c, inputs) {
+    const rest = only(inputs).shape.slice(1);
+    // Keras 3: a (batch,) input gains a feature axis of 1; any unknown size makes the product unknown.
+    return { shape: [null, rest.length === 0 ? 1 : knownProduct(rest)], weights: [] };
+  },
+  tfjs: (c, { tf, name }) => new (kerasFlatten(tf))({ name, dataFormat: c.data_format === 'channels_first' ? 'channelsFirst' : 'channelsLast' }),
+});
+
+/** Keras `compute_reshape_output_shape` once the sizes agree: -1 takes the rest, unknown when the input size is. */
+function reshaped(size: number | null, target: readonly number[]): Dim[] {
+  const known = target.reduce((n, d) => (d === -1 ? n : n * d), 1);
+  return target.map((d) => (d !== -1 ? d : size === null ? null : size / known));
+}
+
+export const Reshape = defineLayer({
+  type: 'Reshape',
+  description: 'Reshapes the input (batch axis excluded) to target_shape; one entry may be -1, inferred from the element count.',
+  params: {
+    target_shape: p.any<number[]>(
+      { type: 'array', items: { anyOf: [{ type: 'integer', minimum: 1 }, { const: -1 }] } },
+      'Output shape without the batch axis; at most one -1, which takes the size that keeps the element count.',
+    ),
+  },
+  arity: ONE_INPUT,
+  infer(c, inputs, ctx) {
+    const x = only(inputs);
+    const target = c.target_shape;
+    const described = `${ctx.inputNames[0]} ${formatShape(x.shape)}`;
+    if (target.filter((d) => d === -1).length > 1) {
+      return ctx.error('NN503', `${ctx.describe} has more than one -1 in target_shape ${formatShape(target)}; only one size can be inferred`, { param: 'target_shape' });
+    }
+    const size = knownProduct(x.shape.slice(1));
+    if (size === null) return { shape: [null, ...reshaped(null, target)], weights: [] };
+    const known = target.reduce((n, d) => (d === -1 ? n : n * d), 1);
+    const free = target.indexOf(-1);
+    if (free === -1 && known !== size) {
+      return ctx.error('NN503', `${ctx.describe} cannot reshape ${described} of ${size} elements into target_shape ${formatShape(target)} of ${known} elements`, {
+        param: 'target_shape',
+        hint: 'the product of target_shape must equal the product of the input sizes; use -1 for one size to infer it',
+      });
+    }
+    if (free !== -1 && size % known !== 0) {
+      return ctx.error('NN503', `${ctx.describe} cannot reshape ${described} of ${size} elements into target_shape ${formatShape(target)}: ${size} is not a multiple of ${known}`, {
+        param: 'target_shape',
+      });
+    }
+    return { shape: [null, ...reshaped(size, target)], weights: [] };
+  },
+  tfjs: (c, { tf, name }) => new (kerasReshape(tf))({ name, targetShape: [...c.target_shape] }),
+});
+
+export const Permute = defineLayer({
+  type: 'Permute',
+  description: 'Permutes the non-batch axes: dims is a permutation of 1..rank-1, e.g. [2, 1] swaps the two axes of a (batch, a, b) input.',
+  params: { dims: p.ints('The new order of the input axes, numbered from 1 (the batch axis is not included).') },
+  arity: ONE_INPUT,
+  infer(c, inputs, ctx) {
+    const x = only(inputs);
+    const rank = x.shape.length;
+    const isPermutation = [...c.dims].sort((a, b) => a - b).every((d, i) => d === i + 1);
+    if (!isPermutation || c.dims.length !== rank - 1) {
+      const expected = rank <= 1 ? 'an input with at least one non-batch axis' : `a permutation of ${Array.from({ length: rank - 1 }, (_, i) => i + 1).join(', ')}`;
+      return ctx.error('NN503', `${ctx.describe} needs dims to be ${expected} for ${ctx.inputNames[0]} ${formatShape(x.shape)}; got dims ${JSON.stringify(c.dims)}`, {
+        param: 'dims',
+        hint: 'list every non-batch axis once, numbered from 1',
+      });
+    }
+    return { shape: [null, ...c.dims.map((d) => x.shape[d]!)], weights: [] };
+  },
+  tfjs: (c, { tf, name }) => tf.layers.permute({ name, dims: [...c.dims] }),
+});
+
+export const RepeatVector = defineLayer({
+  type: 'RepeatVector',
+  description: 'Repeats a (batch, features) input n times: (batch, n, features).',
+  params: { n: p.int('How many times to repeat the input.') },
+  arity: ONE_INPUT,
+  infer(c, inputs, ctx) {
+    const x = only(inputs);
+    if (x.shape.length !== 2) return rankError(ctx, x, '2 (batch, features)');
+    return { shape: [null, c.n, x.shape[1]!], weights: [] };
+  },
+  tfjs: (c, { tf, name }) => tf.layers.repeatVector({ name, n: c.n }),
+});
+
+export const reshapeLayers = [Flatten, Reshape, Permute, RepeatVector];
+
+type FlattenClass = new (args: { name?: string; dataFormat?: 'channelsFirst' | 'channelsLast' }) => TfLayer;
+type ReshapeClass = new (args: { name?: string; targetShape: number[] }) => TfLayer;
+type ShapeArg = Dim[] | Dim[][];
+const flattenClasses = new WeakMap<object, FlattenClass>();
+const reshapeClasses = new WeakMap<object, ReshapeClass>();
+
+function single(shape: ShapeArg): Dim[] {
+  return (Array.isArray(shape[0]) ? shape[0] : shape) as Dim[];
+}
+
+/**
+ * tfjs Reshape counts the batch axis as an unknown input size, so a -1 is never resolved in its
+ * symbolic shapes (Keras gives (None, 3, 2, 2) where tfjs gives (None, None, 2, 2)) and a layer
+ * after it that needs the size fails. The subclass keeps tfjs's class and reshape, with Keras's rule.
+ */
+function kerasReshape(tf: Tf): ReshapeClass {
+  const cached = reshapeClasses.get(tf);
+  if (cached) return cached;
+  const Base = Object.getPrototypeOf(tf.layers.reshape({ targetShape: [1] })).constructor as new (args: object) => TfLayer;
+  class Reshape extends Base {
+    private readonly target: number[];
+    constructor(args: { targetShape: number[] }) {
+      // tfjs rewrites negative sizes in its argument in place, so it gets a copy.
+      super({ ...args, targetShape: [...args.targetShape] });
+      this.target = [...args.targetShape];
+    }
+    override computeOutputShape(inputShape: ShapeArg): Dim[] {
+      const shape = single(inputShape);
+      return [shape[0]!, ...reshaped(knownProduct(shape.slice(1)), this.target)];
+    }
+  }
+  reshapeClasses.set(tf, Reshape as unknown as ReshapeClass);
+  return Reshape as unknown as ReshapeClass;
+}
+
+/**
+ * tfjs Flatten refuses inputs of rank < 3 and unknown sizes, which Keras 3 accepts; this subclass
+ * keeps the class (so model.json still says Flatten) with Keras 3's shape rule and a reshape that
+ * handles both.
+ */
+function kerasFlatten(tf: Tf): FlattenClass {
+  const cached = flattenClasses.get(tf);
+  if (cached) return cached;
+  const Base = Object.getPrototypeOf(tf.layers.flatten()).constructor as new (args: object) => TfLayer & { dataFormat?: string };
+  type Tensor = ReturnType<Tf['reshape']>;
+  class Flatten extends Base {
+    constructor(args: object) {
+      super(args);
+      this.inputSpec = [{ minNDim: 1 }];
+    }
+    override computeOutputShape(inputShape: ShapeArg): Dim[] {
+      const shape = single(inputShape);
+      const rest = shape.slice(1);
+      return [shape[0]!, rest.length === 0 ? 1 : knownProduct(rest)];
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        let x = Array.isArray(inputs) ? inputs[0]! : inputs;
+        if (this.dataFormat === 'channelsFirst' && x.rank > 2) x = tf.transpose(x, [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1]);
+        return tf.reshape(x, [x.shape[0]!, -1]);
+      });
+    }
+  }
+  flattenClasses.set(tf, Flatten as unknown as FlattenClass);
+  return Flatten as unknown as FlattenClass;
+}
