@@ -134,3 +134,8 @@ export const kernelParams = {
   kernel_constraint: p.constraint('Constraint applied to the kernel weights.'),
   bias_constraint: p.constraint('Constraint applied to the bias vector.'),
 };
+
+/** Arguments every Keras layer takes, whatever its type. */
+export const COMMON_PARAMS = {
+  trainable: p.bool("Whether training updates the layer's weights (Keras `trainable`); false freezes them: they count as non-trainable.", true),
+};

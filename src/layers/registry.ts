@@ -5,7 +5,7 @@ import { coreLayers } from './core.js';
 import type { LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
-import type { ParamMap } from './params.js';
+import { COMMON_PARAMS, type ParamMap } from './params.js';
 import { poolingLayers } from './pooling.js';
 import { recurrentLayers } from './recurrent.js';
 import { reshapeLayers } from './reshape.js';
@@ -36,7 +36,7 @@ export function withDefaults(config: Record<string, unknown>): { type: string } 
   const kind = LAYER_KINDS.get(config.type as string);
   const out: Record<string, unknown> = { type: config.type };
   if (!kind) return { ...config, type: String(config.type) };
-  for (const [name, param] of Object.entries(kind.params)) {
+  for (const [name, param] of Object.entries({ ...kind.params, ...COMMON_PARAMS })) {
     const given = config[name];
     out[name] = given === undefined ? param.default : given;
   }

@@ -3,7 +3,7 @@
  * vocabulary. `schemas/nnspec.schema.json` is this function's output (`npm run schema`).
  */
 import { LAYER_KINDS } from '../layers/registry.js';
-import { PARAM_DEFINITIONS, type JsonSchema } from '../layers/params.js';
+import { COMMON_PARAMS, PARAM_DEFINITIONS, type JsonSchema } from '../layers/params.js';
 import { LOSSES, METRICS, OPTIMIZERS } from './vocabulary.js';
 
 export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,127}$';
@@ -21,7 +21,7 @@ function layerSchema(type: string, nested: boolean): JsonSchema {
   const properties: Record<string, JsonSchema> = { type: { const: type, description: kind.description } };
   if (!nested) properties.inputs = inputsSchema;
   const required = ['type'];
-  for (const [name, param] of Object.entries(kind.params)) {
+  for (const [name, param] of Object.entries({ ...kind.params, ...COMMON_PARAMS })) {
     properties[name] = param.schema;
     if (param.required) required.push(name);
   }

@@ -131,7 +131,7 @@ describe('trainable: false', () => {
   // Expected to fail while no layer declares `trainable` (the schema refuses the key); infer.ts
   // already freezes every weight of a layer whose config says `trainable: false`. Drop `.fails`
   // once `trainable` is a common parameter.
-  it.fails('makes every parameter of the layer non-trainable in the summary', () => {
+  it('makes every parameter of the layer non-trainable in the summary', () => {
     const result = compileText(spec('{type: BatchNormalization, trainable: false}', '[10]'));
     expect(result.diagnostics).toEqual([]);
     const s = summarize(result.graph!);

@@ -38,6 +38,7 @@ export function buildModel(graph: Graph, tf: Tf): BuiltModel {
     let layer = instances.get(node.layer);
     if (!layer) {
       layer = node.layer.kind.tfjs(node.layer.config as never, envFor(tf, node.layer.name));
+      if (node.layer.config.trainable === false) layer.trainable = false;
       instances.set(node.layer, layer);
     }
     return layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tfTypes.SymbolicTensor;
