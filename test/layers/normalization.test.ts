@@ -32,7 +32,7 @@ describe('BatchNormalization', () => {
 
   it('applies the Keras defaults', () => {
     expect(withDefaults({ type: 'BatchNormalization' })).toEqual({
-      type: 'BatchNormalization', axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true,
+      type: 'BatchNormalization', trainable: true, axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true,
       beta_initializer: 'zeros', gamma_initializer: 'ones', moving_mean_initializer: 'zeros', moving_variance_initializer: 'ones',
       beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
     });
@@ -91,7 +91,7 @@ describe('LayerNormalization', () => {
 
   it('applies the Keras defaults', () => {
     expect(withDefaults({ type: 'LayerNormalization' })).toEqual({
-      type: 'LayerNormalization', axis: -1, epsilon: 0.001, center: true, scale: true,
+      type: 'LayerNormalization', trainable: true, axis: -1, epsilon: 0.001, center: true, scale: true,
       beta_initializer: 'zeros', gamma_initializer: 'ones', beta_regularizer: null, gamma_regularizer: null,
     });
   });
