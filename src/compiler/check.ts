@@ -80,8 +80,8 @@ function checkLossFit(spec: Spec, outputs: string[], nodes: Map<string, GraphNod
 export function checkUsage(spec: Spec, outputs: string[], nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): void {
   const consumed = new Set<string>();
   for (const node of nodes.values()) for (const i of node.inputs) consumed.add(i);
-  // An undefined name (NN300) usually meant an input: saying it is unused too would be noise.
-  const misnamed = sink.items.some((d) => d.code === 'NN300');
+  // After a connection error (an undefined name usually meant an input), "unused" would be noise.
+  const misnamed = sink.items.some((d) => ['NN300', 'NN301', 'NN302', 'NN303', 'NN304'].includes(d.code));
   for (const name of Object.keys(spec.inputs)) {
     if (misnamed) break;
     if (!consumed.has(name)) sink.error('NN604', `model input '${name}' feeds no layer`, keySpan(doc, `/inputs/${name}`), 'connect it with `inputs:` on a layer, or remove it');

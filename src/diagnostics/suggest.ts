@@ -37,7 +37,7 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
       continue;
     }
     const d = editDistance(lower, c.toLowerCase());
-    const bound = Math.min(2, Math.max(1, Math.floor(word.length / 3)));
+    const bound = word.length <= 2 ? 0 : Math.min(2, Math.max(1, Math.floor(word.length / 3)));
     if (d <= bound && d < bestDistance) {
       best = c;
       bestDistance = d;
