@@ -42,5 +42,6 @@ export function describeFsError(e: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory, not a file';
   if (code === 'ELOOP') return 'is a symlink loop';
+  if (code === 'ENOTDIR') return 'has a path through something that is not a directory';
   return `cannot be read (${code ?? String(e)})`;
 }
