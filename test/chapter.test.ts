@@ -25,16 +25,16 @@ describe("the seed chapter's mistakes", () => {
     expect(first).toMatchObject({
       code: 'NN503',
       severity: 'warning',
-      at: '8:50',
+      at: '8:51',
       message: "Embedding 'embedded_text' maps 64 ids to vectors of 10000 dimensions; output_dim larger than input_dim usually means the two are swapped",
     });
     expect(first!.hint).toContain('did you mean input_dim: 10000, output_dim: 64?');
-    expect(second).toMatchObject({ code: 'NN503', at: '10:50' });
+    expect(second).toMatchObject({ code: 'NN503', at: '10:51' });
     const lenient = await runCli(['validate', fixture('swapped_embedding.yaml')]);
     expect(lenient.code).toBe(0);
     const strict = await runCli(['validate', '--strict', fixture('swapped_embedding.yaml')]);
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toContain('test/fixtures/chapter/swapped_embedding.yaml:8:50: warning[NN503]');
+    expect(strict.stdout).toContain('test/fixtures/chapter/swapped_embedding.yaml:8:51: warning[NN503]');
   });
 
   it('Conv2D(1, strides=2): no kernel size', async () => {
@@ -54,7 +54,7 @@ describe("the seed chapter's mistakes", () => {
     expect(diagnostics('residual_shapes.yaml')).toEqual([
       expect.objectContaining({
         code: 'NN500',
-        at: '11:3',
+        at: '12:3',
         message: "Add 'added' needs shapes that are equal or broadcastable; got pooled (None, 14, 14, 128) and residual (None, 16, 16, 1)",
       }),
     ]);
@@ -62,7 +62,7 @@ describe("the seed chapter's mistakes", () => {
 
   it('AveragePooling2D(3, strides=2, activation=relu): pooling takes no activation', async () => {
     const [d] = diagnostics('pooling_activation.yaml');
-    expect(d).toMatchObject({ code: 'NN200', at: '7:76', message: "unknown key 'activation' in AveragePooling2D layer 'branch_c_pool'" });
+    expect(d).toMatchObject({ code: 'NN200', at: '7:69', message: "unknown key 'activation' in AveragePooling2D layer 'branch_c_pool'" });
     expect((await runCli(['validate', fixture('pooling_activation.yaml')])).code).toBe(1);
   });
 
@@ -70,7 +70,7 @@ describe("the seed chapter's mistakes", () => {
     expect(diagnostics('undefined_input.yaml')).toEqual([
       expect.objectContaining({
         code: 'NN300',
-        at: '7:84',
+        at: '7:80',
         message: "layer 'embedded_posts' takes input 'input_posts', which is not a model input or layer; did you mean 'posts'?",
       }),
     ]);
@@ -80,13 +80,13 @@ describe("the seed chapter's mistakes", () => {
     expect(diagnostics('inception_unpadded.yaml')).toEqual([
       expect.objectContaining({
         code: 'NN500',
-        at: '15:3',
+        at: '16:3',
         message: "Concatenate 'output' needs matching shapes except on axis -1; got branch_a (None, 16, 16, 128) and branch_b (None, 15, 15, 128)",
       }),
     ]);
     const r = await runCli(['validate', fixture('inception_unpadded.yaml')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('inception_unpadded.yaml:15:3: error[NN500]');
+    expect(r.stdout).toContain('inception_unpadded.yaml:16:3: error[NN500]');
   });
 });
 
