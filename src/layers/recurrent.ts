@@ -103,8 +103,8 @@ function inferRnn(c: RnnConfig, inputs: TensorSpec[], ctx: InferContext, gates: 
 
 /**
  * tfjs arguments shared by the three layers. Left out on purpose: returnState and stateful
- * (rejected above), unroll (tfjs ignores it and warns on every call) and activityRegularizer
- * (tfjs RNN layers drop it; see the report in the module's tests).
+ * (rejected above), unroll (tfjs ignores it and warns at every call), activityRegularizer (tfjs
+ * RNN layers never apply it) and seed (tfjs cannot seed recurrent dropout).
  */
 function rnnArgs(c: RnnConfig, name: string): Record<string, unknown> {
   return {

@@ -4,12 +4,24 @@
  * The wrapped layer's shape rule does the work, through ctx.inferInner.
  */
 import { defined } from '../backends/tfjs/args.js';
-import type { TfLayer } from '../backends/tfjs/env.js';
-import { defineLayer, ONE_INPUT, only, rankError, type LayerConfig } from './kind.js';
+import type { TfjsEnv, TfLayer } from '../backends/tfjs/env.js';
+import { defineLayer, ONE_INPUT, only, rankError, type LayerConfig, type WeightSpec } from './kind.js';
 import { p } from './params.js';
 import { RECURRENT_TYPES } from './recurrent.js';
 
 const innerLayer = (description: string) => p.any<LayerConfig>({ $ref: '#/definitions/InnerLayer' }, description);
+
+/** The wrapped layer's weights; `trainable: false` on the wrapped layer freezes them, as in Keras. */
+function innerWeights(config: LayerConfig, weights: readonly WeightSpec[]): WeightSpec[] {
+  return config.trainable === false ? weights.map((w) => ({ ...w, trainable: false })) : [...weights];
+}
+
+/** The wrapped tfjs layer, frozen like its config (the compiler freezes only top-level layers). */
+function innerTfjs(config: LayerConfig, inner: TfjsEnv['inner']): TfLayer {
+  const layer = inner(config);
+  if (config.trainable === false) layer.trainable = false;
+  return layer;
+}
 
 const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
 type MergeMode = (typeof MERGE_MODES)[number];
@@ -29,13 +41,13 @@ export const Bidirectional = defineLayer({
   wrapper: true,
   infer(c, inputs, ctx) {
     if (!RECURRENT_TYPES.has(c.layer.type)) {
-      return ctx.error('NN503', `${ctx.describe} wraps a ${c.layer.type}; Bidirectional needs a recurrent layer (${[...RECURRENT_TYPES].join(', ')})`, {
+      return ctx.error('NN503', `${ctx.describe} needs a recurrent layer to wrap (${[...RECURRENT_TYPES].join(', ')}); got ${c.layer.type}`, {
         param: 'layer/type',
         hint: c.layer.type === 'Dense' || c.layer.type.startsWith('Conv') ? 'to apply a layer at every timestep, use TimeDistributed' : undefined,
       });
     }
     if (c.layer.go_backwards === true) {
-      return ctx.error('NN503', `${ctx.describe} wraps a ${c.layer.type} with go_backwards: true; its backward copy would run backwards too, and Keras refuses two layers going the same way`, {
+      return ctx.error('NN503', `${ctx.describe} wraps ${c.layer.type} with go_backwards: true, so its backward copy would run backwards too; Keras refuses two directions that are the same`, {
         param: 'layer/go_backwards',
         hint: 'remove go_backwards: Bidirectional runs the backward pass itself',
       });
@@ -51,14 +63,12 @@ export const Bidirectional = defineLayer({
     const shape = [...inner.shape];
     if (c.merge_mode === 'concat') shape[shape.length - 1] = shape[shape.length - 1]! * 2;
     // Keras and tfjs both list the forward layer's weights, then the backward copy's.
-    const weights = [
-      ...inner.weights.map((w) => ({ ...w, name: `forward_${w.name}` })),
-      ...inner.weights.map((w) => ({ ...w, name: `backward_${w.name}` })),
-    ];
+    const own = innerWeights(c.layer, inner.weights);
+    const weights = [...own.map((w) => ({ ...w, name: `forward_${w.name}` })), ...own.map((w) => ({ ...w, name: `backward_${w.name}` }))];
     return { shape, dtype: inner.dtype, weights };
   },
   tfjs: (c, { tf, name, inner }) =>
-    tf.layers.bidirectional(defined({ name, layer: inner(c.layer) as Parameters<typeof tf.layers.bidirectional>[0]['layer'], mergeMode: c.merge_mode ?? undefined })),
+    tf.layers.bidirectional(defined({ name, layer: innerTfjs(c.layer, inner) as Parameters<typeof tf.layers.bidirectional>[0]['layer'], mergeMode: c.merge_mode ?? undefined })),
 });
 
 export const TimeDistributed = defineLayer({
@@ -74,9 +84,9 @@ export const TimeDistributed = defineLayer({
     if (x.shape.length < 3) return rankError(ctx, x, '>= 3 (batch, timesteps, ...)');
     const inner = ctx.inferInner(c.layer, [{ shape: [x.shape[0]!, ...x.shape.slice(2)], dtype: x.dtype }]);
     if (!inner) return undefined;
-    return { shape: [inner.shape[0]!, x.shape[1]!, ...inner.shape.slice(1)], dtype: inner.dtype, weights: inner.weights };
+    return { shape: [inner.shape[0]!, x.shape[1]!, ...inner.shape.slice(1)], dtype: inner.dtype, weights: innerWeights(c.layer, inner.weights) };
   },
-  tfjs: (c, { tf, name, inner }): TfLayer => tf.layers.timeDistributed({ name, layer: inner(c.layer) }),
+  tfjs: (c, { tf, name, inner }): TfLayer => tf.layers.timeDistributed({ name, layer: innerTfjs(c.layer, inner) }),
 });
 
 export const wrapperLayers = [Bidirectional, TimeDistributed];
