@@ -1,5 +1,11 @@
 /** Reference tables generated from the code (diagnostic codes, layer types) for the README. */
+import { readFileSync } from 'node:fs';
+import { renderTable } from './backends/summary/table.js';
+import { summarize } from './backends/summary/rows.js';
+import { compile } from './compiler/compile.js';
 import { CODES } from './diagnostics/codes.js';
+import { painter } from './diagnostics/render/color.js';
+import { countLine, renderPretty } from './diagnostics/render/pretty.js';
 import { LAYER_KINDS } from './layers/registry.js';
 
 export function codesTable(): string {
@@ -25,4 +31,34 @@ export function fillSection(doc: string, name: string, body: string): string {
   const b = doc.indexOf(end);
   if (a < 0 || b < a) throw new Error(`README has no ${name} section`);
   return doc.slice(0, a + start.length) + '\n' + body + '\n' + doc.slice(b);
+}
+
+/** The README's quick start: a real summary and a real diagnostic, as the commands print them. */
+export function quickStart(root: URL): string {
+  const read = (f: string) => readFileSync(new URL(f, root));
+  const qa = compile(read('specs/question_answering.yaml'), 'specs/question_answering.yaml');
+  const bad = 'test/fixtures/chapter/inception_unpadded.yaml';
+  const broken = compile(read(bad), bad);
+  const plain = painter({ isTTY: false, env: {} });
+  const errors = broken.diagnostics.filter((d) => d.severity === 'error').length;
+  return [
+    '```sh',
+    'npx nnspec summary specs/question_answering.yaml',
+    '```',
+    '',
+    '```',
+    renderTable(summarize(qa.graph!)).trimEnd(),
+    '```',
+    '',
+    "A mistake is caught with its place and a way to fix it (this one is from the chapter the project",
+    'grew from, whose inception branches cannot be concatenated):',
+    '',
+    '```sh',
+    `npx nnspec validate ${bad}`,
+    '```',
+    '',
+    '```',
+    (renderPretty(broken.diagnostics, broken.text, plain) + countLine(errors, broken.diagnostics.length - errors, 1, plain)).trimEnd(),
+    '```',
+  ].join('\n');
 }

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codesTable, fillSection, layersTable } from '../src/docs.js';
+import { pathToFileURL } from 'node:url';
+import { codesTable, fillSection, layersTable, quickStart } from '../src/docs.js';
 import { buildSchema } from '../src/spec/schema-build.js';
 import { ROOT } from './helpers.js';
 
@@ -14,7 +15,8 @@ describe('generated files', () => {
 
   it("the README's reference tables match the code (run `npm run docs`)", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const regenerated = fillSection(fillSection(readme, 'codes', codesTable()), 'layers', layersTable());
+    let regenerated = fillSection(fillSection(readme, 'codes', codesTable()), 'layers', layersTable());
+    regenerated = fillSection(regenerated, 'quickstart', quickStart(pathToFileURL(ROOT)));
     expect(readme).toBe(regenerated);
   });
 });
