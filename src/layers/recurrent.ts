@@ -15,12 +15,16 @@ export const RECURRENT_TYPES: ReadonlySet<string> = new Set(['SimpleRNN', 'LSTM'
 
 const rate = (description: string) => p.number(description, 0, { minimum: 0, exclusiveMaximum: 1 });
 
-/** Arguments every Keras 3 RNN layer takes besides units and its activations, in Keras order. */
-const rnnParams = {
+/** The bias flag and initializers every Keras 3 RNN layer takes after its activations (LSTM adds unit_forget_bias next). */
+const initParams = {
   use_bias: kernelParams.use_bias,
   kernel_initializer: p.initializer('glorot_uniform', 'Initializer for the kernel, which transforms the inputs.'),
   recurrent_initializer: p.initializer('orthogonal', 'Initializer for the recurrent kernel, which transforms the state.'),
   bias_initializer: kernelParams.bias_initializer,
+};
+
+/** The rest of their arguments, in Keras order. */
+const rnnParams = {
   kernel_regularizer: kernelParams.kernel_regularizer,
   recurrent_regularizer: p.regularizer('Regularizer applied to the recurrent kernel.'),
   bias_regularizer: kernelParams.bias_regularizer,
@@ -129,6 +133,7 @@ export const SimpleRNN = defineLayer({
   params: {
     units: p.int('Dimensionality of the output space (and of the state).'),
     activation: p.activation('tanh', 'Activation applied to the new state.'),
+    ...initParams,
     ...rnnParams,
   },
   arity: ONE_INPUT,
@@ -143,8 +148,9 @@ export const LSTM = defineLayer({
     units: p.int('Dimensionality of the output space (and of the states).'),
     activation: p.activation('tanh', 'Activation applied to the cell candidate and the output.'),
     recurrent_activation: p.activation('sigmoid', 'Activation applied to the input, forget and output gates.'),
-    ...rnnParams,
+    ...initParams,
     unit_forget_bias: p.bool('Whether to add 1 to the forget gate\'s bias at initialization (Jozefowicz et al. 2015).', true),
+    ...rnnParams,
   },
   arity: ONE_INPUT,
   infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 4, [4 * c.units]),
@@ -160,6 +166,7 @@ export const GRU = defineLayer({
     units: p.int('Dimensionality of the output space (and of the state).'),
     activation: p.activation('tanh', 'Activation applied to the candidate state.'),
     recurrent_activation: p.activation('sigmoid', 'Activation applied to the update and reset gates.'),
+    ...initParams,
     ...rnnParams,
     reset_after: p.bool('Whether the reset gate is applied after the recurrent matrix product (true: the Keras default and cuDNN convention, with separate input and recurrent biases) or before it (false).', true),
   },
