@@ -6,7 +6,7 @@
  * the shape is (N, columns).
  */
 import type { NdArray } from './array.js';
-import { failer } from './errors.js';
+import { failer, guard } from './errors.js';
 import { readDataFile } from './file.js';
 import { decodeText } from './text.js';
 import { Values } from './values.js';
@@ -18,7 +18,7 @@ export interface CsvTable {
 }
 
 export function readCsv(path: string, label: string = path): CsvTable {
-  return parseCsv(decodeText(readDataFile(path, label), label), label);
+  return guard(label, () => parseCsv(decodeText(readDataFile(path, label), label), label));
 }
 
 const NUMBER = /^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/;

@@ -52,3 +52,16 @@ export function failer(file: string): (code: DataCode, message: string) => never
     throw new DataError(code, file, message);
   };
 }
+
+/**
+ * Runs a reader so that nothing but a DataError leaves it: a failure no check anticipated
+ * (in practice, memory running out on a huge file) still names the file and carries a code.
+ */
+export function guard<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError('NN800', file, `could not be read (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})`);
+  }
+}

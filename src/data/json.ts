@@ -6,7 +6,7 @@
  * flat buffer instead of nested JS arrays.
  */
 import type { NdArray } from './array.js';
-import { failer } from './errors.js';
+import { failer, guard } from './errors.js';
 import { readDataFile } from './file.js';
 import { decodeText } from './text.js';
 import { Values } from './values.js';
@@ -15,7 +15,7 @@ import { Values } from './values.js';
 export const MAX_JSON_DEPTH = 32;
 
 export function readJsonArray(path: string, label: string = path): NdArray {
-  return parseJsonArray(decodeText(readDataFile(path, label), label), label);
+  return guard(label, () => parseJsonArray(decodeText(readDataFile(path, label), label), label));
 }
 
 type Kind = 'list' | 'number' | 'boolean';

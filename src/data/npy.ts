@@ -6,7 +6,7 @@
 import { type ArrayData, type NdArray, shapeText } from './array.js';
 import { decodeElements } from './decode.js';
 import { type Descr, parseDescr } from './dtype.js';
-import { DataError, failer } from './errors.js';
+import { failer, guard } from './errors.js';
 import { readDataFile } from './file.js';
 import { type PyValue, PyLiteralError, parsePyLiteral, pyText } from './pyliteral.js';
 
@@ -17,7 +17,7 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 export const MAX_ELEMENTS = 2 ** 31;
 
 export function readNpy(path: string, label: string = path): NdArray {
-  return parseNpy(readDataFile(path, label), label);
+  return guard(label, () => parseNpy(readDataFile(path, label), label));
 }
 
 /** Parses the bytes of a .npy file; `file` names it in error messages. */

@@ -3,13 +3,13 @@
  * deflates them). Keys are the entry names without `.npy`, as np.load gives them.
  */
 import type { NdArray } from './array.js';
-import { DataError, failer } from './errors.js';
+import { DataError, failer, guard } from './errors.js';
 import { readDataFile } from './file.js';
 import { parseNpy } from './npy.js';
 import { zipEntries, zipEntryData } from './zip.js';
 
 export function readNpz(path: string, label: string = path): Map<string, NdArray> {
-  return parseNpz(readDataFile(path, label), label);
+  return guard(label, () => parseNpz(readDataFile(path, label), label));
 }
 
 /** Parses the bytes of an .npz; keys keep the archive's order. */
