@@ -101,7 +101,8 @@ export function parseJsonArray(text: string, file: string): NdArray {
   };
 
   const number = () => {
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(text.slice(i, i + 400));
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
     if (!m) return syntax(`expected a number but found ${seen()}`);
     const integer = m[2] === undefined && m[3] === undefined;
     const v = Number(m[0]);
@@ -131,6 +132,9 @@ export function parseJsonArray(text: string, file: string): NdArray {
   if (i < text.length) syntax(`expected the end of the file but found ${seen()}`);
   return values.toArray(shape);
 }
+
+/** JSON's number grammar, sticky so it matches in place without slicing the text. */
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y;
 
 const items = (n: number) => (n === 1 ? '1 item' : `${n} items`);
 

@@ -70,3 +70,13 @@ describe('readNpz and dataFormat', () => {
     expect(dataFormat(path)).toBe(format);
   });
 });
+
+describe('guard', () => {
+  it('turns an unexpected failure into a DataError naming the file', async () => {
+    const { guard } = await import('../../src/data/errors.js');
+    const e = dataError(() => guard('big.npy', () => {
+      throw new RangeError('Array buffer allocation failed');
+    }));
+    expect([e.code, e.message]).toEqual(['NN800', 'big.npy: could not be read (RangeError: Array buffer allocation failed)']);
+  });
+});
