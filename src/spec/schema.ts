@@ -1,154 +1,154 @@
 /**
  * Validates a parsed spec against the published JSON Schema with ajv, and turns ajv's
- * errors (from their `params`, never their `message`) into located nnspec diagnostics.
+ * errors (from their `params`, never their `message`) into located nnspec diagnostics:
+ * one per mistake, naming the place the way the spec's author wrote it.
  */
 import type { ErrorObject } from 'ajv';
-import { getValidator } from './validator.js';
-import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
-import { didYouMean, suggest } from '../diagnostics/suggest.js';
+import type { DiagnosticSink, Span } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { keySpan, valueSpan, type SpecDocument } from './document.js';
+import { unreadable } from './parse.js';
+import { selectErrors } from './schema-errors.js';
+import { getValidator } from './validator.js';
+import { ACTIVATIONS, CONSTRAINTS, INITIALIZERS, LOSSES, METRICS, OPTIMIZERS, REGULARIZERS } from './vocabulary.js';
 
 /** Validates and reports; returns the pointers of values that had errors (so later passes can skip them). */
 export function checkSchema(doc: SpecDocument, sink: DiagnosticSink): Set<string> {
   const validate = getValidator();
   const broken = new Set<string>();
   if (validate(doc.value)) return broken;
-  for (const e of selectErrors(validate.errors ?? [])) {
-    report(doc, e, sink);
+  const already = unreadable(doc);
+  for (const e of groupRequired(selectErrors(validate.errors ?? []))) {
     broken.add(e.instancePath);
+    // The parser reported this value and replaced it by null; "must be an integer, got null" would be noise.
+    if (already.has(e.instancePath) && e.keyword !== 'required' && e.keyword !== 'additionalProperties') continue;
+    report(doc, e, sink);
   }
   return broken;
 }
 
-/** Keeps the errors worth showing: one explanation per failed value. */
-function selectErrors(errors: ErrorObject[]): ErrorObject[] {
-  const byAnyOf = errors.filter((e) => e.keyword === 'anyOf');
-  const skip = new Set<ErrorObject>();
-  for (const group of byAnyOf) {
-    const prefix = group.schemaPath + '/';
-    const children = errors.filter((e) => e.schemaPath.startsWith(prefix));
-    children.forEach((c) => skip.add(c));
-    skip.add(group);
-    const deeper = children.filter((c) => c.instancePath !== group.instancePath && c.keyword !== 'anyOf');
-    const enums = children.filter((c) => c.instancePath === group.instancePath && (c.keyword === 'enum' || c.keyword === 'const') && typeof c.data === 'string');
-    const typed = children.filter((c) => c.instancePath === group.instancePath && !['type', 'anyOf', 'enum', 'const'].includes(c.keyword));
-    if (deeper.length > 0) deeper.forEach((c) => skip.delete(c));
-    else if (typed.length > 0) typed.forEach((c) => skip.delete(c));
-    else if (enums.length > 0) skip.delete(enums[0]!);
-    else skip.delete(group);
-  }
-  // `unit: 3` for `units`: the unknown key explains the missing one, so only it is reported.
+/** ajv reports each missing key alone; a place missing three keys is one mistake, reported once. */
+function groupRequired(errors: ErrorObject[]): ErrorObject[] {
+  const first = new Map<string, ErrorObject & { missing: string[] }>();
+  const out: ErrorObject[] = [];
   for (const e of errors) {
-    if (e.keyword !== 'additionalProperties') continue;
-    const allowed = Object.keys((e.parentSchema?.properties ?? {}) as Record<string, unknown>);
-    const meant = suggest(String((e.params as { additionalProperty: string }).additionalProperty), allowed);
-    for (const r of errors) if (r.keyword === 'required' && r.instancePath === e.instancePath && (r.params as { missingProperty: string }).missingProperty === meant) skip.add(r);
+    if (e.keyword !== 'required') {
+      out.push(e);
+      continue;
+    }
+    const key = String((e.params as { missingProperty: string }).missingProperty);
+    const seen = first.get(e.instancePath);
+    if (seen) seen.missing.push(key);
+    else {
+      const grouped = { ...e, missing: [key] };
+      first.set(e.instancePath, grouped);
+      out.push(grouped);
+    }
   }
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    if (skip.has(e) || e.keyword === 'if' || e.keyword === 'oneOf') return false;
-    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return out;
 }
+
+// ---- naming places --------------------------------------------------------------------
 
 function segments(ptr: string): string[] {
   return ptr === '' ? [] : ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** How a message names the place an error is in: "Dense layer 'answer'", "input 'text'", "training". */
-function owner(doc: SpecDocument, ptr: string): string {
-  const parts = segments(ptr);
-  const root = doc.value as Record<string, Record<string, Record<string, unknown>>>;
+/** "Dense layer 'answer'", "LSTM layer wrapped by 'r'", "input 'text'", or undefined outside those; and the rest of the path. */
+function ownerOf(doc: SpecDocument, parts: string[]): { owner?: string; rest: string[] } {
+  const root = doc.value as Record<string, Record<string, Record<string, unknown>> | undefined>;
   if (parts[0] === 'layers' && parts.length >= 2) {
     const node = root.layers?.[parts[1]!];
+    const typed = (o: unknown) => (o && typeof o === 'object' && typeof (o as { type?: unknown }).type === 'string' ? `${(o as { type: string }).type} ` : '');
     if (parts[2] === 'layer' && node && typeof node.layer === 'object' && node.layer !== null) {
-      const inner = node.layer as Record<string, unknown>;
-      return `${typeof inner.type === 'string' ? inner.type + ' ' : ''}layer wrapped by '${parts[1]}'`;
+      return { owner: `${typed(node.layer)}layer wrapped by '${parts[1]}'`, rest: parts.slice(3) };
     }
-    const type = node && typeof node.type === 'string' ? `${node.type} ` : '';
-    return `${type}layer '${parts[1]}'`;
+    return { owner: `${typed(node)}layer '${parts[1]}'`, rest: parts.slice(2) };
   }
-  if (parts[0] === 'inputs' && parts.length >= 2) return `input '${parts[1]}'`;
-  if (parts[0] === 'training') return parts.length >= 2 ? `training.${parts[1]}` : 'training';
-  return 'the spec';
+  if (parts[0] === 'inputs' && parts.length >= 2) return { owner: `input '${parts[1]}'`, rest: parts.slice(2) };
+  return { rest: parts };
+}
+
+/** How a message names the value at `ptr`: "'units' in Dense layer 'd'", "item 2 of 'shape' in input 'x'", "'training.loss'". */
+function subject(doc: SpecDocument, ptr: string): string {
+  const { owner, rest } = ownerOf(doc, segments(ptr));
+  let items = '';
+  let path = rest;
+  // Only the last index becomes "item N of"; an inner index stays in the dotted path.
+  if (path.length > 0 && /^\d+$/.test(path[path.length - 1]!)) {
+    items = `item ${Number(path[path.length - 1]) + 1} of `;
+    path = path.slice(0, -1);
+  }
+  if (path.length === 0) return items ? `${items}${owner ?? 'the spec'}` : (owner ?? 'the spec');
+  return `${items}'${path.join('.')}'${owner ? ` in ${owner}` : ''}`;
 }
 
 function describe(v: unknown): string {
-  if (v === null) return 'null';
+  if (v === null) return 'null (an empty value)';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `string '${v}'`;
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'string') return `the string '${v}'`;
+  return String(v);
 }
 
-function keyName(ptr: string): string {
-  const parts = segments(ptr);
-  const last = parts[parts.length - 1];
-  return last === undefined ? 'the spec' : /^\d+$/.test(last) ? `item ${Number(last) + 1} of '${parts[parts.length - 2]}'` : `'${last}'`;
+const TYPE_NAMES: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'null' };
+
+function typeNames(types: unknown): string {
+  const list = (Array.isArray(types) ? types : String(types).split(',')).map((t) => TYPE_NAMES[String(t)] ?? String(t));
+  return list.length <= 1 ? (list[0] ?? 'valid') : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
 }
+
+/** Which vocabulary an enum is, so a message can say "unknown activation" rather than "invalid value". */
+function vocabulary(values: readonly unknown[]): string | undefined {
+  const lists: [string, readonly string[]][] = [
+    ['activation', ACTIVATIONS],
+    ['initializer', INITIALIZERS],
+    ['regularizer', REGULARIZERS],
+    ['constraint', CONSTRAINTS],
+    ['loss', LOSSES],
+    ['metric', METRICS],
+    ['optimizer', Object.keys(OPTIMIZERS)],
+  ];
+  const same = (a: readonly unknown[], b: readonly string[]) => a.length === b.length && b.every((x) => a.includes(x));
+  return lists.find(([, list]) => same(values, list))?.[0];
+}
+
+// ---- reporting ---------------------------------------------------------------------------
 
 function report(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void {
   const ptr = e.instancePath;
   const params = e.params as Record<string, unknown>;
-  const where = owner(doc, ptr);
+  const at = valueSpan(doc, ptr);
   switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const at = keySpan(doc, `${ptr}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-      const data = e.data as Record<string, unknown>;
-      if (typeof data?.shares === 'string' && ptr.startsWith('/layers/')) {
-        sink.error('NN209', `${where} shares '${data.shares}' and so takes no '${key}' of its own`, at, 'a sharing node reuses the shared layer as it is; remove the key, or give this node its own layer');
-        return;
-      }
-      const allowed = Object.keys((e.parentSchema?.properties ?? {}) as Record<string, unknown>);
-      const suggestion = didYouMean(key, allowed);
-      const hint = suggestion ? undefined : `${where} takes: ${allowed.join(', ')}`;
-      sink.error('NN200', `unknown key '${key}' in ${where}${suggestion}`, at, hint);
-      return;
-    }
+    case 'additionalProperties':
+      return unknownKey(doc, e, sink);
     case 'required': {
-      const key = String(params.missingProperty);
-      sink.error('NN201', `${where === 'the spec' ? 'the spec' : where} is missing required key '${key}'`, keySpan(doc, ptr), requiredHint(key));
+      const missing = (e as ErrorObject & { missing: string[] }).missing;
+      const keys = missing.map((k) => `'${k}'`);
+      const list = keys.length === 1 ? `key ${keys[0]}` : `keys ${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]}`;
+      sink.error('NN201', `${subject(doc, ptr)} is missing required ${list}`, ownerSpan(doc, ptr), missing.length === 1 ? requiredHint(missing[0]!) : undefined);
       return;
     }
-    case 'discriminator': {
-      const tag = String(params.tag);
-      if (params.error === 'mapping') {
-        const allowed = (e.parentSchema?.oneOf as { $ref: string }[] | undefined)?.map((r) => r.$ref.replace(/^.*\/(Layer_|Inner_)?/, '')) ?? [];
-        const value = String(params.tagValue);
-        const isOptimizer = ptr.startsWith('/training/optimizer');
-        const place = isOptimizer ? 'training.optimizer' : where.replace(/^\S+ layer/, 'layer');
-        sink.error(isOptimizer ? 'NN203' : 'NN205', `unknown ${isOptimizer ? 'optimizer' : 'layer type'} '${value}' in ${place}${didYouMean(value, allowed)}`, valueSpan(doc, `${ptr}/${tag}`));
-      } else {
-        sink.error('NN201', `${where} needs a '${tag}'${ptr.startsWith('/layers/') && segments(ptr).length === 2 ? ' (a layer class name) or a `shares:`' : ''}`, keySpan(doc, ptr));
-      }
-      return;
-    }
+    case 'discriminator':
+      return discriminator(doc, e, sink);
     case 'type': {
-      const expected = String(params.type).replace(/,/g, ' or ');
-      sink.error('NN202', `${keyName(ptr)} in ${where} must be ${expected}, got ${describe(e.data)}`, valueSpan(doc, ptr));
+      const listed = (ptr === '/layers' || ptr === '/inputs') && Array.isArray(e.data) ? `write each entry as \`name: {...}\` under '${ptr.slice(1)}:', not as a '- ' list item` : undefined;
+      sink.error('NN202', `${subject(doc, ptr)} must be ${typeNames(params.type)}, got ${describe(e.data)}`, at, listed ?? typeHint(params.type, e.data));
       return;
     }
     case 'anyOf': {
-      sink.error('NN202', `${keyName(ptr)} in ${where} has the wrong form: got ${describe(e.data)}`, valueSpan(doc, ptr), anyOfHint(e.parentSchema));
+      sink.error('NN202', `${subject(doc, ptr)} must be ${alternatives(e.parentSchema)}, got ${describe(e.data)}`, at, typeHint(undefined, e.data));
       return;
     }
-    case 'enum': {
-      const allowed = (params.allowedValues as unknown[]).map(String);
-      const value = String(e.data);
-      const what = ptr.includes('/loss') && !ptr.includes('loss_weights') ? 'loss' : ptr.includes('/metrics') ? 'metric' : 'value';
-      sink.error('NN203', `${what === 'value' ? `${keyName(ptr)} in ${where}` : `'${value}'`} ${what === 'value' ? `cannot be '${value}'` : `is not a known ${what}`}${didYouMean(value, allowed)}`, valueSpan(doc, ptr), allowed.length <= 20 ? `accepted: ${allowed.join(', ')}` : undefined);
-      return;
-    }
+    case 'enum':
+      return badEnum(doc, e, sink);
     case 'const': {
       if (ptr === '/nnspec') {
-        sink.error('NN206', `spec format version ${describe(e.data)} is not supported; this nnspec reads version 1`, valueSpan(doc, ptr), 'write `nnspec: 1`');
+        const message = typeof e.data === 'number' ? `spec format version ${e.data} is not supported; this nnspec reads version 1` : `'nnspec' must be the format version number 1, got ${describe(e.data)}`;
+        sink.error('NN206', message, at, 'write `nnspec: 1`');
         return;
       }
-      sink.error('NN203', `${keyName(ptr)} in ${where} must be ${JSON.stringify(params.allowedValue)}, got ${describe(e.data)}`, valueSpan(doc, ptr));
+      sink.error('NN203', `${subject(doc, ptr)} must be ${JSON.stringify(params.allowedValue)}, got ${describe(e.data)}`, at);
       return;
     }
     case 'minimum':
@@ -157,27 +157,116 @@ function report(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void {
     case 'exclusiveMaximum': {
       const op = { minimum: '>=', maximum: '<=', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
       const isSize = /\/shape\/\d+$/.test(ptr);
-      sink.error('NN204', `${keyName(ptr)} in ${where} must be ${op} ${String(params.limit)}, got ${String(e.data)}`, valueSpan(doc, ptr), isSize ? 'sizes are positive; use null for a dimension of any length' : undefined);
+      sink.error('NN204', `${subject(doc, ptr)} must be ${op} ${String(params.limit)}, got ${String(e.data)}`, at, isSize ? 'sizes are positive; use null for a dimension of any length' : undefined);
       return;
     }
     case 'minItems':
-    case 'maxItems':
-    case 'minProperties': {
+    case 'maxItems': {
       const n = Number(params.limit);
-      const more = e.keyword === 'maxItems' ? 'at most' : 'at least';
-      sink.error('NN207', `${keyName(ptr)} in ${where} needs ${more} ${n} ${n === 1 ? 'entry' : 'entries'}`, valueSpan(doc, ptr));
+      const got = Array.isArray(e.data) ? e.data.length : 0;
+      const bound = e.keyword === 'minItems' ? 'at least' : 'at most';
+      sink.error('NN207', `${subject(doc, ptr)} needs ${bound} ${n} item${n === 1 ? '' : 's'}, got ${got}`, at);
       return;
     }
-    case 'pattern': {
-      sink.error('NN208', `'${String(e.data)}' is not a valid name: use letters, digits, '_', '.' and '-', starting with a letter or '_'`, valueSpan(doc, ptr));
+    case 'minProperties': {
+      sink.error('NN207', `${subject(doc, ptr)} is empty; it needs at least one entry`, at, ptr === '/layers' ? 'add a layer, e.g. `dense: {type: Dense, units: 10}`' : ptr === '/inputs' ? 'add an input, e.g. `x: {shape: [16]}`' : undefined);
       return;
     }
-    case 'propertyNames': {
-      return; // the pattern error on the name itself is reported
-    }
+    case 'pattern':
+      return badName(doc, e, sink);
     default:
-      sink.error('NN202', `${keyName(ptr)} in ${where} is invalid (${e.keyword})`, valueSpan(doc, ptr));
+      sink.error('NN202', `${subject(doc, ptr)} is invalid: it fails the schema's '${e.keyword}' rule`, at);
   }
+}
+
+/** The span of the key that names the value at `ptr`; for the whole spec, its first character. */
+function ownerSpan(doc: SpecDocument, ptr: string): Span {
+  if (ptr === '') {
+    const start = valueSpan(doc, '').start;
+    return { start, end: start };
+  }
+  return keySpan(doc, ptr);
+}
+
+function escapeKey(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function unknownKey(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void {
+  const ptr = e.instancePath;
+  const key = String((e.params as { additionalProperty: string }).additionalProperty);
+  const at = keySpan(doc, `${ptr}/${escapeKey(key)}`);
+  const data = e.data as Record<string, unknown>;
+  const where = subject(doc, ptr);
+  if (typeof data?.shares === 'string' && ptr.startsWith('/layers/')) {
+    sink.error('NN209', `${where} shares '${data.shares}' and so takes no '${key}' of its own`, at, 'a sharing node reuses the shared layer as it is; remove the key, or give this node its own layer');
+    return;
+  }
+  const allowed = Object.keys((e.parentSchema?.properties ?? {}) as Record<string, unknown>);
+  const suggestion = didYouMean(key, allowed);
+  const hint = suggestion ? undefined : `${where.charAt(0).toUpperCase()}${where.slice(1)} takes: ${allowed.join(', ')}`;
+  sink.error('NN200', `unknown key '${key}' in ${where}${suggestion}`, at, hint);
+}
+
+function discriminator(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void {
+  const ptr = e.instancePath;
+  const params = e.params as { error: string; tag: string; tagValue?: unknown };
+  const isOptimizer = ptr.startsWith('/training/optimizer');
+  const variants = (e.parentSchema?.oneOf ?? []) as { $ref?: string; properties?: { type?: { const?: string } } }[];
+  const allowed = variants.map((r) => (r.$ref ? r.$ref.replace(/^.*\/(Layer_|Inner_)?/, '') : r.properties?.type?.const)).filter((x): x is string => typeof x === 'string');
+  const where = isOptimizer ? "'training.optimizer'" : subject(doc, ptr).replace(/^\S+ layer/, 'layer');
+  if (params.error === 'mapping') {
+    const value = String(params.tagValue);
+    const what = isOptimizer ? 'optimizer' : 'layer type';
+    sink.error(isOptimizer ? 'NN203' : 'NN205', `unknown ${what} '${value}' in ${where}${didYouMean(value, allowed)}`, valueSpan(doc, `${ptr}/${params.tag}`), didYouMean(value, allowed) ? undefined : hintList(what === 'optimizer' ? 'optimizers' : 'layer types', allowed));
+    return;
+  }
+  const data = e.data as Record<string, unknown> | undefined;
+  if (data && typeof data === 'object' && params.tag in data) {
+    const example = isOptimizer ? 'an optimizer name such as adam' : 'a layer class name such as Dense';
+    sink.error('NN202', `'${params.tag}' in ${where} must be ${example}, got ${describe(data[params.tag])}`, valueSpan(doc, `${ptr}/${params.tag}`));
+    return;
+  }
+  if (isOptimizer) sink.error('NN201', `${where} has no 'type'; write the optimizer's name, e.g. \`{type: adam, learning_rate: 0.001}\``, keySpan(doc, ptr));
+  else sink.error('NN201', `${where} has no 'type': give it a layer class (e.g. \`type: Dense\`) or reuse a layer with \`shares:\``, keySpan(doc, ptr));
+}
+
+function badEnum(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void {
+  const ptr = e.instancePath;
+  const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+  const value = String(e.data);
+  const kind = vocabulary(allowed);
+  const at = valueSpan(doc, ptr);
+  const hint = allowed.length <= 20 ? `accepted: ${allowed.join(', ')}` : undefined;
+  if (kind && typeof e.data === 'string') {
+    // `kernel_initializer: {type: he_normall}` is about the initializer, not about a key named 'type'.
+    const { owner, rest } = ownerOf(doc, segments(ptr.replace(/\/type$/, '')));
+    const field = rest.filter((p) => !/^\d+$/.test(p)).join('.');
+    const where = !owner ? `'${field}'` : field === kind ? owner : `'${field}' of ${owner}`;
+    const suggestion = didYouMean(value, allowed);
+    sink.error('NN203', `unknown ${kind} '${value}' in ${where}${suggestion}`, at, suggestion ? undefined : hint);
+    return;
+  }
+  sink.error('NN203', `${subject(doc, ptr)} cannot be ${typeof e.data === 'string' ? `'${value}'` : describe(e.data)}${didYouMean(value, allowed)}`, at, hint);
+}
+
+const NAME_RULE = "use letters, digits, '_', '.' and '-', starting with a letter or '_' (at most 128 characters)";
+
+function badName(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void {
+  const named = (e as ErrorObject & { propertyName?: string }).propertyName;
+  const ptr = e.instancePath;
+  if (named !== undefined) {
+    // A key of `inputs:` or `layers:` (propertyNames): locate the key itself.
+    const what = ptr === '/layers' ? 'layer name' : ptr === '/inputs' ? 'input name' : 'name';
+    sink.error('NN208', `${what} '${named}' is not valid: ${NAME_RULE}`, keySpan(doc, `${ptr}/${escapeKey(named)}`));
+    return;
+  }
+  const what = ptr === '/name' ? 'model name' : 'name';
+  sink.error('NN208', `${what} '${String(e.data)}' is not valid: ${NAME_RULE}`, valueSpan(doc, ptr));
+}
+
+function hintList(what: string, names: string[]): string {
+  return `${what}: ${names.join(', ')}`;
 }
 
 function requiredHint(key: string): string | undefined {
@@ -185,13 +274,37 @@ function requiredHint(key: string): string | undefined {
     kernel_size: 'Keras has no default kernel size: write e.g. `kernel_size: 3` (or `[3, 3]`)',
     nnspec: 'start the file with `nnspec: 1`',
     units: 'the number of output units, e.g. `units: 32`',
+    shape: 'the input shape without the batch dimension, e.g. `shape: [28, 28]`; null is a dimension of any length',
   };
   return hints[key];
 }
 
-function anyOfHint(schema: unknown): string | undefined {
-  const variants = (schema as { anyOf?: { type?: unknown; enum?: unknown[] }[] } | undefined)?.anyOf;
-  if (!variants) return undefined;
-  const kinds = variants.map((v) => (v.enum ? `one of ${v.enum.slice(0, 6).join(', ')}${v.enum.length > 6 ? ', ...' : ''}` : Array.isArray(v.type) ? v.type.join(' or ') : String(v.type ?? 'a mapping')));
-  return `expected ${kinds.map((k) => (k === 'array' ? 'a list' : k === 'object' ? 'a mapping' : k)).join(', or ')}`;
+/** YAML 1.1 habits and quoted numbers: the usual reasons a value has the wrong type. */
+function typeHint(expected: unknown, data: unknown): string | undefined {
+  const want = String(expected ?? '');
+  if (typeof data === 'string' && want.includes('boolean') && /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(data)) {
+    return `YAML 1.2 reads ${data} as a string; write true or false`;
+  }
+  if (typeof data === 'string' && want.includes('boolean') && /^(true|false)$/i.test(data)) return `write ${data.toLowerCase()} without quotes`;
+  if (typeof data === 'string' && /(integer|number)/.test(want) && data.trim() !== '' && Number.isFinite(Number(data))) return `write the number without quotes: ${data.trim()}`;
+  return undefined;
+}
+
+/** The accepted forms of an `anyOf`, as a phrase: "an activation name or null", "a name or a list". */
+function alternatives(schema: unknown): string {
+  const variants = ((schema as { anyOf?: Record<string, unknown>[] } | undefined)?.anyOf ?? []).map((v) => {
+    if (Array.isArray(v.enum)) {
+      const kind = vocabulary(v.enum);
+      return kind ? `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} name` : `one of ${v.enum.slice(0, 6).join(', ')}${v.enum.length > 6 ? ', ...' : ''}`;
+    }
+    if (typeof v.$ref === 'string') {
+      const def = v.$ref.replace(/^.*\//, '').toLowerCase();
+      return `${/^[aeiou]/.test(def) ? 'an' : 'a'} ${def}`;
+    }
+    if (v.type === 'string' && v.pattern) return 'a name';
+    if (v.type === 'array') return 'a list';
+    return typeNames(v.type ?? 'object');
+  });
+  const unique = [...new Set(variants)];
+  return unique.length <= 1 ? (unique[0] ?? 'valid') : `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
 }
