@@ -1,0 +1,89 @@
+/**
+ * The input gradient of a strided convolution as stride-1 convolutions, one per output phase, so it
+ * runs on the backend's fast forward convolution. Along one axis, with stride s, dilation d, filter
+ * size K and padding `before`, input position i receives dy[o]·w[k] for every o·s + k·d = i + before.
+ * Grouping i by its phase r = (i + before) mod s, with q = (i + before − r)/s, the taps that reach phase
+ * r are the k with k·d ≡ r (mod s), each at t = (k·d − r)/s, and dx[i] = Σ_t dy[q − t]·w[k(t)]: an
+ * ordinary stride-1 correlation of dy with that phase's taps reversed. Phases are computed for
+ * q ∈ [q0, q0 + count), enough to cover every i, then interleaved into dx.
+ */
+
+/** One phase of one axis: which filter tap sits at each position of its stride-1 filter (−1: none). */
+export interface AxisPhase {
+  taps: number[];
+  /** dy rows to drop from the start, then zero rows to add before and after. */
+  skip: number;
+  keep: number;
+  padBefore: number;
+  padAfter: number;
+}
+
+export interface AxisPlan {
+  stride: number;
+  /** Input position i = q·stride + phase − before, for q from q0. */
+  q0: number;
+  count: number;
+  before: number;
+  phases: AxisPhase[];
+}
+
+export function planAxis(size: number, outSize: number, filterSize: number, stride: number, dilation: number, before: number): AxisPlan {
+  const q0 = Math.floor(before / stride);
+  const count = Math.ceil((size + before) / stride) - q0;
+  const phases: AxisPhase[] = [];
+  for (let r = 0; r < stride; r++) {
+    const byT = new Map<number, number>();
+    for (let k = 0; k < filterSize; k++) if ((k * dilation - r) % stride === 0 && k * dilation >= r) byT.set((k * dilation - r) / stride, k);
+    const length = byT.size === 0 ? 0 : Math.max(...byT.keys()) + 1;
+    const taps = Array.from({ length }, (_, u) => byT.get(length - 1 - u) ?? -1);
+    // Output q reads dy[q − length + 1 …]: pad (or cut) dy so that output 0 is q0 and there are `count`.
+    let padBefore = length - 1 - q0;
+    let skip = 0;
+    if (padBefore < 0) [skip, padBefore] = [-padBefore, 0];
+    let keep = outSize - skip;
+    let padAfter = count + length - 1 - keep - padBefore;
+    if (padAfter < 0) [keep, padAfter] = [keep + padAfter, 0];
+    phases.push({ taps, skip, keep, padBefore, padAfter });
+  }
+  return { stride, q0, count, before, phases };
+}
+
+/**
+ * Adds one phase's stride-1 result ([B, countH, countW, C·groups]) into dx ([B, H, W, C], NHWC), summing
+ * each run of `groups` channels (a depthwise filter's channel multiplier). Every position of dx belongs
+ * to exactly one phase pair, so each is written once.
+ */
+export function scatterPhase(
+  dx: Float32Array | Int32Array | Uint8Array,
+  dxShape: number[],
+  phase: ArrayLike<number>,
+  rows: AxisPlan,
+  cols: AxisPlan,
+  rh: number,
+  rw: number,
+  groups: number,
+): void {
+  const [batch, height, width, channels] = dxShape as [number, number, number, number];
+  const pc = channels * groups;
+  for (let b = 0; b < batch; b++) {
+    for (let qh = 0; qh < rows.count; qh++) {
+      const i = (rows.q0 + qh) * rows.stride + rh - rows.before;
+      if (i < 0 || i >= height) continue;
+      for (let qw = 0; qw < cols.count; qw++) {
+        const j = (cols.q0 + qw) * cols.stride + rw - cols.before;
+        if (j < 0 || j >= width) continue;
+        const from = ((b * rows.count + qh) * cols.count + qw) * pc;
+        const to = ((b * height + i) * width + j) * channels;
+        if (groups === 1) {
+          for (let c = 0; c < channels; c++) dx[to + c] = phase[from + c];
+        } else {
+          for (let c = 0; c < channels; c++) {
+            let sum = 0;
+            for (let g = 0; g < groups; g++) sum += phase[from + c * groups + g];
+            dx[to + c] = sum;
+          }
+        }
+      }
+    }
+  }
+}
