@@ -9,7 +9,7 @@ import { parseSpec } from '../spec/parse.js';
 import { checkSchema } from '../spec/schema.js';
 import type { Spec } from '../spec/types.js';
 import { checkOutputs, checkTraining, checkUsage } from './check.js';
-import type { Graph } from './graph.js';
+import { isBroken, type Graph } from './graph.js';
 import { infer, MAX_PARAMS } from './infer.js';
 import { order } from './order.js';
 import { resolve } from './resolve.js';
@@ -43,8 +43,8 @@ export function compile(source: string | Uint8Array, file = '<spec>'): CompileRe
       const resolved = resolve(spec, doc, broken, sink);
       const ordered = order(resolved, doc, sink);
       const layers = infer(spec, ordered, resolved.nodes, doc, sink);
-      const outputs = Array.isArray(spec.outputs) || typeof spec.outputs === 'string' ? checkOutputs(spec, resolved.nodes, doc, sink) : [];
-      if (!broken.has('/training') && spec.training && typeof spec.training === 'object') checkTraining(spec, outputs, resolved.nodes, doc, sink);
+      const outputs = isBroken(broken, '/outputs') ? [] : checkOutputs(spec, resolved.nodes, doc, sink);
+      if (!isBroken(broken, '/training') && !isBroken(broken, '/outputs') && spec.training) checkTraining(spec, outputs, resolved.nodes, doc, sink);
       checkUsage(spec, outputs, resolved.nodes, doc, sink);
       const totalParams = layers.reduce((n, l) => n + l.params, 0);
       if (totalParams > MAX_PARAMS && !layers.some((l) => l.params > MAX_PARAMS)) {

@@ -58,3 +58,9 @@ export function outputOf(node: GraphNode): TensorSpec {
   if (!node.output) throw new Error(`internal: node '${node.name}' has no inferred output`);
   return node.output;
 }
+
+/** Whether the schema reported a problem at the JSON pointer `ptr` or below it. */
+export function isBroken(broken: ReadonlySet<string>, ptr: string): boolean {
+  for (const b of broken) if (b === ptr || b.startsWith(ptr + '/')) return true;
+  return false;
+}

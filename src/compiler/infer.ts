@@ -87,7 +87,14 @@ function contextFor(node: GraphNode, layer: Layer, doc: SpecDocument, sink: Diag
     inferInner(config: LayerConfig, inputs: TensorSpec[]): Built | undefined {
       const kind = layerKind(config.type);
       if (!kind) return ctx.error('NN205', `unknown wrapped layer type '${config.type}'`, { param: 'layer' });
-      return kind.infer(config as never, inputs, { ...ctx, describe: `${kind.type} wrapped by '${node.name}'` });
+      // The wrapped layer's arguments live under `layer:`; point its diagnostics there.
+      const inner = (opts?: { param?: string; hint?: string }) => (opts?.param ? { ...opts, param: `layer/${opts.param}` } : opts);
+      return kind.infer(config as never, inputs, {
+        ...ctx,
+        describe: `${kind.type} wrapped by '${node.name}'`,
+        error: (code, message, opts) => ctx.error(code, message, inner(opts)),
+        warning: (code, message, opts) => ctx.warning(code, message, inner(opts)),
+      });
     },
   };
   return ctx;

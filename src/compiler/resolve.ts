@@ -8,7 +8,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import { layerKind, withDefaults } from '../layers/registry.js';
 import { keySpan, pointer, type SpecDocument } from '../spec/document.js';
 import type { Spec } from '../spec/types.js';
-import type { GraphNode, Layer } from './graph.js';
+import { isBroken, type GraphNode, type Layer } from './graph.js';
 
 export interface Resolved {
   inputs: GraphNode[];
@@ -16,10 +16,6 @@ export interface Resolved {
   nodes: Map<string, GraphNode>;
 }
 
-function isBroken(broken: Set<string>, ptr: string): boolean {
-  for (const b of broken) if (b === ptr || b.startsWith(ptr + '/')) return true;
-  return false;
-}
 
 export function resolve(spec: Spec, doc: SpecDocument, broken: Set<string>, sink: DiagnosticSink): Resolved {
   const nodes = new Map<string, GraphNode>();
