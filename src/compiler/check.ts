@@ -10,7 +10,9 @@ import { LOSS_ALIASES } from '../spec/vocabulary.js';
 import type { GraphNode } from './graph.js';
 
 export function outputNames(spec: Spec): string[] {
-  return typeof spec.outputs === 'string' ? [spec.outputs] : spec.outputs;
+  const o = spec.outputs as unknown;
+  if (typeof o === 'string') return [o];
+  return Array.isArray(o) ? o.filter((x): x is string => typeof x === 'string') : [];
 }
 
 export function checkOutputs(spec: Spec, nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): string[] {
