@@ -131,7 +131,6 @@ export const Embedding = defineLayer({
         outputDim: c.output_dim,
         embeddingsInitializer: initializer(c.embeddings_initializer),
         embeddingsRegularizer: regularizer(c.embeddings_regularizer),
-        activityRegularizer: regularizer(c.activity_regularizer),
         embeddingsConstraint: constraint(c.embeddings_constraint),
         maskZero: c.mask_zero,
       }) as never,

@@ -50,7 +50,11 @@ export function activation(name: string | null | undefined): string | undefined 
   return ACTIVATION_NAMES[name] ?? name;
 }
 
-/** The kernel/bias arguments shared by Dense, Conv and friends. */
+/**
+ * The kernel/bias arguments shared by Dense, Conv and friends. `activity_regularizer` is not
+ * passed: tfjs refuses to call any layer that has one; the trainer adds that penalty itself
+ * from the layer's output (see activityRegularized in build.ts).
+ */
 export function kernelArgs(config: Record<string, unknown>): Record<string, unknown> {
   return {
     useBias: config.use_bias,
@@ -58,7 +62,6 @@ export function kernelArgs(config: Record<string, unknown>): Record<string, unkn
     biasInitializer: initializer(config.bias_initializer as Initializer),
     kernelRegularizer: regularizer(config.kernel_regularizer as Regularizer | null),
     biasRegularizer: regularizer(config.bias_regularizer as Regularizer | null),
-    activityRegularizer: regularizer(config.activity_regularizer as Regularizer | null),
     kernelConstraint: constraint(config.kernel_constraint as Constraint | null),
     biasConstraint: constraint(config.bias_constraint as Constraint | null),
   };

@@ -15,6 +15,11 @@ export interface BuiltModel {
   layers: Map<string, TfLayer>;
   /** The symbolic output of every node, by node name. */
   tensors: Map<string, tfTypes.SymbolicTensor>;
+  /**
+   * Nodes whose layer has an `activity_regularizer`: tfjs cannot apply one, so the trainer adds
+   * regularizer(output) to the objective itself, as Keras adds it to `model.losses`.
+   */
+  activityRegularized: { node: string; regularizer: unknown }[];
 }
 
 function envFor(tf: Tf, name: string): TfjsEnv {
@@ -48,5 +53,8 @@ export function buildModel(graph: Graph, tf: Tf): BuiltModel {
     outputs: graph.outputs.map((o) => tensors.get(o)!),
     name: graph.name,
   });
-  return { model, layers: new Map([...instances].map(([l, t]) => [l.name, t])), tensors };
+  const activityRegularized = graph.order
+    .filter((n) => n.layer && n.layer.config.activity_regularizer)
+    .map((n) => ({ node: n.name, regularizer: n.layer!.config.activity_regularizer }));
+  return { model, layers: new Map([...instances].map(([l, t]) => [l.name, t])), tensors, activityRegularized };
 }
