@@ -2,7 +2,8 @@
  * TensorFlow.js convolution layers for the Keras arguments tfjs lacks: Conv1D's 'causal' padding
  * (tfjs throws NotImplementedError when called) and channels_first (tfjs returns channels last),
  * Conv2DTranspose's output_padding and dilation_rate (tfjs ignores both), DepthwiseConv2D's
- * dilation_rate (tfjs ignores it). Each extends the tfjs layer of the same Keras name, so weights,
+ * dilation_rate (tfjs ignores it), SeparableConv2D's channels_first with a bias (tfjs adds the bias
+ * on the wrong axis and throws). Each extends the tfjs layer of the same Keras name, so weights,
  * initializers and build are tfjs's own; only the output shape and the call change. Classes are
  * made per tf module (tfjs is injected, never imported) and registered under their own names, so a
  * saved model.json never loads as the tfjs layer with an argument dropped.
@@ -27,6 +28,7 @@ interface ConvFields {
   filters: number;
   kernel: { read(): Tensor };
   depthwiseKernel: { read(): Tensor };
+  pointwiseKernel: { read(): Tensor };
   depthMultiplier: number;
 }
 
@@ -34,6 +36,7 @@ interface Classes {
   Conv1D: Ctor;
   Conv2DTranspose: Ctor;
   DepthwiseConv2D: Ctor;
+  SeparableConv2D: Ctor;
 }
 
 const made = new WeakMap<object, Classes>();
@@ -156,8 +159,29 @@ export function convClasses(tf: Tf): Classes {
     }
   }
 
-  for (const cls of [NnspecConv1D, NnspecConv2DTranspose, NnspecDepthwiseConv2D]) tf.serialization.registerClass(cls as never);
-  const classes: Classes = { Conv1D: NnspecConv1D, Conv2DTranspose: NnspecConv2DTranspose, DepthwiseConv2D: NnspecDepthwiseConv2D };
+  const SeparableBase = tfjsClass(tf, 'SeparableConv2D');
+  class NnspecSeparableConv2D extends SeparableBase {
+    static className = 'NnspecSeparableConv2D';
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const f = this as unknown as ConvFields;
+        let x = one(inputs);
+        if (f.dataFormat === 'channelsFirst') x = tf.transpose(x, [0, 2, 3, 1]);
+        const padding = f.padding === 'same' ? 'same' : 'valid';
+        const y = tf.separableConv2d(x as never, f.depthwiseKernel.read() as never, f.pointwiseKernel.read() as never, f.strides as [number, number], padding, f.dilationRate as [number, number], 'NHWC');
+        return finish(tf, f, y, [0, 3, 1, 2]);
+      });
+    }
+  }
+
+  const all = [NnspecConv1D, NnspecConv2DTranspose, NnspecDepthwiseConv2D, NnspecSeparableConv2D];
+  for (const cls of all) tf.serialization.registerClass(cls as never);
+  const classes: Classes = {
+    Conv1D: NnspecConv1D,
+    Conv2DTranspose: NnspecConv2DTranspose,
+    DepthwiseConv2D: NnspecDepthwiseConv2D,
+    SeparableConv2D: NnspecSeparableConv2D,
+  };
   made.set(tf, classes);
   return classes;
 }

@@ -243,7 +243,7 @@ function depthwiseArgs(c: DepthwiseWeights) {
     biasInitializer: initializer(c.bias_initializer),
     depthwiseRegularizer: regularizer(c.depthwise_regularizer),
     biasRegularizer: regularizer(c.bias_regularizer),
-    activityRegularizer: regularizer(c.activity_regularizer),
+    activityRegularizer: undefined, // tfjs refuses it; the trainer applies it (build.ts)
     depthwiseConstraint: constraint(c.depthwise_constraint),
     biasConstraint: constraint(c.bias_constraint),
   };
@@ -315,7 +315,8 @@ export const SeparableConv2D = defineLayer({
       pointwiseRegularizer: regularizer(c.pointwise_regularizer),
       pointwiseConstraint: constraint(c.pointwise_constraint),
     });
-    const layer = tf.layers.separableConv2d(args as never);
+    // tfjs's SeparableConv2D adds the bias on the wrong axis for channels_first (and throws).
+    const layer = c.data_format === 'channels_last' ? tf.layers.separableConv2d(args as never) : new (convClasses(tf).SeparableConv2D)(args);
     fixPointwiseInitializer(tf, layer, args);
     return layer;
   },
