@@ -7,6 +7,8 @@ export function tooLargeMessage(bytes: number): string {
   return `the file is ${bytes.toLocaleString('en-US')} bytes; nnspec reads specs of at most 5 MB (${MAX_SPEC_BYTES.toLocaleString('en-US')} bytes)`;
 }
 
+export const TOO_LARGE_HINT = 'a spec is a short text file; check that this is the file you meant';
+
 export interface BadUtf8 {
   /** Byte offset of the first byte of the bad sequence. */
   offset: number;

@@ -37,34 +37,32 @@ export function walkCst(roots: readonly CST.Token[], visit: Visit): void {
 
 /**
  * The CST of `text`, or the offset where its nesting first goes deeper than MAX_DEPTH.
- * Flow brackets are counted on the lexer's tokens first, because even the Parser runs out
- * of memory on 20,000 `[`; block nesting (`- - - -`, indented maps) is counted on the CST.
+ * Flow brackets are counted on the lexer's tokens as they are fed to the Parser, which stops
+ * being fed past the limit: even the Parser runs out of memory on 20,000 `[`. Block nesting
+ * (`- - - -`, indented maps) is counted on the finished CST.
  */
 export function readCst(text: string): { tokens: CST.Token[] } | { tooDeepAt: number } {
-  const flow = flowTooDeep(text);
-  if (flow !== undefined) return { tooDeepAt: flow };
-  const tokens = [...new Parser().parse(text)];
-  let at: number | undefined;
-  walkCst(tokens, (token, depth) => {
-    if (!CST.isCollection(token) || depth < MAX_DEPTH) return true;
-    at = token.offset;
-    return false;
-  });
-  return at === undefined ? { tokens } : { tooDeepAt: at };
-}
-
-function flowTooDeep(text: string): number | undefined {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
   let depth = 0;
   let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token);
+  for (const lexeme of new Lexer().lex(text)) {
+    const type = CST.tokenType(lexeme);
     if (type === 'flow-map-start' || type === 'flow-seq-start') {
-      if (++depth > MAX_DEPTH) return offset;
+      if (++depth > MAX_DEPTH) return { tooDeepAt: offset };
     } else if (type === 'flow-map-end' || type === 'flow-seq-end') {
       depth = Math.max(0, depth - 1);
     }
     // doc-mode, flow-error-end and scalar are zero-width markers the lexer inserts.
-    if (type !== 'doc-mode' && type !== 'flow-error-end' && type !== 'scalar') offset += token.length;
+    if (type !== 'doc-mode' && type !== 'flow-error-end' && type !== 'scalar') offset += lexeme.length;
+    for (const token of parser.next(lexeme)) tokens.push(token);
   }
-  return undefined;
+  for (const token of parser.end()) tokens.push(token);
+  let at: number | undefined;
+  walkCst(tokens, (token, d) => {
+    if (!CST.isCollection(token) || d < MAX_DEPTH) return true;
+    at = token.offset;
+    return false;
+  });
+  return at === undefined ? { tokens } : { tooDeepAt: at };
 }

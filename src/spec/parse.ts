@@ -9,7 +9,7 @@
 import { Composer, CST, isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } from 'yaml';
 import { DiagnosticSink, type Span } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../diagnostics/lines.js';
-import { firstInvalidUtf8, MAX_SPEC_BYTES, tooLargeMessage, utf8Hint } from './bytes.js';
+import { firstInvalidUtf8, MAX_SPEC_BYTES, TOO_LARGE_HINT, tooLargeMessage, utf8Hint } from './bytes.js';
 import { MAX_DEPTH, readCst } from './cst.js';
 import { pointer, type Place, type SpecDocument } from './document.js';
 import { describeYamlError } from './syntax.js';
@@ -79,13 +79,13 @@ function decode(input: Uint8Array | string, sink: DiagnosticSink): string | unde
   if (typeof input === 'string') {
     const bytes = input.length * 3 > MAX_SPEC_BYTES ? Buffer.byteLength(input, 'utf8') : 0;
     if (bytes > MAX_SPEC_BYTES) {
-      sink.error('NN100', tooLargeMessage(bytes), { start: 0, end: 0 }, 'a spec is a short text file; check that this is the file you meant');
+      sink.error('NN100', tooLargeMessage(bytes), { start: 0, end: 0 }, TOO_LARGE_HINT);
       return undefined;
     }
     return input;
   }
   if (input.length > MAX_SPEC_BYTES) {
-    sink.error('NN100', tooLargeMessage(input.length), { start: 0, end: 0 }, 'a spec is a short text file; check that this is the file you meant');
+    sink.error('NN100', tooLargeMessage(input.length), { start: 0, end: 0 }, TOO_LARGE_HINT);
     return undefined;
   }
   const text = new TextDecoder().decode(input);
@@ -178,6 +178,7 @@ class ValueReader {
       const kSpan = keyNode === null ? mapSpan : rangeSpan(keyNode);
       if (FORBIDDEN_KEYS.has(key)) {
         this.sink.error('NN114', `'${key}' cannot be used as a key in a spec`, kSpan, `it names a built-in of JavaScript objects; rename the key`);
+        this.unreadable.add(pointer(path)); // the mapping lost an entry: "inputs is empty" would be noise
         continue;
       }
       const first = seen.get(key);

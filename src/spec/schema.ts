@@ -15,9 +15,10 @@ import { ACTIVATIONS, CONSTRAINTS, INITIALIZERS, LOSSES, METRICS, OPTIMIZERS, RE
 /** Validates and reports; returns the pointers of values that had errors (so later passes can skip them). */
 export function checkSchema(doc: SpecDocument, sink: DiagnosticSink): Set<string> {
   const validate = getValidator();
-  const broken = new Set<string>();
-  if (validate(doc.value)) return broken;
+  // Values the parser refused are broken too: a `.inf` read as null must not pass for "any length".
   const already = unreadable(doc);
+  const broken = new Set<string>(already);
+  if (validate(doc.value)) return broken;
   for (const e of groupRequired(selectErrors(validate.errors ?? []))) {
     broken.add(e.instancePath);
     // The parser reported this value and replaced it by null; "must be an integer, got null" would be noise.
@@ -70,7 +71,7 @@ function ownerOf(doc: SpecDocument, parts: string[]): { owner?: string; rest: st
 }
 
 /** How a message names the value at `ptr`: "'units' in Dense layer 'd'", "item 2 of 'shape' in input 'x'", "'training.loss'". */
-function subject(doc: SpecDocument, ptr: string): string {
+function subject(doc: SpecDocument, ptr: string, joiner = 'in'): string {
   const { owner, rest } = ownerOf(doc, segments(ptr));
   let items = '';
   let path = rest;
@@ -80,7 +81,7 @@ function subject(doc: SpecDocument, ptr: string): string {
     path = path.slice(0, -1);
   }
   if (path.length === 0) return items ? `${items}${owner ?? 'the spec'}` : (owner ?? 'the spec');
-  return `${items}'${path.join('.')}'${owner ? ` in ${owner}` : ''}`;
+  return `${items}'${path.join('.')}'${owner ? ` ${joiner} ${owner}` : ''}`;
 }
 
 function describe(v: unknown): string {
@@ -197,7 +198,7 @@ function unknownKey(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): vo
   const key = String((e.params as { additionalProperty: string }).additionalProperty);
   const at = keySpan(doc, `${ptr}/${escapeKey(key)}`);
   const data = e.data as Record<string, unknown>;
-  const where = subject(doc, ptr);
+  const where = subject(doc, ptr, 'of');
   if (typeof data?.shares === 'string' && ptr.startsWith('/layers/')) {
     sink.error('NN209', `${where} shares '${data.shares}' and so takes no '${key}' of its own`, at, 'a sharing node reuses the shared layer as it is; remove the key, or give this node its own layer');
     return;
