@@ -4,8 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { summaryCommand } from './commands/summary.js';
 import { synthCommand } from './commands/synth.js';
 import { fraction, nonNegativeInt, positiveInt, positiveNumber } from './commands/spec-file.js';
-import { validateCommand } from './commands/validate.js';
-import { EXIT, UsageError, type Io } from './commands/io.js';
+import { parseFormat, validateCommand, type ValidateFormat } from './commands/validate.js';
+import { commanderOutput, EXIT, oneOf, UsageError, usageLine, type Io } from './commands/io.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -15,16 +15,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .description('A declarative model-spec compiler for Keras-style functional neural networks.')
     .version(VERSION, '-V, --version')
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput(commanderOutput(io, 'nnspec'));
 
   program
     .command('validate')
     .description('check specs: every problem at its file:line:column (exit 0 valid, 1 invalid, 2 usage)')
     .argument('<paths...>', 'spec files, directories (every *.yaml/*.yml below) or globs')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'github']).default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'github']).argParser(parseFormat).default('pretty'))
     .option('--strict', 'fail on warnings too', false)
-    .action(async (paths: string[], opts: { format: 'pretty' | 'json' | 'github'; strict: boolean }) => {
+    .action(async (paths: string[], opts: { format: ValidateFormat; strict: boolean }) => {
       exitCode = await validateCommand(paths, opts, io);
     });
 
@@ -32,7 +31,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .command('summary')
     .description('print a Keras-style summary with exact parameter counts')
     .argument('<file>', 'a spec file')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).argParser(oneOf('--format', ['table', 'json', 'markdown'] as const)).default('table'))
     .action(async (file: string, opts: { format: 'table' | 'json' | 'markdown' }) => {
       exitCode = await summaryCommand(file, opts, io);
     });
@@ -54,15 +53,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }, io);
     });
 
+  // Usage errors name the help of the command they come from (settings are copied when a command is created, so this runs last).
+  for (const command of program.commands) command.configureOutput(commanderOutput(io, `nnspec ${command.name()}`));
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
+    // --help, --version and `help` exit 0; a bare `nnspec` (help on stderr) and commander's own errors are usage errors.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (e instanceof UsageError) {
-      io.stderr.write(`nnspec: ${e.message}\n`);
+      const command = program.commands.some((c) => c.name() === argv[0]) ? `nnspec ${argv[0]}` : 'nnspec';
+      io.stderr.write(usageLine(e.message, command));
       return EXIT.usage;
     }
     throw e;

@@ -1,27 +1,31 @@
 /** Expands the paths given to a command: files, directories (every *.yaml / *.yml below) and globs. */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { MAX_SPEC_BYTES } from '../spec/bytes.js';
 import { UsageError } from './io.js';
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
+/**
+ * Every spec file the paths name, each once, in the order given (a directory's or glob's
+ * files sorted). A path that names nothing is a usage error: a typo must not pass as "0 files, valid".
+ */
 export async function expandPaths(paths: readonly string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     const abs = isAbsolute(p) ? p : resolve(cwd, p);
-    let stat;
-    try {
-      stat = statSync(abs);
-    } catch {
-      stat = undefined;
-    }
+    const stat = statOrUndefined(abs);
     if (stat?.isFile()) out.push(p);
     else if (stat?.isDirectory()) {
-      const found = await glob(['**/*.yaml', '**/*.yml'], { cwd: abs, ignore: IGNORE, dot: false });
+      // Symbolic links are not followed: a link back up the tree would never end.
+      const found = await glob(['**/*.yaml', '**/*.yml'], { cwd: abs, ignore: IGNORE, dot: false, followSymbolicLinks: false });
+      if (found.length === 0) throw new UsageError(`no *.yaml or *.yml files in '${p}'`);
       out.push(...found.sort().map((f) => display(resolve(abs, f), cwd)));
+    } else if (stat) {
+      throw new UsageError(`'${p}' is not a file or directory`);
     } else if (isDynamicPattern(p)) {
-      const found = await glob([p], { cwd, ignore: IGNORE, absolute: true });
+      const found = await glob([p], { cwd, ignore: IGNORE, absolute: true, followSymbolicLinks: false });
       if (found.length === 0) throw new UsageError(`no files match '${p}'`);
       out.push(...found.sort().map((f) => display(f, cwd)));
     } else {
@@ -31,7 +35,29 @@ export async function expandPaths(paths: readonly string[], cwd: string): Promis
   return [...new Set(out)];
 }
 
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function display(abs: string, cwd: string): string {
   const rel = relative(cwd, abs);
   return rel.startsWith('..') ? abs : rel;
+}
+
+/** A spec's bytes, or its size when it is over the cap (not read: a 5 GB file must not be loaded to be refused). */
+export function readSpecFile(file: string, cwd: string): { bytes: Buffer } | { tooLarge: number } {
+  const abs = resolve(cwd, file);
+  try {
+    const size = statSync(abs).size;
+    if (size > MAX_SPEC_BYTES) return { tooLarge: size };
+    return { bytes: readFileSync(abs) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : ((e as Error).message ?? String(e));
+    throw new UsageError(`cannot read '${file}': ${why}`);
+  }
 }

@@ -1,41 +1,53 @@
 /** `nnspec validate PATH...`: compile every spec and report every problem, located. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { compile } from '../compiler/compile.js';
 import type { LocatedDiagnostic } from '../diagnostics/diagnostic.js';
 import { painter } from '../diagnostics/render/color.js';
 import { renderGithub } from '../diagnostics/render/github.js';
+import { renderJson, type FileReport } from '../diagnostics/render/json.js';
 import { countLine, renderPretty } from '../diagnostics/render/pretty.js';
-import { expandPaths } from './files.js';
-import { EXIT, type Io } from './io.js';
+import { TOO_LARGE_HINT, tooLargeMessage } from '../spec/bytes.js';
+import { expandPaths, readSpecFile } from './files.js';
+import { EXIT, oneOf, UsageError, type Io } from './io.js';
+
+export const VALIDATE_FORMATS = ['pretty', 'json', 'github'] as const;
+export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
 
 export interface ValidateOptions {
-  format: 'pretty' | 'json' | 'github';
+  format: ValidateFormat;
   /** Warnings fail the run too. */
   strict?: boolean;
 }
 
-export interface FileReport {
-  file: string;
-  valid: boolean;
-  diagnostics: LocatedDiagnostic[];
-}
+export type { FileReport };
 
+export const parseFormat = oneOf('--format', VALIDATE_FORMATS);
+
+/** Exit 0 when every spec is valid, 1 when any is not; usage errors (exit 2) are thrown as UsageError. */
 export async function validateCommand(paths: string[], opts: ValidateOptions, io: Io): Promise<number> {
+  if (paths.length === 0) throw new UsageError('validate needs at least one PATH: a spec file, a directory or a quoted glob');
+  const format = parseFormat(opts.format);
   const files = await expandPaths(paths, io.cwd);
   const reports: FileReport[] = [];
   const c = painter({ isTTY: io.stdout.isTTY, env: io.env });
   for (const file of files) {
-    const result = compile(readFileSync(resolve(io.cwd, file)), file);
-    const valid = result.ok && !(opts.strict && result.diagnostics.length > 0);
-    reports.push({ file, valid, diagnostics: result.diagnostics });
-    if (opts.format === 'pretty') io.stdout.write(renderPretty(result.diagnostics, result.text, c));
-    else if (opts.format === 'github') io.stdout.write(renderGithub(result.diagnostics));
+    const { diagnostics, text } = check(file, io.cwd);
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const valid = errors === 0 && !(opts.strict && diagnostics.length > 0);
+    reports.push({ file, valid, diagnostics });
+    if (format === 'pretty') io.stdout.write(renderPretty(diagnostics, text, c));
+    else if (format === 'github') io.stdout.write(renderGithub(diagnostics));
   }
   const all = reports.flatMap((r) => r.diagnostics);
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.length - errors;
-  if (opts.format === 'json') io.stdout.write(JSON.stringify({ files: reports, errors, warnings }, null, 2) + '\n');
-  if (opts.format === 'pretty') io.stdout.write(countLine(errors, warnings, files.length, c));
+  if (format === 'json') io.stdout.write(renderJson(reports, errors, warnings));
+  if (format === 'pretty') io.stdout.write(countLine(errors, warnings, files.length, c));
   return reports.every((r) => r.valid) ? EXIT.ok : EXIT.invalid;
+}
+
+function check(file: string, cwd: string): { diagnostics: LocatedDiagnostic[]; text: string } {
+  const read = readSpecFile(file, cwd);
+  if ('bytes' in read) return compile(read.bytes, file);
+  const at = { file, line: 1, column: 1, end_line: 1, end_column: 1 };
+  return { diagnostics: [{ code: 'NN100', severity: 'error', message: tooLargeMessage(read.tooLarge), ...at, hint: TOO_LARGE_HINT }], text: '' };
 }
