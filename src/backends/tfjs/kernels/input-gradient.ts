@@ -5,7 +5,7 @@
  */
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { TO_NCHW, TO_NHWC, type Conv2DInfo } from './geometry.js';
-import { planAxis, scatterPhase } from './phases.js';
+import { planAxis, scatterPhase, widenPhase } from './phases.js';
 import type { KernelScope } from './scope.js';
 
 export interface InputGradientKind {
@@ -15,6 +15,8 @@ export interface InputGradientKind {
   groups: number;
   /** The stride-1 filter of one phase pair, whose positions hold filter taps (rows[u], cols[v]; −1 = zero). */
   phaseFilter(rows: number[], cols: number[]): { values: Float32Array; shape: number[] };
+  /** A larger filter size that runs faster than rows × cols (padded with zero taps), if any. */
+  fasterSize?(rows: number, cols: number): [number, number];
 }
 
 export function inputGradient(s: KernelScope, dy: TensorInfo, info: Conv2DInfo, nchw: boolean, kind: InputGradientKind): TensorInfo {
@@ -25,9 +27,13 @@ export function inputGradient(s: KernelScope, dy: TensorInfo, info: Conv2DInfo, 
   const planned = [];
   for (let rh = 0; rh < rows.stride; rh++) {
     for (let rw = 0; rw < cols.stride; rw++) {
-      const ph = rows.phases[rh]!;
-      const pw = cols.phases[rw]!;
+      let ph = rows.phases[rh]!;
+      let pw = cols.phases[rw]!;
       if (ph.taps.length === 0 || pw.taps.length === 0 || ph.keep <= 0 || pw.keep <= 0) continue;
+      if (kind.fasterSize) {
+        const [h, w] = kind.fasterSize(ph.taps.length, pw.taps.length);
+        [ph, pw] = [widenPhase(rows, ph, h), widenPhase(cols, pw, w)];
+      }
       planned.push({ rh, rw, ph, pw, filter: kind.phaseFilter(ph.taps, pw.taps) });
     }
   }
