@@ -52,6 +52,11 @@ export function describeYamlError(e: YAMLError, text: string, tokens: readonly C
       break;
     case 'MULTILINE_IMPLICIT_KEY':
       return multilineKey(text, at);
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      if (first.startsWith('Nested mappings')) {
+        return syntax('a `key: value` pair cannot be the value of another key on the same line', at, 'put the inner mapping on its own lines, indented under its key, or in { }; quote the value if the colon belongs to it');
+      }
+      break;
     case 'BLOCK_IN_FLOW':
       return syntax("a block list or mapping (lines of '- item' or 'key: value') cannot appear inside [ ] or { }", at, 'write the inner collection in brackets too, or write the outer one as a block');
     case 'BAD_SCALAR_START': {

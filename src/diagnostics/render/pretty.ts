@@ -24,9 +24,8 @@ function renderOne(d: LocatedDiagnostic, lines: LineIndex, hasText: boolean, wid
   if (hasText) {
     const { shown, column, length } = window(lines.lineText(d.line), d);
     const paint = d.severity === 'error' ? c.red : c.yellow;
-    const caret = ' '.repeat(column) + '^'.repeat(length);
     out += `${c.blue(`${String(d.line).padStart(width)} |`)}${shown ? ' ' + shown : ''}\n`;
-    out += `${c.blue(`${pad} |`)} ${paint(caret)}\n`;
+    out += `${c.blue(`${pad} |`)} ${' '.repeat(column)}${paint('^'.repeat(length))}\n`;
   }
   if (d.hint) out += `${c.blue(`${pad} =`)} ${c.cyan('hint:')} ${printable(d.hint)}\n`;
   return out + '\n';
