@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 import { renderTable } from './backends/summary/table.js';
 import { summarize } from './backends/summary/rows.js';
 import { compile } from './compiler/compile.js';
+import { DATA_CODES } from './data/errors.js';
 import { CODES } from './diagnostics/codes.js';
 import { painter } from './diagnostics/render/color.js';
 import { countLine, renderPretty } from './diagnostics/render/pretty.js';
 import { LAYER_KINDS } from './layers/registry.js';
 
 export function codesTable(): string {
-  const rows = Object.entries(CODES).map(([code, { name, summary }]) => `| \`${code}\` | ${name} | ${summary} |`);
+  const all: [string, { name: string; summary: string }][] = [...Object.entries(CODES), ...Object.entries(DATA_CODES)];
+  const rows = all.map(([code, { name, summary }]) => `| \`${code}\` | ${name} | ${summary} |`);
   return ['| code | name | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
