@@ -1,12 +1,15 @@
 /**
- * TensorFlow.js convolution layers for the Keras arguments tfjs lacks: Conv1D's 'causal' padding
- * (tfjs throws NotImplementedError when called) and channels_first (tfjs returns channels last),
- * Conv2DTranspose's output_padding and dilation_rate (tfjs ignores both), DepthwiseConv2D's
- * dilation_rate (tfjs ignores it), SeparableConv2D's channels_first with a bias (tfjs adds the bias
- * on the wrong axis and throws). Each extends the tfjs layer of the same Keras name, so weights,
- * initializers and build are tfjs's own; only the output shape and the call change. Classes are
- * made per tf module (tfjs is injected, never imported) and registered under their own names, so a
- * saved model.json never loads as the tfjs layer with an argument dropped.
+ * TensorFlow.js convolution layers for what tfjs lacks or gets wrong:
+ * - dilation_rate > 1: tfjs cannot train it (its conv gradients refuse dilations), and its
+ *   DepthwiseConv2D and Conv2DTranspose ignore it. These classes convolve with the kernel spread
+ *   out with zeros between taps, the same function, so gradients reach the real kernel;
+ * - Conv1D 'causal' (tfjs throws when called) and channels_first (tfjs returns channels last);
+ * - Conv2DTranspose output_padding (tfjs has none);
+ * - SeparableConv2D channels_first with a bias (tfjs adds the bias on the wrong axis and throws).
+ * Each extends the tfjs layer of the same Keras name, so weights, initializers and build are
+ * tfjs's own; only the output shape and the call change. Classes are made per tf module (tfjs is
+ * injected, never imported) and registered under their own names, so a saved model.json never
+ * loads as the tfjs layer with an argument dropped.
  */
 import type { Tf, TfLayer } from '../backends/tfjs/env.js';
 import { convOutputLength, deconvOutputLength, type Dim } from './shape.js';
@@ -34,6 +37,7 @@ interface ConvFields {
 
 interface Classes {
   Conv1D: Ctor;
+  Conv2D: Ctor;
   Conv2DTranspose: Ctor;
   DepthwiseConv2D: Ctor;
   SeparableConv2D: Ctor;
@@ -48,140 +52,161 @@ function tfjsClass(tf: Tf, className: string): Ctor {
   return entry[0] as unknown as Ctor;
 }
 
-function one(inputs: Tensor | Tensor[]): Tensor {
-  return Array.isArray(inputs) ? inputs[0]! : inputs;
+const fields = (layer: object) => layer as unknown as ConvFields;
+const one = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
+const same = (f: ConvFields) => (f.padding === 'same' ? 'same' : 'valid');
+
+/** Channels last for the tfjs ops, which only take NWC/NHWC here. */
+function toChannelsLast(tf: Tf, f: ConvFields, x: Tensor): Tensor {
+  if (f.dataFormat !== 'channelsFirst') return x;
+  return tf.transpose(x, x.rank === 3 ? [0, 2, 1] : [0, 2, 3, 1]);
 }
 
 /** Bias, activation, and the move back to channels first: the common tail of every call here. */
-function finish(tf: Tf, f: ConvFields, y: Tensor, channelsFirstOrder: number[]): Tensor {
+function finish(tf: Tf, f: ConvFields, y: Tensor): Tensor {
   let out = f.bias ? tf.add(y, f.bias.read()) : y;
   out = f.activation.apply(out);
-  return f.dataFormat === 'channelsFirst' ? tf.transpose(out, channelsFirstOrder) : out;
+  if (f.dataFormat !== 'channelsFirst') return out;
+  return tf.transpose(out, out.rank === 3 ? [0, 2, 1] : [0, 3, 1, 2]);
 }
 
-/** Spreads a [kh, kw, ...] kernel to [(kh-1)*dh+1, (kw-1)*dw+1, ...] with zeros between taps: a dilated kernel. */
-function dilateKernel(tf: Tf, kernel: Tensor, dilation: number[]): Tensor {
-  const [kh, kw, a, b] = kernel.shape as [number, number, number, number];
-  const [dh, dw] = dilation as [number, number];
-  if (dh === 1 && dw === 1) return kernel;
-  const spread = tf.pad(tf.reshape(kernel, [kh, 1, kw, 1, a, b]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
-  return tf.slice(tf.reshape(spread, [kh * dh, kw * dw, a, b]), [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, a, b]);
+/**
+ * Spreads a kernel's leading spatial axes by `dilation`, zeros between taps: [k, ...] becomes
+ * [(k-1)*d+1, ...]. Convolving with it equals the dilated convolution, and its gradient flows
+ * back to the taps through pad, reshape and slice.
+ */
+export function dilateKernel(tf: Tf, kernel: Tensor, dilation: number[]): Tensor {
+  let k = kernel;
+  dilation.forEach((d, axis) => {
+    if (d === 1) return;
+    const shape = k.shape as number[];
+    const n = shape[axis]!;
+    const inserted = [...shape.slice(0, axis + 1), 1, ...shape.slice(axis + 1)];
+    const pads = inserted.map((_, i): [number, number] => (i === axis + 1 ? [0, d - 1] : [0, 0]));
+    const spread = tf.reshape(tf.pad(tf.reshape(k, inserted), pads), [...shape.slice(0, axis), n * d, ...shape.slice(axis + 1)]);
+    k = tf.slice(spread, shape.map(() => 0), shape.map((s, i) => (i === axis ? (n - 1) * d + 1 : s)));
+  });
+  return k;
 }
 
 export function convClasses(tf: Tf): Classes {
   const cached = made.get(tf);
   if (cached) return cached;
 
-  const Conv1DBase = tfjsClass(tf, 'Conv1D');
-  class NnspecConv1D extends Conv1DBase {
+  class NnspecConv1D extends tfjsClass(tf, 'Conv1D') {
     static className = 'NnspecConv1D';
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const s = inputShape as Shape;
-      const f = this as unknown as ConvFields;
+      const f = fields(this);
       const first = f.dataFormat === 'channelsFirst';
       const steps = convOutputLength(s[first ? 2 : 1]!, f.kernelSize[0]!, f.padding, f.strides[0]!, f.dilationRate[0]!);
       return first ? [s[0]!, f.filters, steps] : [s[0]!, steps, f.filters];
     }
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
-        const f = this as unknown as ConvFields;
-        let x = one(inputs);
-        if (f.dataFormat === 'channelsFirst') x = tf.transpose(x, [0, 2, 1]);
+        const f = fields(this);
+        let x = toChannelsLast(tf, f, one(inputs));
         // Keras: causal is 'valid' after padding (kernel - 1) * dilation steps on the left only.
         if (f.padding === 'causal') x = tf.pad(x, [[0, 0], [f.dilationRate[0]! * (f.kernelSize[0]! - 1), 0], [0, 0]]);
-        const y = tf.conv1d(x as never, f.kernel.read() as never, f.strides[0]!, f.padding === 'same' ? 'same' : 'valid', 'NWC', f.dilationRate[0]!);
-        return finish(tf, f, y, [0, 2, 1]);
+        const kernel = dilateKernel(tf, f.kernel.read(), f.dilationRate);
+        return finish(tf, f, tf.conv1d(x as never, kernel as never, f.strides[0]!, same(f), 'NWC'));
       });
     }
     override getConfig() {
       // tfjs's Conv1D drops dataFormat from its config.
-      return { ...super.getConfig(), dataFormat: (this as unknown as ConvFields).dataFormat };
+      return { ...super.getConfig(), dataFormat: fields(this).dataFormat };
     }
   }
 
-  const TransposeBase = tfjsClass(tf, 'Conv2DTranspose');
-  class NnspecConv2DTranspose extends TransposeBase {
+  class NnspecConv2D extends tfjsClass(tf, 'Conv2D') {
+    static className = 'NnspecConv2D';
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const f = fields(this);
+        const x = toChannelsLast(tf, f, one(inputs));
+        const kernel = dilateKernel(tf, f.kernel.read(), f.dilationRate);
+        return finish(tf, f, tf.conv2d(x as never, kernel as never, f.strides as [number, number], same(f), 'NHWC'));
+      });
+    }
+  }
+
+  class NnspecConv2DTranspose extends tfjsClass(tf, 'Conv2DTranspose') {
     static className = 'NnspecConv2DTranspose';
     readonly outputPadding: number[] | null;
     constructor(args: Args) {
       super(args);
       this.outputPadding = (args.outputPadding as number[] | null | undefined) ?? null;
     }
+    /** Keras's output size of spatial axis i for an input of size n. */
+    private outLength(n: Dim, i: number): Dim {
+      const f = fields(this);
+      return deconvOutputLength(n, f.kernelSize[i]!, same(f), f.strides[i]!, f.dilationRate[i]!, this.outputPadding?.[i] ?? null);
+    }
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const s = inputShape as Shape;
-      const f = this as unknown as ConvFields;
-      const first = f.dataFormat === 'channelsFirst';
-      const [h, w] = first ? [s[2]!, s[3]!] : [s[1]!, s[2]!];
-      const out = [h, w].map((n, i) => deconvOutputLength(n, f.kernelSize[i]!, f.padding as 'valid' | 'same', f.strides[i]!, f.dilationRate[i]!, this.outputPadding?.[i] ?? null));
-      return first ? [s[0]!, f.filters, ...out] : [s[0]!, ...out, f.filters];
+      const f = fields(this);
+      if (f.dataFormat === 'channelsFirst') return [s[0]!, f.filters, this.outLength(s[2]!, 0), this.outLength(s[3]!, 1)];
+      return [s[0]!, this.outLength(s[1]!, 0), this.outLength(s[2]!, 1), f.filters];
     }
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
-        const f = this as unknown as ConvFields;
-        let x = one(inputs);
-        if (f.dataFormat === 'channelsFirst') x = tf.transpose(x, [0, 2, 3, 1]);
+        const f = fields(this);
+        const x = toChannelsLast(tf, f, one(inputs));
         const [batch, h, w] = x.shape as number[];
-        const out = [h!, w!].map((n, i) => deconvOutputLength(n, f.kernelSize[i]!, f.padding as 'valid' | 'same', f.strides[i]!, f.dilationRate[i]!, this.outputPadding?.[i] ?? null) as number);
+        const shape: [number, number, number, number] = [batch!, this.outLength(h!, 0)!, this.outLength(w!, 1)!, f.filters];
         // As Keras's TensorFlow backend: the transpose of a conv whose input has the Keras output size.
         const kernel = dilateKernel(tf, f.kernel.read(), f.dilationRate);
-        const y = tf.conv2dTranspose(x as never, kernel as never, [batch!, out[0]!, out[1]!, f.filters], f.strides as [number, number], f.padding as 'valid' | 'same');
-        return finish(tf, f, y, [0, 3, 1, 2]);
+        return finish(tf, f, tf.conv2dTranspose(x as never, kernel as never, shape, f.strides as [number, number], same(f)));
       });
     }
     override getConfig() {
       // tfjs's Conv2DTranspose drops dilationRate from its config.
-      const f = this as unknown as ConvFields;
-      return { ...super.getConfig(), dilationRate: f.dilationRate, outputPadding: this.outputPadding };
+      return { ...super.getConfig(), dilationRate: fields(this).dilationRate, outputPadding: this.outputPadding };
     }
   }
 
-  const DepthwiseBase = tfjsClass(tf, 'DepthwiseConv2D');
-  class NnspecDepthwiseConv2D extends DepthwiseBase {
+  class NnspecDepthwiseConv2D extends tfjsClass(tf, 'DepthwiseConv2D') {
     static className = 'NnspecDepthwiseConv2D';
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const s = inputShape as Shape;
-      const f = this as unknown as ConvFields;
+      const f = fields(this);
       const first = f.dataFormat === 'channelsFirst';
       const [h, w, ch] = first ? [s[2]!, s[3]!, s[1]!] : [s[1]!, s[2]!, s[3]!];
-      const out = [h, w].map((n, i) => convOutputLength(n, f.kernelSize[i]!, f.padding as 'valid' | 'same', f.strides[i]!, f.dilationRate[i]!));
+      const out = [h, w].map((n, i) => convOutputLength(n, f.kernelSize[i]!, same(f), f.strides[i]!, f.dilationRate[i]!));
       const channels = ch === null ? null : ch * f.depthMultiplier;
       return first ? [s[0]!, channels, ...out] : [s[0]!, ...out, channels];
     }
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
-        const f = this as unknown as ConvFields;
-        let x = one(inputs);
-        if (f.dataFormat === 'channelsFirst') x = tf.transpose(x, [0, 2, 3, 1]);
-        const padding = f.padding === 'same' ? 'same' : 'valid';
-        const y = tf.depthwiseConv2d(x as never, f.depthwiseKernel.read() as never, f.strides as [number, number], padding, 'NHWC', f.dilationRate as [number, number]);
-        return finish(tf, f, y, [0, 3, 1, 2]);
+        const f = fields(this);
+        const x = toChannelsLast(tf, f, one(inputs));
+        const kernel = dilateKernel(tf, f.depthwiseKernel.read(), f.dilationRate);
+        return finish(tf, f, tf.depthwiseConv2d(x as never, kernel as never, f.strides as [number, number], same(f), 'NHWC'));
       });
     }
   }
 
-  const SeparableBase = tfjsClass(tf, 'SeparableConv2D');
-  class NnspecSeparableConv2D extends SeparableBase {
+  class NnspecSeparableConv2D extends tfjsClass(tf, 'SeparableConv2D') {
     static className = 'NnspecSeparableConv2D';
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
-        const f = this as unknown as ConvFields;
-        let x = one(inputs);
-        if (f.dataFormat === 'channelsFirst') x = tf.transpose(x, [0, 2, 3, 1]);
-        const padding = f.padding === 'same' ? 'same' : 'valid';
-        const y = tf.separableConv2d(x as never, f.depthwiseKernel.read() as never, f.pointwiseKernel.read() as never, f.strides as [number, number], padding, f.dilationRate as [number, number], 'NHWC');
-        return finish(tf, f, y, [0, 3, 1, 2]);
+        const f = fields(this);
+        const x = toChannelsLast(tf, f, one(inputs));
+        const depthwise = dilateKernel(tf, f.depthwiseKernel.read(), f.dilationRate);
+        const y = tf.separableConv2d(x as never, depthwise as never, f.pointwiseKernel.read() as never, f.strides as [number, number], same(f), [1, 1], 'NHWC');
+        return finish(tf, f, y);
       });
     }
   }
 
-  const all = [NnspecConv1D, NnspecConv2DTranspose, NnspecDepthwiseConv2D, NnspecSeparableConv2D];
-  for (const cls of all) tf.serialization.registerClass(cls as never);
   const classes: Classes = {
     Conv1D: NnspecConv1D,
+    Conv2D: NnspecConv2D,
     Conv2DTranspose: NnspecConv2DTranspose,
     DepthwiseConv2D: NnspecDepthwiseConv2D,
     SeparableConv2D: NnspecSeparableConv2D,
   };
+  for (const cls of Object.values(classes)) tf.serialization.registerClass(cls as never);
   made.set(tf, classes);
   return classes;
 }

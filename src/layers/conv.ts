@@ -48,8 +48,6 @@ interface Split {
   channels: number;
 }
 
-const fmt = (t: readonly number[]) => formatShape(t);
-
 function splitInput(inputs: TensorSpec[], n: number, format: DataFormat, ctx: InferContext): Split | undefined {
   const x = only(inputs);
   const named = n === 1 ? 'steps' : 'rows, cols';
@@ -69,7 +67,7 @@ function splitInput(inputs: TensorSpec[], n: number, format: DataFormat, ctx: In
 /** Keras refuses strides > 1 together with dilation_rate > 1 (the TensorFlow kernels cannot do both). */
 function stridedDilation(strides: number[], dilation: number[], ctx: InferContext): boolean {
   if (Math.max(...strides) > 1 && Math.max(...dilation) > 1) {
-    ctx.error('NN503', `${ctx.describe} cannot combine strides ${fmt(strides)} with dilation_rate ${fmt(dilation)}; Keras supports strides > 1 or dilation_rate > 1, not both`, {
+    ctx.error('NN503', `${ctx.describe} cannot combine strides ${formatShape(strides)} with dilation_rate ${formatShape(dilation)}; Keras supports strides > 1 or dilation_rate > 1, not both`, {
       param: 'dilation_rate',
       hint: 'use strides: 1 with a dilation, or dilation_rate: 1 with a stride',
     });
@@ -96,8 +94,8 @@ function convSpatial(c: Geometry, s: Split, n: number, ctx: InferContext): Dim[]
   const out = s.spatial.map((d, i) => convOutputLength(d, kernel[i]!, c.padding, strides[i]!, dilation[i]!));
   const bad = out.findIndex((d) => d !== null && d <= 0);
   if (bad !== -1) {
-    const dilated = dilation.some((d) => d > 1) ? `, dilation_rate ${fmt(dilation)}` : '';
-    return emptyOutput(ctx, s, bad, out[bad]!, `kernel_size ${fmt(kernel)}, strides ${fmt(strides)}${dilated} and padding '${c.padding}'`);
+    const dilated = dilation.some((d) => d > 1) ? `, dilation_rate ${formatShape(dilation)}` : '';
+    return emptyOutput(ctx, s, bad, out[bad]!, `kernel_size ${formatShape(kernel)}, strides ${formatShape(strides)}${dilated} and padding '${c.padding}'`);
   }
   return out;
 }
@@ -107,6 +105,9 @@ function assemble(spatial: Dim[], channels: number, format: DataFormat): Dim[] {
 }
 
 const tfFormat = (f: DataFormat) => (f === 'channels_first' ? 'channelsFirst' : 'channelsLast');
+
+/** tfjs can run but not train a dilated convolution (and ignores dilation in two layers): those use nnspec's classes. */
+const undilated = (c: Geometry, n: number) => tuple(c.dilation_rate, n).every((d) => d === 1);
 
 /** The tfjs arguments of a convolution's geometry (tfjs defaults equal Keras's here, but nnspec passes them). */
 function geometryArgs(c: Geometry) {
@@ -144,9 +145,9 @@ function convN(n: 1 | 2) {
     },
     tfjs(c, { tf, name }): TfLayer {
       const args = defined({ name, filters: c.filters, ...geometryArgs(c), activation: activation(c.activation), ...kernelArgs(c) });
-      if (n === 2) return tf.layers.conv2d(args as never);
-      // tfjs's Conv1D throws on 'causal' and returns channels last for channels_first.
-      const plain = c.padding !== 'causal' && c.data_format === 'channels_last';
+      if (n === 2) return undilated(c, 2) ? tf.layers.conv2d(args as never) : new (convClasses(tf).Conv2D)(args);
+      // tfjs's Conv1D also throws on 'causal' and returns channels last for channels_first.
+      const plain = c.padding !== 'causal' && c.data_format === 'channels_last' && undilated(c, 1);
       return plain ? tf.layers.conv1d(args as never) : new (convClasses(tf).Conv1D)(args);
     },
   });
@@ -177,7 +178,7 @@ export const Conv2DTranspose = defineLayer({
     const outPad = c.output_padding === null ? null : tuple(c.output_padding, 2);
     if (stridedDilation(strides, dilation, ctx)) return undefined;
     if (outPad && outPad.some((op, i) => op >= strides[i]!)) {
-      return ctx.error('NN503', `${ctx.describe} needs output_padding smaller than strides on every axis; got output_padding ${fmt(outPad)} with strides ${fmt(strides)}`, {
+      return ctx.error('NN503', `${ctx.describe} needs output_padding smaller than strides on every axis; got output_padding ${formatShape(outPad)} with strides ${formatShape(strides)}`, {
         param: 'output_padding',
         hint: 'each output_padding entry must be < the stride on its axis (0 when the stride is 1)',
       });
@@ -195,7 +196,7 @@ export const Conv2DTranspose = defineLayer({
       }
       const d = deconvOutputLength(s.spatial[i]!, kernel[i]!, c.padding as 'valid' | 'same', strides[i]!, dilation[i]!, outPad ? outPad[i]! : null);
       if (d !== null && d <= 0) {
-        return emptyOutput(ctx, s, i, d, `kernel_size ${fmt(kernel)}, strides ${fmt(strides)}, padding '${c.padding}' and output_padding ${fmt(outPad!)}`);
+        return emptyOutput(ctx, s, i, d, `kernel_size ${formatShape(kernel)}, strides ${formatShape(strides)}, padding '${c.padding}' and output_padding ${formatShape(outPad!)}`);
       }
       out.push(d);
     }
@@ -205,9 +206,8 @@ export const Conv2DTranspose = defineLayer({
   },
   tfjs(c, { tf, name }): TfLayer {
     const args = defined({ name, filters: c.filters, ...geometryArgs(c), activation: activation(c.activation), ...kernelArgs(c) });
-    // tfjs's Conv2DTranspose ignores dilation_rate and has no output_padding.
-    const plain = c.output_padding === null && tuple(c.dilation_rate, 2).every((d) => d === 1);
-    if (plain) return tf.layers.conv2dTranspose(args as never);
+    // tfjs's Conv2DTranspose also has no output_padding.
+    if (c.output_padding === null && undilated(c, 2)) return tf.layers.conv2dTranspose(args as never);
     return new (convClasses(tf).Conv2DTranspose)({ ...args, outputPadding: c.output_padding === null ? null : tuple(c.output_padding, 2) });
   },
 });
@@ -231,11 +231,11 @@ interface DepthwiseWeights {
   bias_initializer: Initializer;
   depthwise_regularizer: Regularizer | null;
   bias_regularizer: Regularizer | null;
-  activity_regularizer: Regularizer | null;
   depthwise_constraint: Constraint | null;
   bias_constraint: Constraint | null;
 }
 
+/** Like kernelArgs: no activityRegularizer, which tfjs refuses to call with (the trainer applies it). */
 function depthwiseArgs(c: DepthwiseWeights) {
   return {
     useBias: c.use_bias,
@@ -243,7 +243,6 @@ function depthwiseArgs(c: DepthwiseWeights) {
     biasInitializer: initializer(c.bias_initializer),
     depthwiseRegularizer: regularizer(c.depthwise_regularizer),
     biasRegularizer: regularizer(c.bias_regularizer),
-    activityRegularizer: undefined, // tfjs refuses it; the trainer applies it (build.ts)
     depthwiseConstraint: constraint(c.depthwise_constraint),
     biasConstraint: constraint(c.bias_constraint),
   };
@@ -252,14 +251,7 @@ function depthwiseArgs(c: DepthwiseWeights) {
 export const DepthwiseConv2D = defineLayer({
   type: 'DepthwiseConv2D',
   description: 'Depthwise 2D convolution: each input channel is convolved with its own depth_multiplier kernels; channels are not mixed.',
-  params: {
-    kernel_size: geometryParams(2).kernel_size,
-    strides: geometryParams(2).strides,
-    padding: padding(),
-    ...depthwiseParams,
-    data_format: dataFormat(),
-    dilation_rate: geometryParams(2).dilation_rate,
-  },
+  params: { ...geometryParams(2), ...depthwiseParams },
   arity: ONE_INPUT,
   infer(c, inputs, ctx) {
     const s = splitInput(inputs, 2, c.data_format, ctx);
@@ -273,9 +265,7 @@ export const DepthwiseConv2D = defineLayer({
   },
   tfjs(c, { tf, name }): TfLayer {
     const args = defined({ name, ...geometryArgs(c), depthMultiplier: c.depth_multiplier, activation: activation(c.activation), ...depthwiseArgs(c) });
-    // tfjs's DepthwiseConv2D ignores dilation_rate in both its shape and its call.
-    const plain = tuple(c.dilation_rate, 2).every((d) => d === 1);
-    return plain ? tf.layers.depthwiseConv2d(args as never) : new (convClasses(tf).DepthwiseConv2D)(args);
+    return undilated(c, 2) ? tf.layers.depthwiseConv2d(args as never) : new (convClasses(tf).DepthwiseConv2D)(args);
   },
 });
 
@@ -315,8 +305,9 @@ export const SeparableConv2D = defineLayer({
       pointwiseRegularizer: regularizer(c.pointwise_regularizer),
       pointwiseConstraint: constraint(c.pointwise_constraint),
     });
-    // tfjs's SeparableConv2D adds the bias on the wrong axis for channels_first (and throws).
-    const layer = c.data_format === 'channels_last' ? tf.layers.separableConv2d(args as never) : new (convClasses(tf).SeparableConv2D)(args);
+    // tfjs's SeparableConv2D also adds the bias on the wrong axis for channels_first (and throws).
+    const plain = c.data_format === 'channels_last' && undilated(c, 2);
+    const layer = plain ? tf.layers.separableConv2d(args as never) : new (convClasses(tf).SeparableConv2D)(args);
     fixPointwiseInitializer(tf, layer, args);
     return layer;
   },

@@ -1,8 +1,10 @@
 /**
  * TensorFlow.js gaps in the resizing layers. UpSampling2D's bilinear mode in tfjs samples without
  * half-pixel centers (TF1's resize), where Keras 3 on every backend uses half-pixel centers, so
- * the images differ; NnspecUpSampling2D resizes as Keras does. Made per tf module (tfjs is injected,
- * never imported) and registered under its own name.
+ * the images differ; and tfjs's resizeBilinear gradient ignores halfPixelCenters, so resizing
+ * with it would train on wrong gradients. NnspecUpSampling2D interpolates with two small matrix
+ * products instead: Keras's values, exact gradients, on every backend. Made per tf module (tfjs is
+ * injected, never imported) and registered under its own name.
  */
 import type { Tf, TfLayer } from '../backends/tfjs/env.js';
 import type { Dim } from './shape.js';
@@ -13,6 +15,35 @@ type Args = Record<string, unknown>;
 interface UpSamplingFields {
   size: number[];
   dataFormat: 'channelsFirst' | 'channelsLast';
+}
+
+/**
+ * The (n * factor) x n matrix of TensorFlow's half-pixel bilinear resize: output o samples input
+ * position (o + 0.5) / factor - 0.5, between its two neighbours, clamped at the edges.
+ */
+export function bilinearWeights(n: number, factor: number): number[][] {
+  return Array.from({ length: n * factor }, (_, o) => {
+    const at = (o + 0.5) / factor - 0.5;
+    const below = Math.floor(at);
+    const lerp = at - below;
+    const row = new Array<number>(n).fill(0);
+    row[Math.max(below, 0)]! += 1 - lerp;
+    row[Math.min(below + 1, n - 1)]! += lerp;
+    return row;
+  });
+}
+
+/** Resizes axis 1 or 2 of an NHWC tensor by `factor` as weights · x along that axis. */
+function resizeAxis(tf: Tf, x: Tensor, axis: 1 | 2, factor: number): Tensor {
+  if (factor === 1) return x;
+  const shape = x.shape as number[];
+  const n = shape[axis]!;
+  const front = axis === 1 ? [1, 0, 2, 3] : [2, 0, 1, 3];
+  const moved = tf.transpose(x, front);
+  const flat = tf.reshape(moved, [n, -1]);
+  const resized = tf.matMul(tf.tensor2d(bilinearWeights(n, factor)), flat as never);
+  const unflat = tf.reshape(resized, [n * factor, ...(moved.shape as number[]).slice(1)]);
+  return tf.transpose(unflat, axis === 1 ? [1, 0, 2, 3] : [1, 2, 0, 3]);
 }
 
 const made = new WeakMap<object, new (args: Args) => TfLayer>();
@@ -28,8 +59,7 @@ export function bilinearUpSamplingClass(tf: Tf): new (args: Args) => TfLayer {
         const f = this as unknown as UpSamplingFields;
         let x = Array.isArray(inputs) ? inputs[0]! : inputs;
         if (f.dataFormat === 'channelsFirst') x = tf.transpose(x, [0, 2, 3, 1]);
-        const [, h, w] = x.shape as number[];
-        const y = tf.image.resizeBilinear(x as never, [h! * f.size[0]!, w! * f.size[1]!], false, true);
+        const y = resizeAxis(tf, resizeAxis(tf, x, 1, f.size[0]!), 2, f.size[1]!);
         return f.dataFormat === 'channelsFirst' ? tf.transpose(y, [0, 3, 1, 2]) : y;
       });
     }

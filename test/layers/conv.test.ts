@@ -299,7 +299,7 @@ describe('TensorFlow.js layers', () => {
   });
 
   const fixtures = readdirSync(join(ROOT, 'test/fixtures/valid')).filter((f) => f.startsWith('conv_'));
-  it.each(fixtures)('%s runs in tfjs with the output shapes nnspec infers', (name) => {
+  it.each(fixtures)('%s runs and trains in tfjs with the output shapes nnspec infers', async (name) => {
     const file = join(ROOT, 'test/fixtures/valid', name);
     const graph = compile(readFileSync(file), file).graph!;
     const built = buildModel(graph, tf);
@@ -314,6 +314,21 @@ describe('TensorFlow.js layers', () => {
       expect({ name, shape: got.map((d, k) => (expected[k] === null ? null : d)) }).toEqual({ name, shape: expected });
       expect(tf.all(tf.isFinite(outs[i]!)).dataSync()[0]).toBe(1);
     });
+    // Gradients for every weight: tfjs's own dilated-conv gradients would throw here.
+    const loss = () => tf.addN((built.model.apply(feeds, { training: true }) as Tensor[]).map((o) => tf.mean(tf.square(o)))) as never;
+    const { value, grads } = tf.variableGrads(loss);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    expect(Object.keys(grads).length).toBe(built.model.trainableWeights.length);
+    for (const g of Object.values(grads)) expect(tf.all(tf.isFinite(g)).dataSync()[0]).toBe(1);
     built.model.dispose();
+  });
+
+  it("a dilated Conv1D trains: each tap's gradient sums the inputs it saw", () => {
+    const built = build('  x: {shape: [5, 1]}', '  r: {type: Conv1D, filters: 1, kernel_size: 2, dilation_rate: 2, use_bias: false}', 'r');
+    const layer = built.layers.get('r')!;
+    const x = tf.tensor3d([[[1], [2], [3], [4], [5]]]);
+    // out[t] = k0 x[t] + k1 x[t + 2] for t = 0..2: d sum / d k0 = 1 + 2 + 3, d sum / d k1 = 3 + 4 + 5
+    const { grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as Tensor) as never, layer.trainableWeights.map((w) => (w as unknown as { val: never }).val));
+    expect(Object.values(grads).map((g) => g.arraySync())).toEqual([[[[6]], [[12]]]]);
   });
 });

@@ -168,6 +168,9 @@ describe('TensorFlow.js layers', () => {
       const expected = graph.nodes.get(name)!.output!.shape.slice(1);
       expect({ name, shape: outs[i]!.shape.slice(1).map((d, k) => (expected[k] === null ? null : d)) }).toEqual({ name, shape: expected });
     });
+    // Gradients reach every input through every layer.
+    const loss = (...xs: Tensor[]) => tf.addN((built.model.apply(xs, { training: true }) as Tensor[]).map((o) => tf.mean(tf.square(o)))) as Tensor;
+    for (const g of tf.grads(loss)(feeds)) expect(tf.all(tf.isFinite(g)).dataSync()[0]).toBe(1);
     built.model.dispose();
   });
 });

@@ -11,6 +11,7 @@ import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { compile } from '../../src/compiler/compile.js';
 import { sides } from '../../src/layers/resizing.js';
+import { bilinearWeights } from '../../src/layers/resizing-tfjs.js';
 import { brief, compileText, ROOT, specWith } from '../helpers.js';
 
 /** One input `x` of the given shape feeding one layer `r` (on line 6, its value from column 6). */
@@ -140,6 +141,22 @@ describe('TensorFlow.js layers', () => {
     expect(layer.getClassName()).toBe('NnspecUpSampling2D');
   });
 
+  it("UpSampling2D bilinear: Keras's half-pixel weights, equal to tfjs's resizeBilinear with halfPixelCenters", () => {
+    expect(bilinearWeights(2, 2)).toEqual([[1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]]);
+    expect(bilinearWeights(1, 3)).toEqual([[1], [1], [1]]);
+    const x = tf.randomNormal([2, 3, 4, 2]);
+    const { out } = run('[3, 4, 2]', '{type: UpSampling2D, size: [3, 2], interpolation: bilinear}', x.arraySync() as number[][][][]);
+    const reference = tf.image.resizeBilinear(x as never, [9, 8], false, true);
+    expect(tf.max(tf.abs(tf.sub(out, reference))).dataSync()[0]).toBeLessThan(1e-5);
+  });
+
+  it("UpSampling2D bilinear gradients are the half-pixel resize's (tfjs's resizeBilinear gradient ignores half-pixel centers)", () => {
+    const { layer } = run('[1, 2, 1]', '{type: UpSampling2D, size: [1, 2], interpolation: bilinear}', [[[[0], [4]]]]);
+    // d sum(out) / d x = column sums of the weights: [1 + 0.75 + 0.25 + 0, 0 + 0.25 + 0.75 + 1]
+    const grad = tf.grad((x) => tf.sum(layer.apply(x) as Tensor))(tf.tensor4d([[[[0], [4]]]]));
+    expect(grad.arraySync()).toEqual([[[[2], [2]]]]);
+  });
+
   it('UpSampling2D bilinear with channels_first', () => {
     const { out } = run('[1, 1, 2]', '{type: UpSampling2D, size: [1, 2], interpolation: bilinear, data_format: channels_first}', [[[[0, 4]]]]);
     expect(out.arraySync()).toEqual([[[[0, 1, 3, 4]]]]);
@@ -156,6 +173,9 @@ describe('TensorFlow.js layers', () => {
       const expected = graph.nodes.get(name)!.output!.shape.slice(1);
       expect({ name, shape: outs[i]!.shape.slice(1).map((d, k) => (expected[k] === null ? null : d)) }).toEqual({ name, shape: expected });
     });
+    // Gradients reach every input through every layer.
+    const loss = (...xs: Tensor[]) => tf.addN((built.model.apply(xs, { training: true }) as Tensor[]).map((o) => tf.mean(tf.square(o)))) as Tensor;
+    for (const g of tf.grads(loss)(feeds)) expect(tf.all(tf.isFinite(g)).dataSync()[0]).toBe(1);
     built.model.dispose();
   });
 });
