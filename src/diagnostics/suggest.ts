@@ -29,9 +29,10 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     if (c === word) continue;
     if (c.toLowerCase() === lower) return c;
-    // `input_posts` for `posts`: a prefix or suffix added around the real name.
+    // `input_posts` for `posts`: a prefix or suffix added around the real name, as a whole word
+    // (`accuarcy` contains `acc`, but means `accuracy`).
     const cl = c.toLowerCase();
-    if (Math.min(cl.length, lower.length) >= 3 && (lower.includes(cl) || cl.includes(lower)) && bestDistance > 0.5) {
+    if (Math.min(cl.length, lower.length) >= 3 && (containsWord(lower, cl) || containsWord(cl, lower)) && bestDistance > 0.5) {
       best = c;
       bestDistance = 0.5;
       continue;
@@ -44,6 +45,15 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
     }
   }
   return best;
+}
+
+/** `part` inside `whole`, bounded on each side by the string's end or a separator (`_`, `.`, `-`). */
+function containsWord(whole: string, part: string): boolean {
+  const sep = (ch: string | undefined) => ch === undefined || ch === '_' || ch === '.' || ch === '-';
+  for (let i = whole.indexOf(part); i >= 0; i = whole.indexOf(part, i + 1)) {
+    if (sep(whole[i - 1]) && sep(whole[i + part.length])) return true;
+  }
+  return false;
 }
 
 /** "; did you mean 'x'?" to end a headline with, or the empty string. */
