@@ -53,6 +53,9 @@ export function describeYamlError(e: YAMLError, text: string, tokens: readonly C
     case 'MULTILINE_IMPLICIT_KEY':
       return multilineKey(text, at);
     case 'BLOCK_AS_IMPLICIT_KEY':
+      if (/block sequence may not be used as an implicit map key/.test(first)) {
+        return syntax("this '- ' item is not lined up with the other items of its list", lineStart(text, at), "indent every '- ' of one list by the same number of spaces");
+      }
       if (first.startsWith('Nested mappings')) {
         return syntax('a `key: value` pair cannot be the value of another key on the same line', at, 'put the inner mapping on its own lines, indented under its key, or in { }; quote the value if the colon belongs to it');
       }
@@ -128,6 +131,7 @@ function multilineKey(text: string, at: Span): SyntaxProblem {
   const lineEnd = text.indexOf('\n', at.start);
   const end = lineEnd < 0 ? text.length : lineEnd;
   const first = text.slice(at.start, end).replace(/\r$/, '').trimEnd();
+  if (/^- /.test(first)) return syntax("a '- ' list item cannot appear inside [ ] or { }", { start: at.start, end: at.start + 1 }, 'separate the items of a list in brackets with commas: `[a, b]`');
   const hint = /:\S/.test(first) ? "a key needs a space after its colon: write `key: value`" : 'write `key: value`';
   return syntax(`missing ': ' after '${first}', so YAML reads it and the next line as one key`, { start: at.start, end: at.start + first.length }, hint);
 }
