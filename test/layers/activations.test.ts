@@ -38,11 +38,11 @@ describe('shape rules and weights', () => {
   });
 
   it('apply the Keras 3 defaults', () => {
-    expect(withDefaults({ type: 'ReLU' })).toEqual({ type: 'ReLU', max_value: null, negative_slope: 0, threshold: 0 });
-    expect(withDefaults({ type: 'LeakyReLU' })).toEqual({ type: 'LeakyReLU', negative_slope: 0.3 });
-    expect(withDefaults({ type: 'PReLU' })).toEqual({ type: 'PReLU', alpha_initializer: 'zeros', alpha_regularizer: null, alpha_constraint: null, shared_axes: null });
-    expect(withDefaults({ type: 'ELU' })).toEqual({ type: 'ELU', alpha: 1 });
-    expect(withDefaults({ type: 'Softmax' })).toEqual({ type: 'Softmax', axis: -1 });
+    expect(withDefaults({ type: 'ReLU' })).toEqual({ type: 'ReLU', trainable: true, max_value: null, negative_slope: 0, threshold: 0 });
+    expect(withDefaults({ type: 'LeakyReLU' })).toEqual({ type: 'LeakyReLU', trainable: true, negative_slope: 0.3 });
+    expect(withDefaults({ type: 'PReLU' })).toEqual({ type: 'PReLU', trainable: true, alpha_initializer: 'zeros', alpha_regularizer: null, alpha_constraint: null, shared_axes: null });
+    expect(withDefaults({ type: 'ELU' })).toEqual({ type: 'ELU', trainable: true, alpha: 1 });
+    expect(withDefaults({ type: 'Softmax' })).toEqual({ type: 'Softmax', trainable: true, axis: -1 });
   });
 });
 

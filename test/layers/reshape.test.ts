@@ -39,7 +39,7 @@ describe('shape rules', () => {
 
   it('apply Keras defaults', () => {
     const r = compileText(spec('{type: Flatten}', '[2]'));
-    expect(r.graph!.layers[0]!.config).toEqual({ type: 'Flatten', data_format: 'channels_last' });
+    expect(r.graph!.layers[0]!.config).toEqual({ type: 'Flatten', trainable: true, data_format: 'channels_last' });
   });
 });
 

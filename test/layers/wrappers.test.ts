@@ -86,7 +86,7 @@ describe('Bidirectional', () => {
     expect(brief(spec('{type: Bidirectional, layer: {type: GRU, units: 3, return_state: true}}', '[10, 3]'))).toEqual([
       {
         code: 'NN503',
-        at: '6:3',
+        at: '6:71', // the wrapped layer's own `return_state`
         severity: 'error',
         message: "GRU wrapped by 'r' sets return_state: true, which gives the output and the final state; a node has one output in spec v1",
       },

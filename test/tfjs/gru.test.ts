@@ -176,9 +176,10 @@ describe('training', () => {
   });
 
   it('dropout masks are drawn afresh at every call and only in training', () => {
-    const { layers, model } = build(spec('[3, 2]', '  g: {type: GRU, units: 8, dropout: 0.5, recurrent_dropout: 0.5, kernel_initializer: ones}'));
+    // Wide enough that two independent draws never give the same output by chance.
+    const { layers, model } = build(spec('[5, 16]', '  g: {type: GRU, units: 8, dropout: 0.5, recurrent_dropout: 0.5, kernel_initializer: ones}'));
     const gru = layers.get('g')! as unknown as { apply(x: Tensor, kwargs: Record<string, unknown>): Tensor; cell: { dropoutMask: Tensor[]; recurrentDropoutMask: Tensor[] } };
-    const x = tf.ones([1, 3, 2]);
+    const x = tf.ones([4, 5, 16]);
     const a = gru.apply(x, { training: true }).arraySync();
     // Keras draws one mask per gate when recurrent_dropout is set.
     expect([gru.cell.dropoutMask.length, gru.cell.recurrentDropoutMask.length]).toEqual([3, 3]);
