@@ -32,9 +32,10 @@ export function unreadable(doc: SpecDocument): ReadonlySet<string> {
 }
 
 export function parseSpec(input: Uint8Array | string, file: string, sink: DiagnosticSink): ParseResult {
+  const before = sink.errorCount;
   const text = decode(input, sink);
   if (text === undefined) return { text: '' };
-  if (sink.errorCount > 0) return { text };
+  if (sink.errorCount > before) return { text };
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     sink.error('NN102', 'the file contains a NUL character; a spec is a text file', { start: nul, end: nul + 1 }, 'remove the NUL character (a binary file, or one saved as UTF-16?)');
