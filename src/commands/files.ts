@@ -3,6 +3,8 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { MAX_SPEC_BYTES } from '../spec/bytes.js';
+import { compile, type CompileResult } from '../compiler/compile.js';
+import { TOO_LARGE_HINT, tooLargeMessage } from '../spec/bytes.js';
 import { UsageError } from './io.js';
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
@@ -60,4 +62,12 @@ export function readSpecFile(file: string, cwd: string): { bytes: Buffer } | { t
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : ((e as Error).message ?? String(e));
     throw new UsageError(`cannot read '${file}': ${why}`);
   }
+}
+
+/** Reads (size first) and compiles one spec file; a file over the cap is one NN100 diagnostic. */
+export function compileFile(file: string, cwd: string): CompileResult {
+  const read = readSpecFile(file, cwd);
+  if ('bytes' in read) return compile(read.bytes, file);
+  const at = { file, line: 1, column: 1, end_line: 1, end_column: 1 };
+  return { diagnostics: [{ code: 'NN100', severity: 'error', message: tooLargeMessage(read.tooLarge), ...at, hint: TOO_LARGE_HINT }], ok: false, text: '' };
 }

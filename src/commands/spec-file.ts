@@ -1,10 +1,8 @@
 /** Reading and compiling the spec a training command is given; diagnostics go to stderr. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { compile } from '../compiler/compile.js';
 import type { Graph } from '../compiler/graph.js';
 import { painter } from '../diagnostics/render/color.js';
 import { renderPretty } from '../diagnostics/render/pretty.js';
+import { compileFile } from './files.js';
 import { UsageError, type Io } from './io.js';
 
 export interface LoadedSpec {
@@ -15,13 +13,8 @@ export interface LoadedSpec {
 
 /** The compiled spec, or undefined after printing why it cannot be used (exit 1). */
 export function loadSpec(file: string, io: Io): LoadedSpec | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(resolve(io.cwd, file));
-  } catch {
-    throw new UsageError(`cannot read '${file}': no such file`);
-  }
-  const result = compile(bytes, file);
+  const result = compileFile(file, io.cwd);
+  const bytes = Buffer.from(result.text, 'utf8');
   if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
   if (!result.ok || !result.graph) return undefined;
   return { file, bytes, graph: result.graph };

@@ -1,27 +1,19 @@
 /** `nnspec summary FILE`: the Keras-style model summary, as a table, JSON or Markdown. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { renderJson } from '../backends/summary/json.js';
 import { renderMarkdown } from '../backends/summary/markdown.js';
 import { summarize } from '../backends/summary/rows.js';
 import { renderTable } from '../backends/summary/table.js';
-import { compile } from '../compiler/compile.js';
+import { compileFile } from './files.js';
 import { painter } from '../diagnostics/render/color.js';
 import { renderPretty } from '../diagnostics/render/pretty.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, type Io } from './io.js';
 
 export interface SummaryOptions {
   format: 'table' | 'json' | 'markdown';
 }
 
 export async function summaryCommand(file: string, opts: SummaryOptions, io: Io): Promise<number> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(resolve(io.cwd, file));
-  } catch {
-    throw new UsageError(`cannot read '${file}': no such file`);
-  }
-  const result = compile(bytes, file);
+  const result = compileFile(file, io.cwd);
   if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
   if (!result.ok || !result.graph) return EXIT.invalid;
   const summary = summarize(result.graph);

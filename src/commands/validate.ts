@@ -5,8 +5,7 @@ import { painter } from '../diagnostics/render/color.js';
 import { renderGithub } from '../diagnostics/render/github.js';
 import { renderJson, type FileReport } from '../diagnostics/render/json.js';
 import { countLine, renderPretty } from '../diagnostics/render/pretty.js';
-import { TOO_LARGE_HINT, tooLargeMessage } from '../spec/bytes.js';
-import { expandPaths, readSpecFile } from './files.js';
+import { compileFile, expandPaths } from './files.js';
 import { EXIT, oneOf, UsageError, type Io } from './io.js';
 
 export const VALIDATE_FORMATS = ['pretty', 'json', 'github'] as const;
@@ -30,7 +29,7 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, io
   const reports: FileReport[] = [];
   const c = painter({ isTTY: io.stdout.isTTY, env: io.env });
   for (const file of files) {
-    const { diagnostics, text } = check(file, io.cwd);
+    const { diagnostics, text } = compileFile(file, io.cwd);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const valid = errors === 0 && !(opts.strict && diagnostics.length > 0);
     reports.push({ file, valid, diagnostics });
@@ -43,11 +42,4 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, io
   if (format === 'json') io.stdout.write(renderJson(reports, errors, warnings));
   if (format === 'pretty') io.stdout.write(countLine(errors, warnings, files.length, c));
   return reports.every((r) => r.valid) ? EXIT.ok : EXIT.invalid;
-}
-
-function check(file: string, cwd: string): { diagnostics: LocatedDiagnostic[]; text: string } {
-  const read = readSpecFile(file, cwd);
-  if ('bytes' in read) return compile(read.bytes, file);
-  const at = { file, line: 1, column: 1, end_line: 1, end_column: 1 };
-  return { diagnostics: [{ code: 'NN100', severity: 'error', message: tooLargeMessage(read.tooLarge), ...at, hint: TOO_LARGE_HINT }], text: '' };
 }

@@ -88,7 +88,7 @@ export function checkUsage(spec: Spec, outputs: string[], nodes: Map<string, Gra
     if (misnamed) break;
     if (!consumed.has(name)) sink.error('NN604', `model input '${name}' feeds no layer`, keySpan(doc, `/inputs/${name}`), 'connect it with `inputs:` on a layer, or remove it');
   }
-  if (outputs.length === 0) return;
+  if (outputs.length === 0 || misnamed) return;
   const reached = new Set<string>();
   const stack = [...outputs];
   while (stack.length) {
