@@ -1,0 +1,89 @@
+/**
+ * Graph → the Keras functional model config that `model.to_json()` writes in tf.keras 2.x and
+ * `tf.keras.models.model_from_json` reads (Keras 3 and TensorFlow.js read it too):
+ *
+ *   {class_name: "Functional", config: {name, trainable, layers, input_layers, output_layers},
+ *    keras_version, backend}
+ *
+ * Each layer appears once, with one inbound node per call site; a node refers to its inputs as
+ * [layer name, node index, tensor index, call kwargs]. A shared layer's second call is its node 1,
+ * so what reads that call's output refers to [layer, 1, 0, {}].
+ */
+import type { Graph } from '../../compiler/graph.js';
+import { walk } from '../../compiler/walk.js';
+import { kerasLayer } from './keras-layer.js';
+
+/** A tensor as Keras addresses it: the layer that made it, which call, which output. */
+type Coordinates = [layer: string, node: number, tensor: number];
+
+export interface KerasLayerJson {
+  class_name: string;
+  config: Record<string, unknown>;
+  name: string;
+  inbound_nodes: [string, number, number, Record<string, never>][][];
+}
+
+/**
+ * What Keras has no place for, kept so that `nnspec import` restores the spec exactly: the names
+ * of a shared layer's later call sites, the description and the training section. Keras and
+ * TensorFlow.js ignore keys they do not know at this level.
+ */
+export interface NnspecMetadata {
+  version: string;
+  /** Call sites after a layer's first, by node name: [layer, node index]. */
+  nodes?: Record<string, [string, number]>;
+  description?: string;
+  training?: unknown;
+}
+
+export interface KerasModelJson {
+  class_name: 'Functional';
+  config: { name: string; trainable: true; layers: KerasLayerJson[]; input_layers: Coordinates[]; output_layers: Coordinates[] };
+  keras_version: string;
+  backend: 'tensorflow';
+  nnspec: NnspecMetadata;
+}
+
+/** The tf.keras release whose format this is; model_from_json does not read it. */
+export const KERAS_VERSION = '2.15.0';
+
+/** The model config, and notes on anything Keras 2 cannot express (each a sentence). Needs a complete graph. */
+export function toKerasModel(graph: Graph, nnspecVersion: string): { model: KerasModelJson; notes: string[] } {
+  const notes: string[] = [];
+  const entries = new Map<string, KerasLayerJson>();
+  const metadata: NnspecMetadata = { version: nnspecVersion };
+  const coordinates = walk<Coordinates>(graph, (node, inputs) => {
+    if (!node.layer) {
+      const out = node.output!;
+      const config = { batch_input_shape: out.shape, dtype: out.dtype, sparse: false, ragged: false, name: node.name };
+      entries.set(node.name, { class_name: 'InputLayer', config, name: node.name, inbound_nodes: [] });
+      return [node.name, 0, 0];
+    }
+    const layer = node.layer;
+    let entry = entries.get(layer.name);
+    if (!entry) {
+      const { class_name, config } = kerasLayer(layer.config, layer.name, notes);
+      entry = { class_name, config, name: layer.name, inbound_nodes: [] };
+      entries.set(layer.name, entry);
+    }
+    entry.inbound_nodes.push(inputs.map(([name, index, tensor]) => [name, index, tensor, {}]));
+    if (node.callIndex > 0) (metadata.nodes ??= {})[node.name] = [layer.name, node.callIndex];
+    return [layer.name, node.callIndex, 0];
+  });
+  if (graph.description !== undefined) metadata.description = graph.description;
+  if (graph.training !== undefined) metadata.training = graph.training;
+  const model: KerasModelJson = {
+    class_name: 'Functional',
+    config: {
+      name: graph.name,
+      trainable: true,
+      layers: [...entries.values()],
+      input_layers: graph.inputs.map((n) => coordinates.get(n.name)!),
+      output_layers: graph.outputs.map((o) => coordinates.get(o)!),
+    },
+    keras_version: KERAS_VERSION,
+    backend: 'tensorflow',
+    nnspec: metadata,
+  };
+  return { model, notes };
+}

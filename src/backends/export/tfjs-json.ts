@@ -1,0 +1,107 @@
+/**
+ * Graph → TensorFlow.js layers-model files: model.json (format, modelTopology, weightsManifest)
+ * and weights.bin, as `tf.loadLayersModel` reads them. The model is built by the tfjs backend
+ * (build.ts) and serialized by tfjs itself, so the topology and the weight names agree by
+ * construction. Without a trained run the file is topology only: no weightsManifest, and
+ * tf.loadLayersModel initializes the weights as the layers' initializers say.
+ *
+ * nnspec builds some layers with its own tfjs classes where tfjs lacks Keras's behaviour; those
+ * need nnspec's classes to load. Global pooling is one of them only for keepdims and masks, so
+ * the plain cases are written as tfjs's own GlobalMax/AveragePooling layers.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { Graph } from '../../compiler/graph.js';
+import { buildModel } from '../tfjs/build.js';
+import type { Tf } from '../tfjs/env.js';
+import { loadWeightsInto, WEIGHTS_FILE } from '../tfjs/save.js';
+
+export interface TfjsExport {
+  /** The parsed model.json. */
+  modelJson: Record<string, unknown>;
+  /** weights.bin, when weights were taken from a run. */
+  weights?: Uint8Array;
+  notes: string[];
+}
+
+type LayerEntry = { class_name: string; name?: string; config: Record<string, unknown> };
+
+/** Classes nnspec registers with tfjs: a model.json naming one loads only where nnspec's classes are registered. */
+export function isNnspecClass(className: string): boolean {
+  return className.startsWith('Nnspec') || ['ResetAfterGRU', 'ResetAfterGRUCell', 'Subtract'].includes(className);
+}
+
+/** Layers that put a mask on a sequence; with one in the graph, 1D global pooling keeps nnspec's mask-aware class. */
+function hasMaskSource(graph: Graph): boolean {
+  return graph.layers.some((l) => l.kind.type === 'Masking' || (l.kind.type === 'Embedding' && l.config.mask_zero === true));
+}
+
+/** tfjs's own class for a global pooling that needs none of nnspec's additions, or undefined. */
+function plainGlobalPooling(config: Record<string, unknown>, masked: boolean): LayerEntry | undefined {
+  const { mode, rank, data_format, keepdims, name, trainable } = config;
+  if (keepdims !== false || (rank === 1 && (masked || data_format !== 'channels_last'))) return undefined;
+  const className = `Global${mode === 'max' ? 'Max' : 'Average'}Pooling${String(rank)}D`;
+  return { class_name: className, config: { name, trainable, ...(rank === 2 ? { data_format } : {}) } };
+}
+
+/**
+ * Rewrites what can be plain tfjs, restores what tfjs's serialization drops, and notes what needs
+ * nnspec's classes (wrapped layers included).
+ */
+function portable(topology: { config: { layers: LayerEntry[] } }, graph: Graph, notes: string[]): void {
+  const masked = hasMaskSource(graph);
+  const specs = new Map(graph.layers.map((l) => [l.name, l.config as Record<string, unknown>]));
+  const visit = (entry: LayerEntry, owner: string, spec: Record<string, unknown> | undefined): void => {
+    // tfjs's SeparableConv2D leaves depth_multiplier out of its config (tfjs 4.22): it would reload as 1.
+    if (/SeparableConv2D$/.test(entry.class_name) && spec) entry.config.depth_multiplier ??= spec.depth_multiplier;
+    if (entry.class_name === 'NnspecGlobalPooling') {
+      const plain = plainGlobalPooling(entry.config, masked);
+      if (plain) {
+        entry.class_name = plain.class_name;
+        entry.config = plain.config;
+      }
+    }
+    if (isNnspecClass(entry.class_name)) {
+      notes.push(`layer '${owner}' is written as nnspec's TensorFlow.js class ${entry.class_name} (tfjs has no layer computing what Keras does here); tf.loadLayersModel loads it only where that class is registered`);
+    }
+    const inner = entry.config.layer as LayerEntry | undefined;
+    if (inner && typeof inner === 'object' && typeof inner.class_name === 'string') visit(inner, owner, spec?.layer as Record<string, unknown> | undefined);
+  };
+  for (const entry of topology.config.layers) {
+    const name = entry.name ?? String(entry.config.name);
+    visit(entry, name, specs.get(name));
+  }
+}
+
+/**
+ * Builds the model, loads `weightsDir`'s model.json + weights.bin into it when given (every weight
+ * must match by name and shape: a run of another spec throws), and serializes it.
+ */
+export async function toTfjsModel(graph: Graph, tf: Tf, opts: { weightsDir?: string; version: string }): Promise<TfjsExport> {
+  const { model } = buildModel(graph, tf);
+  try {
+    if (opts.weightsDir !== undefined) loadWeightsInto(tf, model, opts.weightsDir);
+    let artifacts: tfTypes.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const a = artifacts!;
+    const notes: string[] = [];
+    const topology = a.modelTopology as { config: { layers: LayerEntry[] } };
+    portable(topology, graph, notes);
+    const modelJson: Record<string, unknown> = {
+      format: a.format ?? 'layers-model',
+      generatedBy: a.generatedBy,
+      convertedBy: `nnspec ${opts.version}`,
+      modelTopology: topology,
+    };
+    if (opts.weightsDir === undefined) return { modelJson, notes };
+    modelJson.weightsManifest = [{ paths: [WEIGHTS_FILE], weights: a.weightSpecs ?? [] }];
+    const data = a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
+    return { modelJson, weights: new Uint8Array(data), notes };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `nnspec export SPEC --to keras-json|tfjs [--out FILE] [--weights RUN]`: the spec as a Keras
+ * functional model config (model_from_json) or a TensorFlow.js model.json (tf.loadLayersModel).
+ * Exit 0 written, 1 the spec is invalid or the run's weights do not fit it, 2 usage.
+ */
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { jsonText } from '../backends/export/json-text.js';
+import { toKerasModel } from '../backends/export/keras-json.js';
+import { toTfjsModel } from '../backends/export/tfjs-json.js';
+import { NNSPEC_VERSION } from '../backends/export/version.js';
+import { loadTf } from '../backends/tfjs/load.js';
+import { MODEL_FILE, WEIGHTS_FILE } from '../backends/tfjs/save.js';
+import { EXIT, oneOf, UsageError, type Io } from './io.js';
+import { loadSpec } from './spec-file.js';
+
+export const EXPORT_TARGETS = ['keras-json', 'tfjs'] as const;
+export type ExportTarget = (typeof EXPORT_TARGETS)[number];
+export const parseTarget = oneOf('--to', EXPORT_TARGETS);
+
+export interface ExportOptions {
+  to: ExportTarget;
+  /** keras-json: the file; tfjs: model.json's path, or a directory to write model.json (and weights.bin) into. Default: stdout. */
+  out?: string;
+  /** A `nnspec train` run directory whose model.json + weights.bin hold the weights (tfjs only). */
+  weights?: string;
+}
+
+export async function exportCommand(file: string, opts: ExportOptions, io: Io): Promise<number> {
+  const to = parseTarget(opts.to);
+  if (opts.weights !== undefined && to !== 'tfjs') {
+    throw new UsageError('--weights applies to --to tfjs; for Keras, convert the run with tensorflowjs_converter (see the README)');
+  }
+  if (opts.weights !== undefined && opts.out === undefined) throw new UsageError('--weights needs --out: weights.bin is written next to model.json');
+  const run = opts.weights === undefined ? undefined : resolve(io.cwd, opts.weights);
+  if (run !== undefined) {
+    for (const f of [MODEL_FILE, WEIGHTS_FILE]) {
+      if (!existsSync(join(run, f))) throw new UsageError(`'${opts.weights}' is not a training run: it has no ${f}`);
+    }
+  }
+  const spec = loadSpec(file, io);
+  if (!spec) return EXIT.invalid;
+  const warn = (notes: string[]) => notes.forEach((n) => io.stderr.write(`nnspec: warning: ${n}\n`));
+
+  if (to === 'keras-json') {
+    const { model, notes } = toKerasModel(spec.graph, NNSPEC_VERSION);
+    warn(notes);
+    emit(opts.out, jsonText(model) + '\n', io);
+    return EXIT.ok;
+  }
+
+  const tf = await loadTf('cpu');
+  let exported;
+  try {
+    exported = await toTfjsModel(spec.graph, tf, { weightsDir: run, version: NNSPEC_VERSION });
+  } catch (e) {
+    // tfjs names the weight it could not match; the run was trained from another spec.
+    io.stderr.write(`nnspec: the weights in '${opts.weights}' do not fit ${file}: ${(e as Error).message}\n`);
+    return EXIT.invalid;
+  }
+  warn(exported.notes);
+  const modelPath = opts.out === undefined ? undefined : modelJsonPath(resolve(io.cwd, opts.out), opts.out);
+  if (exported.weights && modelPath) {
+    mkdirSync(dirname(modelPath), { recursive: true });
+    writeFileSync(join(dirname(modelPath), WEIGHTS_FILE), exported.weights);
+  }
+  emit(modelPath, JSON.stringify(exported.modelJson) + '\n', io);
+  return EXIT.ok;
+}
+
+/** A directory (existing, or written with a trailing slash) gets model.json inside it. */
+function modelJsonPath(abs: string, given: string): string {
+  const isDir = /[\\/]$/.test(given) || (existsSync(abs) && statSync(abs).isDirectory());
+  return isDir ? join(abs, MODEL_FILE) : abs;
+}
+
+function emit(path: string | undefined, text: string, io: Io): void {
+  if (path === undefined) {
+    io.stdout.write(text);
+    return;
+  }
+  const abs = resolve(io.cwd, path);
+  mkdirSync(dirname(abs), { recursive: true });
+  writeFileSync(abs, text);
+}
