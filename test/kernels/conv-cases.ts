@@ -31,7 +31,10 @@ export const CONV_CASES: ConvCase[] = [
   { name: 'wide channels', input: [2, 6, 6, 16], kernel: [3, 3], out: 24, strides: 1, pad: 'same' },
 ];
 
-/** Depthwise-only cases: dilation (stride 1), which the Conv2D backprop kernels do not take. */
+/**
+ * Dilated cases (stride 1). tfjs's gradients never pass a dilation to the backprop kernels (they reject
+ * dilated convolutions), but the depthwise kernels take one and ours honour it in all four.
+ */
 export const DILATED_CASES: ConvCase[] = [
   { name: '3×3 dilation 2 same', input: [2, 9, 9, 3], kernel: [3, 3], out: 2, strides: 1, pad: 'same', dilations: 2 },
   { name: '3×2 dilation [2, 3] valid', input: [2, 10, 11, 2], kernel: [3, 2], out: 1, strides: 1, pad: 'valid', dilations: [2, 3] },
@@ -39,4 +42,32 @@ export const DILATED_CASES: ConvCase[] = [
 
 export function pair(v: number | [number, number]): [number, number] {
   return typeof v === 'number' ? [v, v] : v;
+}
+
+/**
+ * A dilated filter's taps inside the undilated filter with the same footprint (zeros between taps),
+ * on which the cpu backend's own kernels (which ignore dilation) give the reference: pairs of
+ * element offsets (in the [kh, kw, c, m] filter, in the wide one) of blocks of `block` values.
+ */
+export function dilatedTaps(filterShape: number[], dilations: number | [number, number]) {
+  const [kh, kw, c, m] = filterShape as [number, number, number, number];
+  const [dh, dw] = pair(dilations);
+  const wide = [(kh - 1) * dh + 1, (kw - 1) * dw + 1, c, m];
+  const offsets: [number, number][] = [];
+  for (let r = 0; r < kh; r++) for (let col = 0; col < kw; col++) offsets.push([(r * kw + col) * c * m, (r * dh * wide[1]! + col * dw) * c * m]);
+  return { wide, offsets, block: c * m };
+}
+
+/** The wide filter's gradient cut down to the dilated filter's taps. */
+export function narrowFilter(wideValues: ArrayLike<number>, taps: ReturnType<typeof dilatedTaps>): Float32Array {
+  const out = new Float32Array(taps.offsets.length * taps.block);
+  for (const [to, from] of taps.offsets) for (let k = 0; k < taps.block; k++) out[to + k] = wideValues[from + k]!;
+  return out;
+}
+
+/** The dilated filter spread into the wide one. */
+export function widenFilter(values: ArrayLike<number>, taps: ReturnType<typeof dilatedTaps>): Float32Array {
+  const out = new Float32Array(taps.wide.reduce((a, b) => a * b, 1));
+  for (const [from, to] of taps.offsets) for (let k = 0; k < taps.block; k++) out[to + k] = values[from + k]!;
+  return out;
 }

@@ -1,10 +1,11 @@
 /**
  * Conv2DBackpropFilter (new on wasm, replacing the cpu backend's) and Conv2DBackpropInput (replacing
- * the wasm backend's) against the cpu backend's own kernels, on NHWC and NCHW.
+ * the wasm backend's) against the cpu backend's own kernels, on NHWC and NCHW, and with a dilation
+ * (checked on the equivalent undilated filter, since the cpu kernels take none).
  */
 import { beforeAll, describe, it } from 'vitest';
-import { CONV_CASES, type ConvCase } from './conv-cases.js';
-import { expectClose, randomArray, reference, runKernel, setup, type Setup } from './helpers.js';
+import { CONV_CASES, DILATED_CASES, dilatedTaps, narrowFilter, widenFilter, type ConvCase } from './conv-cases.js';
+import { expectClose, randomArray, reference, runKernel, setup, type Array_, type Setup } from './helpers.js';
 
 let s: Setup;
 beforeAll(async () => {
@@ -53,5 +54,23 @@ describe('NCHW', () => {
     const inputs = { dy: randomArray(toNchw(outShape), 600 + i), filter: randomArray(filterShape, 700 + i) };
     const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NCHW', inputShape: toNchw(c.input) };
     expectClose(runKernel(s, 'wasm', 'Conv2DBackpropInput', inputs, attrs).values, reference(s, 'Conv2DBackpropInput', inputs, attrs).values);
+  });
+});
+
+describe('dilation', () => {
+  it.each(DILATED_CASES.map((c, i) => [c.name, c, i] as const))('filter and input gradients on wasm, %s', (_, c, i) => {
+    const filterShape = [...c.kernel, c.input[3], c.out];
+    const info = s.tf.backend_util.computeConv2DInfo(c.input, filterShape as [number, number, number, number], c.strides, c.dilations!, c.pad);
+    const taps = dilatedTaps(filterShape, c.dilations!);
+    const x = randomArray(c.input, 800 + i);
+    const dy = randomArray(info.outShape as number[], 900 + i);
+    const attrs = { strides: c.strides, pad: c.pad, dilations: c.dilations, dataFormat: 'NHWC' };
+    const dw = runKernel(s, 'wasm', 'Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape });
+    const wideDw = reference(s, 'Conv2DBackpropFilter', { x, dy }, { ...attrs, dilations: 1, filterShape: taps.wide });
+    expectClose(dw.values, narrowFilter(wideDw.values, taps));
+    const filter = randomArray(filterShape, 1000 + i);
+    const wide: Array_ = { values: widenFilter(filter.values, taps), shape: taps.wide, dtype: 'float32' };
+    const dx = runKernel(s, 'wasm', 'Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: c.input });
+    expectClose(dx.values, reference(s, 'Conv2DBackpropInput', { dy, filter: wide }, { ...attrs, dilations: 1, inputShape: c.input }).values);
   });
 });

@@ -69,7 +69,10 @@ export function randomArray(shape: number[], seed: number): Array_ {
   return { values: Float32Array.from({ length: size }, next), shape, dtype: 'float32' };
 }
 
-/** Runs `kernel` (ours or a given config) on `backendName` with fresh copies of the inputs. */
+/**
+ * Runs `kernel` (ours or a given config) on `backendName` with fresh copies of the inputs, and checks
+ * that it leaves no intermediate tensor behind.
+ */
 export function runKernel(
   s: Setup,
   backendName: string,
@@ -79,6 +82,7 @@ export function runKernel(
   config: KernelConfig = s.tf.getKernel(kernelName, backendName)!,
 ): { values: Float32Array | Int32Array; shape: number[] } {
   const backend = s.tf.findBackend(backendName)!;
+  const before = backend.numDataIds();
   const infos: Record<string, TensorInfo> = {};
   for (const [k, a] of Object.entries(inputs)) infos[k] = { dataId: backend.write(a.values, a.shape, a.dtype), shape: a.shape, dtype: a.dtype };
   const out = config.kernelFunc({ inputs: infos, attrs: attrs as NamedAttrMap, backend }) as TensorInfo;
@@ -86,6 +90,7 @@ export function runKernel(
   const result = { values: values.slice(), shape: [...out.shape] };
   backend.disposeData(out.dataId);
   for (const i of Object.values(infos)) backend.disposeData(i.dataId);
+  expect(backend.numDataIds(), 'tensors left behind').toBe(before);
   return result;
 }
 

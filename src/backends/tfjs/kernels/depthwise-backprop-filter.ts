@@ -5,7 +5,7 @@
  * without wasting a factor of the channel count (it is a per-channel correlation summed over the
  * batch), and the work is small next to a full convolution's. Taps are the outer loop, so each tap's
  * C·M accumulators stay in cache and the inner loop runs over contiguous channels with no bounds tests.
- * The cpu backend's own kernel reads every element through TensorBuffer.get, about 70 times slower.
+ * The cpu backend's own kernel reads every element through TensorBuffer.get, about 100 times slower.
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../env.js';
