@@ -8,7 +8,7 @@
  *   npx tsc -p tsconfig.build.json && node bench/kernels.mjs [--quick]
  *
  * Each backend is measured in its own child process: the typed-array loops are JIT-compiled for the
- * arrays they meet, and meeting both wasm-heap and plain arrays in one process slows them by up to 2×.
+ * arrays they meet, and meeting both wasm-heap and plain arrays in one process can slow them down.
  * The cpu backend's own kernels can take minutes on these shapes; when the estimate from a smaller
  * shape exceeds the budget, the figure is that estimate (marked ~), scaled by the work.
  */

@@ -39,7 +39,7 @@ export function conv2dBackpropInputConfig(tf: Tf, backendName: string): KernelCo
                   continue;
                 }
                 const tap = (r * kw + c) * ci * co;
-                for (let j = 0; j < co; j++) for (let i = 0; i < ci; i++) values[o++] = w[tap + i * co + j]!;
+                for (let j = 0; j < co; j++) for (let i = 0; i < ci; i++) values[o++] = w[tap + i * co + j];
               }
             }
             return { values, shape: [rows.length, cols.length, co, ci] };

@@ -1,5 +1,4 @@
 /** Convolution geometry shared by the gap kernels: tfjs's own padding arithmetic, NHWC or NCHW. */
-import type { TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../env.js';
 
 export type Conv2DInfo = ReturnType<Tf['backend_util']['computeConv2DInfo']>;
@@ -33,8 +32,4 @@ export const TO_NCHW = [0, 3, 1, 2];
 
 export function isNchw(a: ConvAttrs): boolean {
   return a.dataFormat === 'NCHW';
-}
-
-export function shapeOf(info: TensorInfo): number[] {
-  return info.shape as number[];
 }

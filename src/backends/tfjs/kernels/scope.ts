@@ -84,6 +84,7 @@ export class KernelScope {
     return this.run('Transpose', { x }, { perm });
   }
 
+  /** `x` itself (not a copy) when the slice is all of it. */
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
     if (begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i])) return x;
     return this.run('Slice', { x }, { begin, size });
