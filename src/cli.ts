@@ -1,6 +1,7 @@
 /** The command line: commands and flags only. Each command is a function in src/commands/. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { graphCommand } from './commands/graph.js';
 import { summaryCommand } from './commands/summary.js';
 import { synthCommand } from './commands/synth.js';
 import { fraction, nonNegativeInt, positiveInt, positiveNumber } from './commands/spec-file.js';
@@ -34,6 +35,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).argParser(oneOf('--format', ['table', 'json', 'markdown'] as const)).default('table'))
     .action(async (file: string, opts: { format: 'table' | 'json' | 'markdown' }) => {
       exitCode = await summaryCommand(file, opts, io);
+    });
+
+  program
+    .command('graph')
+    .description('draw the model: every layer with its type and output shape (exit 0 drawn, 1 invalid spec, still drawn where possible, 2 usage)')
+    .argument('<spec>', 'a spec file')
+    .addOption(new Option('-f, --format <format>', 'picture format (default: from --out\'s extension, else svg)').choices(['svg', 'dot', 'mermaid']).argParser(oneOf('--format', ['svg', 'dot', 'mermaid'] as const)))
+    .option('-o, --out <file>', 'write the picture to this file instead of stdout')
+    .action(async (file: string, opts: { format?: 'svg' | 'dot' | 'mermaid'; out?: string }) => {
+      exitCode = await graphCommand(file, opts, io);
     });
 
   program

@@ -1,0 +1,128 @@
+/**
+ * Positions for the SVG: elkjs's layered algorithm (Sugiyama-style, pure JavaScript) with data
+ * flowing down, boxes sized to their labels, orthogonal edge routes. A shared layer's call
+ * sites are linked by an extra edge elk routes around the boxes, except for sites on the same
+ * level (a siamese pair), which are joined directly so the link does not push one below the other.
+ */
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import { labelLines, LINE_HEIGHT, textWidth } from './label.js';
+import { depths } from './depth.js';
+import type { Diagram, DiagramNode } from './model.js';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Layout {
+  width: number;
+  height: number;
+  /** By node id. */
+  boxes: Map<string, Box>;
+  /** Routes of `diagram.edges`, in the same order. */
+  edges: Point[][];
+  /** Routes of `diagram.shares`, in the same order. */
+  shares: Point[][];
+}
+
+// The bundle's module.exports is the class itself, while its typings describe an ES default export.
+const Elk = ELK as unknown as typeof ELK.default;
+
+export const PAD_X = 10;
+export const PAD_Y = 7;
+const INPUT_EXTRA = 6; // inputs have rounder corners, so their text keeps further from the sides
+const GAP_BETWEEN_LAYERS = 36;
+
+export function boxSize(node: DiagramNode): { width: number; height: number } {
+  const lines = labelLines(node);
+  const text = Math.max(...lines.map((l) => textWidth(l.text)));
+  const padX = PAD_X + (node.role === 'input' ? INPUT_EXTRA : 0);
+  return { width: Math.ceil(text + 2 * padX), height: lines.length * LINE_HEIGHT + 2 * PAD_Y };
+}
+
+const OPTIONS = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.padding': '[top=12,left=12,bottom=12,right=12]',
+  'elk.spacing.nodeNode': '24',
+  'elk.spacing.edgeNode': '14',
+  'elk.spacing.edgeEdge': '8',
+  'elk.layered.spacing.nodeNodeBetweenLayers': String(GAP_BETWEEN_LAYERS),
+  'elk.layered.spacing.edgeNodeBetweenLayers': '14',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
+  // Each layer as early as its inputs allow (as Keras lists them): inputs on top, branches side by side.
+  'elk.layered.layering.strategy': 'LONGEST_PATH_SOURCE',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
+  // Keep the spec's order among siblings, so a merge's inputs come left to right as listed.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+};
+
+export async function layout(diagram: Diagram): Promise<Layout> {
+  const depth = depths(diagram);
+  const children: ElkNode[] = diagram.nodes.map((n) => ({ id: n.id, ...boxSize(n) }));
+  const edges: ElkExtendedEdge[] = diagram.edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] }));
+  const direct: number[] = [];
+  diagram.shares.forEach((s, i) => {
+    const [a, b] = [depth.get(s.from) ?? 0, depth.get(s.to) ?? 0];
+    if (a === b) direct.push(i);
+    else edges.push({ id: `s${i}`, sources: [a < b ? s.from : s.to], targets: [a < b ? s.to : s.from] });
+  });
+  const elk = new Elk();
+  const root: ElkNode = { id: 'root', layoutOptions: OPTIONS, children, edges };
+  const out = await elk.layout(root);
+  const boxes = new Map<string, Box>();
+  for (const c of out.children ?? []) boxes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 });
+  const routes = new Map<string, Point[]>();
+  for (const e of out.edges ?? []) {
+    const s = e.sections?.[0];
+    if (s) routes.set(e.id, [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]);
+  }
+  const all = [...boxes.values()];
+  const shares = diagram.shares.map((s, i) => (direct.includes(i) ? sameLevelRoute(boxes.get(s.from)!, boxes.get(s.to)!, all) : (routes.get(`s${i}`) ?? [])));
+  return { width: out.width ?? 0, height: out.height ?? 0, boxes, edges: diagram.edges.map((_, i) => routes.get(`e${i}`) ?? []), shares };
+}
+
+/**
+ * Two call sites on the same level: a straight line between facing sides when nothing stands
+ * between them, else a bracket through the free band just above both boxes.
+ */
+function sameLevelRoute(a: Box, b: Box, all: Box[]): Point[] {
+  const others = all.filter((o) => o !== a && o !== b);
+  const [left, right] = a.x <= b.x ? [a, b] : [b, a];
+  const top = Math.max(a.y, b.y);
+  const bottom = Math.min(a.y + a.height, b.y + b.height);
+  if (bottom > top && left.x + left.width < right.x) {
+    const y = (top + bottom) / 2;
+    const line = [{ x: left.x + left.width, y }, { x: right.x, y }];
+    if (!crossesAny(line, others)) return line;
+  }
+  const xa = left.x + left.width * 0.8;
+  const xb = right.x + right.width * 0.2;
+  for (let lift = 8; lift <= GAP_BETWEEN_LAYERS; lift += 2) {
+    const y = Math.min(a.y, b.y) - lift;
+    const route = [{ x: xa, y: left.y }, { x: xa, y }, { x: xb, y }, { x: xb, y: right.y }];
+    if (!crossesAny(route, others)) return route;
+  }
+  return [{ x: left.x + left.width, y: left.y + left.height / 2 }, { x: right.x, y: right.y + right.height / 2 }];
+}
+
+/** Whether a path of horizontal and vertical segments passes through any box. */
+function crossesAny(path: Point[], boxes: Box[]): boolean {
+  for (let i = 1; i < path.length; i++) {
+    const [p, q] = [path[i - 1]!, path[i]!];
+    const [x0, x1] = [Math.min(p.x, q.x), Math.max(p.x, q.x)];
+    const [y0, y1] = [Math.min(p.y, q.y), Math.max(p.y, q.y)];
+    if (boxes.some((b) => x0 < b.x + b.width && x1 > b.x && y0 < b.y + b.height && y1 > b.y)) return true;
+  }
+  return false;
+}
