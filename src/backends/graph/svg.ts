@@ -54,7 +54,7 @@ export function renderSvg(diagram: Diagram, layout: Layout): string {
     const text = printable(note);
     const shown = text.length > NOTE_CELLS ? text.slice(0, NOTE_CELLS - 1) + '…' : text;
     y += LINE_HEIGHT;
-    foot.push(`<text class="note" x="${MARGIN}" y="${y}" fill="${ERROR_COLOUR}"><title>${xml(text)}</title>${xml(shown)}</text>`);
+    foot.push(`<text class="note" x="${MARGIN}" y="${r(y)}" fill="${ERROR_COLOUR}"><title>${xml(text)}</title>${xml(shown)}</text>`);
     width = Math.max(width, MARGIN * 2 + textWidth(shown));
   }
   const legend = legendSvg(diagram, y + 8);
@@ -125,12 +125,12 @@ function legendSvg(diagram: Diagram, top: number): { svg: string; width: number;
   if (items.length === 0) return { svg: '', width: 0, bottom: top };
   let x = MARGIN;
   const parts = items.map(({ label, style }) => {
-    const swatch = `<rect x="${x}" y="${top}" width="14" height="12" rx="2"${paint(style)}/>`;
-    const text = `<text x="${x + 20}" y="${top + 10}" fill="#424242">${xml(label)}</text>`;
+    const swatch = `<rect x="${r(x)}" y="${r(top)}" width="14" height="12" rx="2"${paint(style)}/>`;
+    const text = `<text x="${r(x + 20)}" y="${r(top + 10)}" fill="#424242">${xml(label)}</text>`;
     x += 20 + textWidth(label) + 16;
     return swatch + text;
   });
-  return { svg: `<g class="legend">${parts.join('')}</g>`, width: x, bottom: top + 14 };
+  return { svg: `<g class="legend">\n${parts.join('\n')}\n</g>`, width: x, bottom: top + 14 };
 }
 
 function arrow(id: string, colour: string): string {
