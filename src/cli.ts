@@ -1,6 +1,6 @@
 /** The command line: commands and flags only. Each command is a function in src/commands/. */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { packageVersion } from './paths.js';
 import { graphCommand } from './commands/graph.js';
 import { summaryCommand } from './commands/summary.js';
 import { synthCommand } from './commands/synth.js';
@@ -8,7 +8,7 @@ import { fraction, nonNegativeInt, positiveInt, positiveNumber } from './command
 import { parseFormat, validateCommand, type ValidateFormat } from './commands/validate.js';
 import { commanderOutput, EXIT, oneOf, UsageError, usageLine, type Io } from './commands/io.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
 
 export async function run(argv: string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -6,13 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
+import { pathToFileURL } from 'node:url';
+import { packageFile } from '../paths.js';
 import { AJV_OPTIONS } from './ajv-options.js';
 
 export function loadSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL('../../schemas/nnspec.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(packageFile('schemas', 'nnspec.schema.json'), 'utf8')) as Record<string, unknown>;
 }
 
-const PRECOMPILED = './compiled-schema.js';
+const PRECOMPILED = pathToFileURL(packageFile('dist', 'spec', 'compiled-schema.js')).href;
 let cached: ValidateFunction | undefined = await import(PRECOMPILED).then(
   (m: { default: ValidateFunction }) => m.default,
   () => undefined,
