@@ -5,7 +5,12 @@ import { graphCommand } from './commands/graph.js';
 import { summaryCommand } from './commands/summary.js';
 import { synthCommand } from './commands/synth.js';
 import { fraction, nonNegativeInt, positiveInt, positiveNumber } from './commands/spec-file.js';
-import { parseFormat, validateCommand, type ValidateFormat } from './commands/validate.js';
+import { parseFormat, validateCommand, VALIDATE_FORMATS, type ValidateFormat } from './commands/validate.js';
+import { EXPORT_TARGETS, exportCommand, parseTarget, type ExportTarget } from './commands/export.js';
+import { importCommand } from './commands/import.js';
+import { DEFAULT_SPEC_FILE, initCommand, parseTemplate } from './commands/init.js';
+import { schemaCommand } from './commands/schema.js';
+import { TEMPLATE_NAMES, type TemplateName } from './templates/index.js';
 import { commanderOutput, EXIT, oneOf, UsageError, usageLine, type Io } from './commands/io.js';
 
 const VERSION = packageVersion();
@@ -22,7 +27,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .command('validate')
     .description('check specs: every problem at its file:line:column (exit 0 valid, 1 invalid, 2 usage)')
     .argument('<paths...>', 'spec files, directories (every *.yaml/*.yml below) or globs')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'github']).argParser(parseFormat).default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'output format (sarif: SARIF 2.1.0 for code scanning)').choices([...VALIDATE_FORMATS]).argParser(parseFormat).default('pretty'))
     .option('--strict', 'fail on warnings too', false)
     .action(async (paths: string[], opts: { format: ValidateFormat; strict: boolean }) => {
       exitCode = await validateCommand(paths, opts, io);
@@ -62,6 +67,44 @@ export async function run(argv: string[], io: Io): Promise<number> {
         seed: nonNegativeInt('--seed', opts.seed),
         length: positiveInt('--length', opts.length),
       }, io);
+    });
+
+  program
+    .command('export')
+    .description('write the spec as a Keras model config (model_from_json) or a TensorFlow.js model.json (exit 0 written, 1 invalid spec or weights, 2 usage)')
+    .argument('<spec>', 'a spec file')
+    .addOption(new Option('--to <target>', 'keras-json or tfjs').choices([...EXPORT_TARGETS]).argParser(parseTarget).makeOptionMandatory())
+    .option('-o, --out <file>', 'output file (tfjs: model.json, or a directory for model.json + weights.bin); default stdout')
+    .option('--weights <run>', 'tfjs: take the weights from a `nnspec train` run directory (writes weights.bin next to model.json)')
+    .action(async (file: string, opts: { to: ExportTarget; out?: string; weights?: string }) => {
+      exitCode = await exportCommand(file, opts, io);
+    });
+
+  program
+    .command('import')
+    .description('turn a Keras (model.to_json()) or TensorFlow.js (model.json) model into a spec (exit 0 written, 1 not expressible, 2 usage)')
+    .argument('<model>', 'a Keras or TensorFlow.js model JSON')
+    .option('-o, --out <file>', 'the spec file to write; default stdout')
+    .option('--force', 'overwrite --out if it exists', false)
+    .action(async (file: string, opts: { out?: string; force: boolean }) => {
+      exitCode = await importCommand(file, opts, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the spec format (for editors: # yaml-language-server: $schema=...)')
+    .action(async () => {
+      exitCode = await schemaCommand(io);
+    });
+
+  program
+    .command('init')
+    .description(`write a commented starter spec that validates (exit 0 written, 2 usage or FILE exists)`)
+    .argument('[file]', `the spec file to write, or - for stdout (default ${DEFAULT_SPEC_FILE})`)
+    .addOption(new Option('-t, --template <name>', 'starter model').choices([...TEMPLATE_NAMES]).argParser(parseTemplate).default('mlp'))
+    .option('--force', 'overwrite FILE if it exists', false)
+    .action(async (file: string | undefined, opts: { template: TemplateName; force: boolean }) => {
+      exitCode = await initCommand(file, opts, io);
     });
 
   // Usage errors name the help of the command they come from (settings are copied when a command is created, so this runs last).

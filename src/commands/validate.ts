@@ -5,10 +5,12 @@ import { painter } from '../diagnostics/render/color.js';
 import { renderGithub } from '../diagnostics/render/github.js';
 import { renderJson, type FileReport } from '../diagnostics/render/json.js';
 import { countLine, renderPretty } from '../diagnostics/render/pretty.js';
+import { renderSarif } from '../diagnostics/render/sarif.js';
+import { NNSPEC_VERSION } from '../backends/export/version.js';
 import { compileFile, expandPaths } from './files.js';
 import { EXIT, oneOf, UsageError, type Io } from './io.js';
 
-export const VALIDATE_FORMATS = ['pretty', 'json', 'github'] as const;
+export const VALIDATE_FORMATS = ['pretty', 'json', 'github', 'sarif'] as const;
 export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
 
 export interface ValidateOptions {
@@ -40,6 +42,7 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, io
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.length - errors;
   if (format === 'json') io.stdout.write(renderJson(reports, errors, warnings));
+  if (format === 'sarif') io.stdout.write(renderSarif(all, NNSPEC_VERSION, io.cwd));
   if (format === 'pretty') io.stdout.write(countLine(errors, warnings, files.length, c));
   return reports.every((r) => r.valid) ? EXIT.ok : EXIT.invalid;
 }

@@ -28,6 +28,56 @@ function layerSchema(type: string, nested: boolean): JsonSchema {
   return { type: 'object', description: kind.description, properties, required, additionalProperties: false };
 }
 
+/** What each argument of an initializer, regularizer or constraint object means (shown on hover in editors). */
+const VALUE_ARGUMENTS: Record<string, string> = {
+  type: 'The Keras name of the initializer, regularizer or constraint.',
+  value: 'constant: the value every weight starts at.',
+  mean: 'random_normal, truncated_normal: mean of the distribution.',
+  stddev: 'random_normal, truncated_normal: standard deviation of the distribution.',
+  minval: 'random_uniform: lower bound of the range.',
+  maxval: 'random_uniform: upper bound of the range.',
+  gain: 'orthogonal, identity: multiplicative factor applied to the matrix.',
+  scale: 'variance_scaling: scaling factor of the variance.',
+  mode: 'variance_scaling: fan_in, fan_out or fan_avg (the number of units the variance is divided by).',
+  distribution: 'variance_scaling: truncated_normal, untruncated_normal or uniform.',
+  seed: 'Random seed, so that the initial values repeat.',
+  l1: 'L1 regularization factor: adds l1 * sum(|w|) to the loss.',
+  l2: 'L2 regularization factor: adds l2 * sum(w²) to the loss.',
+  max_value: 'max_norm: largest norm allowed; min_max_norm: upper bound of the norm.',
+  min_value: 'min_max_norm: lower bound of the norm.',
+  rate: 'min_max_norm: how fast the norm moves into range (1 enforces it at once).',
+  axis: 'The axis (or axes) along which the norm is computed: 0 for each output unit of a Dense kernel.',
+};
+
+/** What each optimizer argument means (Keras names and defaults). */
+const OPTIMIZER_ARGUMENTS: Record<string, string> = {
+  type: 'The optimizer: sgd, rmsprop, adam, adamw, adagrad, adadelta or adamax.',
+  learning_rate: 'Step size of each update.',
+  momentum: 'Momentum factor: how much of the previous update is kept.',
+  nesterov: 'sgd: whether to use Nesterov momentum.',
+  rho: 'Decay rate of the moving average of squared gradients.',
+  epsilon: 'Small constant added to the denominator for numerical stability.',
+  centered: 'rmsprop: whether to normalize by the estimated variance of the gradient (slower, sometimes more stable).',
+  beta_1: 'Decay rate of the first-moment (mean) estimate.',
+  beta_2: 'Decay rate of the second-moment (uncentered variance) estimate.',
+  amsgrad: 'Whether to use the AMSGrad variant (the maximum of past second moments).',
+  weight_decay: 'adamw: decoupled weight decay factor.',
+  initial_accumulator_value: 'adagrad: starting value of the per-weight accumulators.',
+  clipnorm: 'Clip each gradient so that its norm is at most this.',
+  clipvalue: 'Clip each gradient element to [-clipvalue, clipvalue].',
+};
+
+/** A copy of `schema` with `descriptions` given to its object branches' properties that have none. */
+function describeProperties(schema: JsonSchema, descriptions: Record<string, string>): JsonSchema {
+  const branches = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  if (branches) return { ...schema, [schema.anyOf ? 'anyOf' : 'oneOf']: branches.map((b) => describeProperties(b, descriptions)) };
+  if (!schema.properties) return schema;
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, v.description || !descriptions[k] ? v : { description: descriptions[k], ...v }]),
+  );
+  return { ...schema, properties };
+}
+
 function discriminated(types: string[], defPrefix: string): JsonSchema {
   return {
     type: 'object',
@@ -45,7 +95,7 @@ function perOutput(item: JsonSchema, description: string, allowSingle = true): J
 }
 
 export function buildSchema(): JsonSchema {
-  const definitions: Record<string, JsonSchema> = { ...PARAM_DEFINITIONS };
+  const definitions: Record<string, JsonSchema> = Object.fromEntries(Object.entries(PARAM_DEFINITIONS).map(([k, v]) => [k, describeProperties(v, VALUE_ARGUMENTS)]));
   const types = [...LAYER_KINDS.keys()];
   for (const t of types) definitions[`Layer_${t}`] = layerSchema(t, false);
   const wrappable = types.filter((t) => !LAYER_KINDS.get(t)!.wrapper && LAYER_KINDS.get(t)!.arity.max === 1);
@@ -66,24 +116,29 @@ export function buildSchema(): JsonSchema {
     properties: {
       shape: { type: 'array', description: 'Dimensions without the batch dimension; null = any length.', items: { type: ['integer', 'null'], minimum: 1 } },
       dtype: { enum: ['float32', 'int32'], default: 'float32', description: 'Element type: float32 (default) or int32 (ids for Embedding).' },
-      description: { type: 'string' },
+      description: { type: 'string', description: 'What the input holds, for readers of the spec.' },
     },
     required: ['shape'],
     additionalProperties: false,
   };
   const lossName = { type: 'string', enum: LOSSES };
   const metricName = { type: 'string', enum: METRICS };
-  const optimizerVariants = Object.entries(OPTIMIZERS).map(([name, args]) => ({
-    type: 'object',
-    properties: {
-      type: { const: name },
-      ...Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'boolean' ? { type: 'boolean', default: v } : { type: 'number', minimum: 0, default: v }])),
-      clipnorm: { type: 'number', exclusiveMinimum: 0 },
-      clipvalue: { type: 'number', exclusiveMinimum: 0 },
-    },
-    required: ['type'],
-    additionalProperties: false,
-  }));
+  const optimizerVariants = Object.entries(OPTIMIZERS).map(([name, args]) =>
+    describeProperties(
+      {
+        type: 'object',
+        properties: {
+          type: { const: name },
+          ...Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'boolean' ? { type: 'boolean', default: v } : { type: 'number', minimum: 0, default: v }])),
+          clipnorm: { type: 'number', exclusiveMinimum: 0 },
+          clipvalue: { type: 'number', exclusiveMinimum: 0 },
+        },
+        required: ['type'],
+        additionalProperties: false,
+      },
+      OPTIMIZER_ARGUMENTS,
+    ),
+  );
   definitions.Training = {
     type: 'object',
     description: 'How the model is compiled and fitted (Keras `compile` and `fit` arguments).',
@@ -98,11 +153,17 @@ export function buildSchema(): JsonSchema {
         description: 'Metrics for every output (a list), or a map keyed by output name.',
         anyOf: [{ type: 'array', items: metricName }, { type: 'object', propertyNames: nameRef, additionalProperties: { anyOf: [metricName, { type: 'array', items: metricName }] } }],
       },
-      batch_size: { type: 'integer', minimum: 1, default: 32 },
-      epochs: { type: 'integer', minimum: 1, default: 1 },
-      validation_split: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0 },
-      shuffle: { type: 'boolean', default: true },
-      seed: { type: 'integer', minimum: 0 },
+      batch_size: { type: 'integer', minimum: 1, default: 32, description: 'Samples per gradient update.' },
+      epochs: { type: 'integer', minimum: 1, default: 1, description: 'Passes over the training data.' },
+      validation_split: {
+        type: 'number',
+        minimum: 0,
+        exclusiveMaximum: 1,
+        default: 0,
+        description: 'Fraction of the samples (the last ones, as Keras takes them) held out to measure val_loss after each epoch.',
+      },
+      shuffle: { type: 'boolean', default: true, description: 'Whether to shuffle the training samples before each epoch.' },
+      seed: { type: 'integer', minimum: 0, description: 'Random seed for initializers, shuffling and dropout, so that a run repeats.' },
     },
     additionalProperties: false,
   };
@@ -115,11 +176,11 @@ export function buildSchema(): JsonSchema {
     properties: {
       nnspec: { const: 1, description: 'Spec format version; this schema is version 1.' },
       name: { ...nameRef, description: 'The model name, as Model(name=...).' },
-      description: { type: 'string' },
+      description: { type: 'string', description: 'What the model does, for readers of the spec.' },
       inputs: { type: 'object', description: 'Named model inputs, in order.', minProperties: 1, propertyNames: nameRef, additionalProperties: { $ref: '#/definitions/Input' } },
       layers: { type: 'object', description: 'Named layers, in order; each is a layer configuration or a `shares:` node.', minProperties: 1, propertyNames: nameRef, additionalProperties: { $ref: '#/definitions/Node' } },
       outputs: { description: 'The layers whose outputs are the model outputs, in order.', anyOf: [nameRef, { type: 'array', items: nameRef, minItems: 1 }] },
-      training: { $ref: '#/definitions/Training' },
+      training: { $ref: '#/definitions/Training', description: 'How the model is compiled and fitted (Keras `compile` and `fit` arguments).' },
     },
     required: ['nnspec', 'name', 'inputs', 'layers', 'outputs'],
     additionalProperties: false,

@@ -32,6 +32,8 @@ export interface NnspecMetadata {
   version: string;
   /** Call sites after a layer's first, by node name: [layer, node index]. */
   nodes?: Record<string, [string, number]>;
+  /** Every node in the spec's order, when a shared layer makes it more than the order of the layers. */
+  order?: string[];
   description?: string;
   training?: unknown;
 }
@@ -70,6 +72,7 @@ export function toKerasModel(graph: Graph, nnspecVersion: string): { model: Kera
     if (node.callIndex > 0) (metadata.nodes ??= {})[node.name] = [layer.name, node.callIndex];
     return [layer.name, node.callIndex, 0];
   });
+  if (metadata.nodes) metadata.order = graph.order.map((n) => n.name);
   if (graph.description !== undefined) metadata.description = graph.description;
   if (graph.training !== undefined) metadata.training = graph.training;
   const model: KerasModelJson = {

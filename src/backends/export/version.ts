@@ -1,4 +1,5 @@
 /** nnspec's own version, stamped into exported files as their producer. */
 import { readFileSync } from 'node:fs';
+import { packageVersion } from '../../paths.js';
 
-export const NNSPEC_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const NNSPEC_VERSION = packageVersion();

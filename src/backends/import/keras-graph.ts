@@ -1,0 +1,215 @@
+/**
+ * A Keras or TensorFlow.js model JSON → one plain graph: model inputs, layers with their
+ * configurations and call sites, outputs. Reads every form the writers produce:
+ *  - tf.keras 2.x `model.to_json()`: {class_name: Functional|Model|Sequential, config, keras_version};
+ *    inbound nodes as [[layer, node, tensor, kwargs], ...];
+ *  - Keras 3 `model.to_json()`: the same with `module`/`registered_name`, inbound nodes as
+ *    {args: [keras tensor or list of them], kwargs}, a keras tensor being
+ *    {class_name: "__keras_tensor__", config: {keras_history: [layer, node, tensor]}};
+ *    input_layers/output_layers may be a single [layer, node, tensor] or a dict;
+ *  - TensorFlow.js: `model.toJSON()` (Keras 2 layout, class "Model"), or a model.json whose
+ *    `modelTopology` holds it (or holds `model_config`, as tensorflowjs_converter writes).
+ */
+import type { NnspecMetadata } from '../export/keras-json.js';
+import type { LocatedJson } from './located-json.js';
+
+/** A tensor as Keras addresses it: the layer, which of its calls, which output. */
+export interface Ref {
+  layer: string;
+  node: number;
+  tensor: number;
+}
+
+export interface KerasLayer {
+  name: string;
+  className: string;
+  config: Record<string, unknown>;
+  /** One entry per call: the tensors it takes. */
+  calls: Ref[][];
+  /** The layer's object in the JSON, for locating problems. */
+  raw: object;
+}
+
+export interface KerasInput {
+  name: string;
+  shape: (number | null)[];
+  dtype: string;
+  raw: object;
+}
+
+export interface KerasGraph {
+  /** "Keras 2 Functional", "Keras 3 Sequential", "TensorFlow.js Model"... for the spec's header. */
+  format: string;
+  name: string;
+  inputs: KerasInput[];
+  layers: KerasLayer[];
+  outputs: Ref[];
+  metadata?: NnspecMetadata;
+}
+
+export interface Problem {
+  message: string;
+  /** Offset in the JSON text. */
+  at: number;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function readKerasGraph(json: LocatedJson): { graph?: KerasGraph; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const fail = (message: string, where: unknown) => ({ problems: [...problems, { message, at: json.at(where) }] });
+  let root = json.value;
+  let family = 'Keras';
+  if (isObj(root) && isObj(root.modelTopology)) {
+    family = 'TensorFlow.js';
+    root = root.modelTopology;
+  }
+  if (isObj(root) && isObj(root.model_config)) root = root.model_config;
+  if (!isObj(root) || typeof root.class_name !== 'string') {
+    return fail('not a Keras model: expected an object with class_name and config (what model.to_json() writes), or a TensorFlow.js model.json', root);
+  }
+  if (typeof root.keras_version === 'string' && root.keras_version.startsWith('tfjs')) family = 'TensorFlow.js';
+  else if (family === 'Keras') family = 'module' in root || JSON.stringify(root.config ?? {}).includes('"__keras_tensor__"') ? 'Keras 3' : 'Keras 2';
+  const metadata = isObj(root.nnspec) ? (root.nnspec as unknown as NnspecMetadata) : undefined;
+  const className = root.class_name;
+  const format = `${family} ${className}`;
+  let read: { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] };
+  if (className === 'Sequential') read = readSequential(root.config, json);
+  else if (className === 'Functional' || className === 'Model') read = readFunctional(root.config, json);
+  else return fail(`'${className}' is not a model class nnspec reads; expected Functional, Model or Sequential`, root);
+  if (!read.graph) return { problems: read.problems };
+  return { graph: { ...read.graph, format, ...(metadata ? { metadata } : {}) }, problems: read.problems };
+}
+
+function layerName(entry: Obj): string {
+  const config = isObj(entry.config) ? entry.config : {};
+  return String(entry.name ?? config.name ?? '');
+}
+
+/** An InputLayer's shape without the batch axis, from any spelling Keras or tfjs used. */
+function inputOf(name: string, entry: Obj, config: Obj, problems: Problem[], json: LocatedJson): KerasInput | undefined {
+  const batchShape = config.batch_input_shape ?? config.batch_shape;
+  if (!Array.isArray(batchShape) || !batchShape.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1))) {
+    problems.push({ message: `input '${name}' has no usable batch_input_shape (a list of sizes or nulls, batch first)`, at: json.at(entry) });
+    return undefined;
+  }
+  for (const flag of ['sparse', 'ragged']) {
+    if (config[flag] === true) problems.push({ message: `input '${name}' is ${flag}; nnspec inputs are dense tensors`, at: json.keyAt(config, flag) });
+  }
+  const dtype = typeof config.dtype === 'string' ? config.dtype : 'float32';
+  return { name, shape: (batchShape as (number | null)[]).slice(1), dtype, raw: entry };
+}
+
+function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  if (!isObj(config) || !Array.isArray(config.layers)) return { problems: [{ message: 'the model config has no layers list', at: json.at(config) }] };
+  const inputsByName = new Map<string, KerasInput>();
+  const layers: KerasLayer[] = [];
+  for (const entry of config.layers) {
+    if (!isObj(entry) || typeof entry.class_name !== 'string') {
+      problems.push({ message: 'a layer entry is not an object with class_name and config', at: json.at(entry) });
+      continue;
+    }
+    const layerConfig = isObj(entry.config) ? entry.config : {};
+    if (entry.class_name === 'InputLayer') {
+      const input = inputOf(layerName(entry), entry, layerConfig, problems, json);
+      if (input) inputsByName.set(input.name, input);
+      continue;
+    }
+    const nodes = Array.isArray(entry.inbound_nodes) ? entry.inbound_nodes : [];
+    const calls = nodes.map((node) => readCall(node, layerName(entry), problems, json)).filter((c): c is Ref[] => c !== undefined);
+    layers.push({ name: layerName(entry), className: entry.class_name, config: layerConfig, calls, raw: entry });
+  }
+  const inputRefs = refList(config.input_layers);
+  const outputs = refList(config.output_layers);
+  if (!inputRefs || !outputs) return { problems: [...problems, { message: 'input_layers and output_layers must list [layer, node, tensor] triples', at: json.at(config) }] };
+  const inputs: KerasInput[] = [];
+  for (const ref of inputRefs) {
+    const input = inputsByName.get(ref.layer);
+    if (input) inputs.push(input);
+    else problems.push({ message: `model input '${ref.layer}' is not an InputLayer of the model (nested models are not supported)`, at: json.keyAt(config, 'input_layers') });
+  }
+  return { graph: { name: String(config.name ?? 'model'), inputs, layers, outputs }, problems };
+}
+
+/** One inbound node: Keras 2's list of [layer, node, tensor, kwargs], or Keras 3's {args, kwargs}. */
+function readCall(node: unknown, owner: string, problems: Problem[], json: LocatedJson): Ref[] | undefined {
+  const bad = (why: string, where: unknown = node) => {
+    problems.push({ message: `layer '${owner}': ${why}`, at: json.at(where) });
+    return undefined;
+  };
+  if (Array.isArray(node)) {
+    const refs: Ref[] = [];
+    for (const item of node) {
+      if (!Array.isArray(item) || typeof item[0] !== 'string' || item[0] === '_CONSTANT_VALUE') return bad('is called on a constant or an unreadable inbound node; nnspec calls layers on tensors only');
+      if (!plainKwargs(item[3])) return bad(`is called with arguments (${Object.keys(item[3] as Obj).join(', ')}); nnspec calls layers on their inputs only`, item);
+      refs.push({ layer: item[0], node: Number(item[1] ?? 0), tensor: Number(item[2] ?? 0) });
+    }
+    return refs;
+  }
+  if (isObj(node) && Array.isArray(node.args)) {
+    if (node.args.length !== 1) return bad(`is called with ${node.args.length} positional arguments; nnspec calls a layer on one tensor or a list of tensors`);
+    if (!plainKwargs(node.kwargs)) return bad(`is called with arguments (${Object.keys(node.kwargs as Obj).join(', ')}); nnspec calls layers on their inputs only`);
+    const first = node.args[0];
+    const tensors = Array.isArray(first) ? first : [first];
+    const refs: Ref[] = [];
+    for (const t of tensors) {
+      const history = isObj(t) && t.class_name === '__keras_tensor__' && isObj(t.config) ? t.config.keras_history : undefined;
+      if (!Array.isArray(history) || typeof history[0] !== 'string') return bad('is called on something that is not a Keras tensor', t);
+      refs.push({ layer: history[0], node: Number(history[1] ?? 0), tensor: Number(history[2] ?? 0) });
+    }
+    return refs;
+  }
+  return bad('has an inbound node nnspec cannot read');
+}
+
+/** Call kwargs that change nothing: none, or only nulls (Keras writes e.g. {"mask": null}). */
+function plainKwargs(kwargs: unknown): boolean {
+  return kwargs === undefined || kwargs === null || (isObj(kwargs) && Object.values(kwargs).every((v) => v === null));
+}
+
+/** input_layers/output_layers: a [layer, node, tensor] triple, a list of them, or a dict of them (Keras 3). */
+function refList(value: unknown): Ref[] | undefined {
+  const leaf = (v: unknown): v is [string, number, number] => Array.isArray(v) && v.length === 3 && typeof v[0] === 'string';
+  const items = leaf(value) ? [value] : Array.isArray(value) ? value : isObj(value) ? Object.values(value) : undefined;
+  if (!items || !items.every(leaf)) return undefined;
+  return items.map(([layer, node, tensor]) => ({ layer, node: Number(node), tensor: Number(tensor) }));
+}
+
+/**
+ * Sequential: a chain. The input comes from an InputLayer entry (Keras 3, recent Keras 2), the
+ * first layer's batch_input_shape (Keras 2, tfjs), or build_input_shape; it is named as Keras 2
+ * names the input it creates, `<first layer>_input`.
+ */
+function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const entries = Array.isArray(config) ? config : isObj(config) && Array.isArray(config.layers) ? config.layers : undefined;
+  if (!entries) return { problems: [{ message: 'the Sequential config has no layers list', at: json.at(config) }] };
+  const objects = entries.filter((e): e is Obj => isObj(e) && typeof e.class_name === 'string');
+  if (objects.length !== entries.length) problems.push({ message: 'a layer entry is not an object with class_name and config', at: json.at(config) });
+  let input: KerasInput | undefined;
+  let rest = objects;
+  if (objects[0]?.class_name === 'InputLayer') {
+    input = inputOf(layerName(objects[0]), objects[0], isObj(objects[0].config) ? objects[0].config : {}, problems, json);
+    rest = objects.slice(1);
+  } else if (objects[0]) {
+    const first = objects[0];
+    const firstConfig = isObj(first.config) ? first.config : {};
+    const buildShape = isObj(config) ? config.build_input_shape : undefined;
+    const shaped = { ...firstConfig, batch_input_shape: firstConfig.batch_input_shape ?? firstConfig.batch_shape ?? buildShape };
+    const dtype = first.class_name === 'Embedding' ? 'int32' : typeof firstConfig.dtype === 'string' ? firstConfig.dtype : 'float32';
+    input = inputOf(`${layerName(first)}_input`, first, { ...shaped, dtype }, problems, json);
+  }
+  if (!input) return { problems: problems.length ? problems : [{ message: 'the Sequential model has no layers', at: json.at(config) }] };
+  const layers: KerasLayer[] = [];
+  let previous = input.name;
+  for (const entry of rest) {
+    const name = layerName(entry);
+    layers.push({ name, className: String(entry.class_name), config: isObj(entry.config) ? entry.config : {}, calls: [[{ layer: previous, node: 0, tensor: 0 }]], raw: entry });
+    previous = name;
+  }
+  if (layers.length === 0) return { problems: [...problems, { message: 'the Sequential model has no layers after its input', at: json.at(config) }] };
+  const name = isObj(config) && typeof config.name === 'string' ? config.name : 'sequential';
+  return { graph: { name, inputs: [input], layers, outputs: [{ layer: previous, node: 0, tensor: 0 }] }, problems };
+}

@@ -1,0 +1,158 @@
+/**
+ * One serialized Keras layer → a spec layer entry `{type, ...arguments}`. Arguments keep their
+ * Keras names (nnspec's are Keras's); only those that differ from nnspec's defaults are written.
+ * An argument nnspec does not have is a problem at its key, unless Keras writes it as
+ * bookkeeping (dtype, implementation) or it holds the value that means "off" (renorm: false).
+ * Argument values nnspec cannot take (groups: 2) are left for the spec's own validation.
+ */
+import { layerKind } from '../../layers/registry.js';
+import { COMMON_PARAMS } from '../../layers/params.js';
+import type { Problem } from './keras-graph.js';
+import type { LocatedJson } from './located-json.js';
+import { activationFrom, constraintFrom, initializerFrom, regularizerFrom, type Converted } from './keras-values.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Other Keras spellings of a class, and nnspec's own TensorFlow.js classes (from a trained run's model.json). */
+const CLASS_ALIASES: Record<string, string> = {
+  Convolution1D: 'Conv1D', Convolution2D: 'Conv2D', Deconvolution2D: 'Conv2DTranspose', Convolution2DTranspose: 'Conv2DTranspose',
+  SeparableConvolution2D: 'SeparableConv2D', DepthwiseConvolution2D: 'DepthwiseConv2D',
+  MaxPool1D: 'MaxPooling1D', MaxPool2D: 'MaxPooling2D', AvgPool1D: 'AveragePooling1D', AvgPool2D: 'AveragePooling2D',
+  GlobalMaxPool1D: 'GlobalMaxPooling1D', GlobalMaxPool2D: 'GlobalMaxPooling2D', GlobalAvgPool1D: 'GlobalAveragePooling1D', GlobalAvgPool2D: 'GlobalAveragePooling2D',
+  ResetAfterGRU: 'GRU',
+};
+
+/** Keys Keras or tfjs write that carry no model semantics nnspec has (or that the graph already carries). */
+const BOOKKEEPING = new Set(['name', 'dtype', 'batch_input_shape', 'batch_shape', 'input_shape', 'input_dim', 'input_length', 'implementation', 'use_cudnn', 'zero_output_for_mask', 'fused', 'rank']);
+
+/** Keys nnspec lacks, accepted at the value Keras writes when the feature is off. */
+const OFF_VALUES: Record<string, unknown> = {
+  renorm: false, renorm_clipping: null, renorm_momentum: 0.99, virtual_batch_size: null, adjustment: null, synchronized: false,
+  rms_scaling: false, lora_rank: null, lora_alpha: null, quantization_config: null, robust_masking: false, sparse: false,
+  time_major: false, groups: 1, beta_constraint: null, gamma_constraint: null, activity_regularizer: null, noise_shape: null,
+  seed: null, num_constants: null, optional: false,
+};
+
+/** Geometry arguments where n equal sizes mean the same as one (Keras's normalize_tuple). */
+const TUPLES = new Set(['kernel_size', 'strides', 'dilation_rate', 'pool_size', 'size', 'output_padding', 'axes']);
+const POOLING = /^(Max|Average)Pooling[12]D$/;
+
+export interface LayerContext {
+  json: LocatedJson;
+  /** `layer 'conv_1' (Conv2D)`: how problems name the layer. */
+  describe: string;
+  problems: Problem[];
+  /** Warnings: what was left out without changing the model's shapes or parameters. */
+  notes: string[];
+}
+
+/** The spec entry (without `inputs`), or undefined after reporting why there is none. */
+export function specLayer(className: string, config: Obj, raw: object, ctx: LayerContext): Obj | undefined {
+  const problem = (message: string, at: number) => void ctx.problems.push({ message: `${ctx.describe}: ${message}`, at });
+  let type = CLASS_ALIASES[className] ?? className.replace(/^Nnspec/, '');
+  const args: Obj = { ...config };
+  if (type === 'GlobalPooling') {
+    // nnspec's one tfjs class for the four global poolings.
+    type = `Global${args.mode === 'max' ? 'Max' : 'Average'}Pooling${String(args.rank)}D`;
+    delete args.mode;
+    delete args.rank;
+  }
+  if (className === 'ResetAfterGRU') args.reset_after = true;
+  const kind = layerKind(type);
+  if (!kind || type === 'InputLayer') {
+    const nested = ['Functional', 'Model', 'Sequential'].includes(className) ? '; nested models are not supported (call the inner model\'s layers directly)' : '';
+    problem(`${className} is not a layer type nnspec supports${nested}`, ctx.json.at(raw));
+    return undefined;
+  }
+  const params = { ...kind.params, ...COMMON_PARAMS } as Record<string, { default?: unknown }>;
+  const entry: Obj = { type };
+  for (const [rawKey, value] of Object.entries(args)) {
+    const key = rawKey === 'alpha' && type === 'LeakyReLU' ? 'negative_slope' : rawKey;
+    const at = ctx.json.keyAt(config, rawKey);
+    if (key === 'dtype') noteDtype(value, ctx);
+    if (key === 'backward_layer' && type === 'Bidirectional') {
+      if (!mirrors(value, args.layer)) problem('backward_layer is not a backward copy of layer; nnspec runs a copy of the forward layer backwards', at);
+      continue;
+    }
+    if (!(key in params)) {
+      if (BOOKKEEPING.has(key)) continue;
+      if (key in OFF_VALUES && JSON.stringify(value) === JSON.stringify(OFF_VALUES[key])) continue;
+      problem(`argument ${key}: ${JSON.stringify(value)} is not supported by nnspec's ${type}`, at);
+      continue;
+    }
+    const converted = convert(type, key, value, ctx, isObj(value) ? value : config);
+    if ('error' in converted) {
+      problem(`argument ${key}: ${converted.error}`, at);
+      continue;
+    }
+    if (converted.value !== undefined) entry[key] = converted.value;
+  }
+  simplify(type, entry);
+  // Only what differs from nnspec's defaults.
+  for (const key of Object.keys(entry)) {
+    if (key !== 'type' && key in params && JSON.stringify(normalized(key, params[key]!.default)) === JSON.stringify(normalized(key, entry[key]))) delete entry[key];
+  }
+  return entry;
+}
+
+function convert(type: string, key: string, value: unknown, ctx: LayerContext, raw: object): Converted {
+  if (key === 'layer') {
+    if (!isObj(value) || typeof value.class_name !== 'string') return { error: 'the wrapped layer must be {class_name, config}' };
+    const inner = specLayer(value.class_name, isObj(value.config) ? value.config : {}, raw, { ...ctx, describe: `${ctx.describe}, wrapped ${value.class_name}` });
+    return inner ? { value: inner } : { value: undefined };
+  }
+  if (key.endsWith('_initializer')) return initializerFrom(value);
+  if (key.endsWith('_regularizer')) return regularizerFrom(value);
+  if (key.endsWith('_constraint')) return constraintFrom(value);
+  if (key === 'activation' || key === 'recurrent_activation') return activationFrom(value);
+  // BatchNormalization stores its axis as a list once built ([3]).
+  if (key === 'axis' && Array.isArray(value) && value.length === 1) return { value: value[0] };
+  if (key === 'data_format' && value === null) return { value: undefined };
+  return { value };
+}
+
+/** Spelling that reads as the user would write it: [3, 3] → 3, [[1, 1], [1, 1]] → 1; pooling strides equal to the pool size dropped. */
+function simplify(type: string, entry: Obj): void {
+  for (const key of Object.keys(entry)) {
+    const v = entry[key];
+    if (TUPLES.has(key) && Array.isArray(v) && v.length > 0 && v.every((x) => x === v[0] && typeof x === 'number')) entry[key] = v[0];
+  }
+  if ((type === 'ZeroPadding2D' && entry.padding !== undefined) || (type === 'Cropping2D' && entry.cropping !== undefined)) {
+    const key = type === 'ZeroPadding2D' ? 'padding' : 'cropping';
+    entry[key] = sidesShort(entry[key]);
+  }
+  if (POOLING.test(type) && JSON.stringify(entry.strides) === JSON.stringify(entry.pool_size ?? 2)) delete entry.strides;
+}
+
+/** [[t, b], [l, r]] in its shortest Keras spelling. */
+function sidesShort(v: unknown): unknown {
+  if (!Array.isArray(v) || v.length !== 2) return v;
+  const pair = (s: unknown) => (typeof s === 'number' ? [s, s] : Array.isArray(s) ? s : [s, s]);
+  const [[t, b], [l, r]] = [pair(v[0]), pair(v[1])];
+  if (t === b && l === r) return t === l ? t : [t, l];
+  return [[t, b], [l, r]];
+}
+
+/** Defaults and values compared in their short spelling ([2, 2] and 2 are the same pool size). */
+function normalized(key: string, v: unknown): unknown {
+  if (TUPLES.has(key) && Array.isArray(v) && v.length > 0 && v.every((x) => x === v[0])) return v[0];
+  if ((key === 'padding' || key === 'cropping') && Array.isArray(v)) return sidesShort(v);
+  return v;
+}
+
+/** Keras 3's Bidirectional always writes backward_layer: the forward layer's config with go_backwards flipped. */
+function mirrors(backward: unknown, forward: unknown): boolean {
+  if (!isObj(backward) || !isObj(forward) || backward.class_name !== forward.class_name) return false;
+  const strip = (c: unknown) => {
+    const { name: _n, go_backwards: _g, ...rest } = isObj(c) ? c : {};
+    return JSON.stringify(rest);
+  };
+  return strip(backward.config) === strip(forward.config);
+}
+
+/** Layer dtypes other than float32 (mixed precision, float64) are a computation choice nnspec does not carry. */
+function noteDtype(value: unknown, ctx: LayerContext): void {
+  const name = isObj(value) && isObj(value.config) ? value.config.name : value;
+  if (name !== undefined && name !== null && name !== 'float32') ctx.notes.push(`${ctx.describe}: dtype ${JSON.stringify(name)} left out; nnspec computes in float32`);
+}

@@ -1,0 +1,156 @@
+/**
+ * The plain Keras graph → a spec value: one node per call site (a shared layer's later calls
+ * become `shares:` nodes), in an order where every node comes after its inputs and otherwise
+ * follows the JSON, with `inputs:` left out where the layer directly above feeds it.
+ */
+import { NAME_PATTERN } from '../../spec/schema-build.js';
+import type { KerasGraph, Problem, Ref } from './keras-graph.js';
+import { specLayer } from './keras-layer.js';
+import type { LocatedJson } from './located-json.js';
+
+type Obj = Record<string, unknown>;
+
+export interface SpecBuild {
+  spec?: Obj;
+  problems: Problem[];
+  notes: string[];
+  /** Where each spec node's layer is in the JSON, to locate the spec's own errors. */
+  origin: Map<string, { describe: string; at: number }>;
+}
+
+interface Node {
+  name: string;
+  /** Keras layer name and call index; a model input has call -1. */
+  layer: string;
+  call: number;
+  refs: Ref[];
+  priority: number[];
+}
+
+const namePattern = new RegExp(NAME_PATTERN);
+
+/** A name the spec accepts, unique among `taken`. */
+function specName(wanted: string, taken: Set<string>): string {
+  let base = namePattern.test(wanted) ? wanted : wanted.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^(?=[^A-Za-z_])/, '_').slice(0, 120) || 'layer';
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  taken.add(name);
+  return name;
+}
+
+export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
+  const problems: Problem[] = [];
+  const notes: string[] = [];
+  const origin = new Map<string, { describe: string; at: number }>();
+  const taken = new Set<string>();
+  const nameOf = new Map<string, string>();
+  const rename = (keras: string) => {
+    const name = specName(keras, taken);
+    if (name !== keras) notes.push(`'${keras}' is named '${name}' in the spec (names are letters, digits, _ . -)`);
+    nameOf.set(keras, name);
+    return name;
+  };
+
+  const inputs: Obj = {};
+  for (const input of graph.inputs) {
+    const dtype = input.dtype.startsWith('int') || input.dtype.startsWith('uint') ? 'int32' : input.dtype.startsWith('float') || input.dtype.startsWith('bfloat') ? 'float32' : undefined;
+    if (!dtype) problems.push({ message: `input '${input.name}' has dtype ${input.dtype}; nnspec inputs are float32 or int32`, at: json.at(input.raw) });
+    else if (dtype !== input.dtype) notes.push(`input '${input.name}': dtype ${input.dtype} read as ${dtype}`);
+    inputs[rename(input.name)] = { shape: input.shape, ...(dtype === 'int32' ? { dtype } : {}) };
+  }
+
+  const byName = new Map(graph.layers.map((l) => [l.name, l]));
+  const inputNames = new Set(graph.inputs.map((i) => i.name));
+  const order = graph.metadata?.order ?? [];
+  const callNames = new Map(Object.entries(graph.metadata?.nodes ?? {}).map(([node, [layer, call]]) => [`${layer}#${call}`, node]));
+  const nodes: Node[] = [];
+  const entries = new Map<string, Obj>();
+  graph.layers.forEach((layer, index) => {
+    if (layer.calls.length === 0) {
+      notes.push(`layer '${layer.name}' is never called in the model; left out`);
+      return;
+    }
+    const describe = `layer '${layer.name}' (${layer.className})`;
+    const entry = specLayer(layer.className, layer.config, layer.raw, { json, describe, problems, notes });
+    if (entry) entries.set(layer.name, entry);
+    layer.calls.forEach((refs, call) => {
+      const name = call === 0 ? rename(layer.name) : specName(callNames.get(`${layer.name}#${call}`) ?? `${nameOf.get(layer.name)}_call_${call}`, taken);
+      const ordered = order.indexOf(name);
+      nodes.push({ name, layer: layer.name, call, refs, priority: ordered >= 0 ? [0, ordered] : [1, index, call] });
+      origin.set(name, { describe, at: json.at(layer.raw) });
+    });
+  });
+
+  const nodeOf = (ref: Ref, user: string, where: object): string | undefined => {
+    const bad = (why: string) => void problems.push({ message: `${user}: ${why}`, at: json.at(where) });
+    if (ref.tensor !== 0) return bad(`takes output ${ref.tensor} of '${ref.layer}'; nnspec layers have one output`);
+    if (inputNames.has(ref.layer)) return ref.node === 0 ? nameOf.get(ref.layer) : bad(`takes node ${ref.node} of input '${ref.layer}', which has one`);
+    const layer = byName.get(ref.layer);
+    if (!layer) return bad(`takes '${ref.layer}', which is not a layer of the model`);
+    if (ref.node >= layer.calls.length) return bad(`takes call ${ref.node} of '${ref.layer}', which is called ${layer.calls.length} time(s)`);
+    return nodes.find((n) => n.layer === ref.layer && n.call === ref.node)?.name;
+  };
+
+  const layerEntries: Obj = {};
+  const resolved = new Map<Node, string[]>();
+  for (const node of nodes) {
+    const layer = byName.get(node.layer)!;
+    const names = node.refs.map((r) => nodeOf(r, `layer '${node.layer}'`, layer.raw));
+    if (names.every((n): n is string => n !== undefined)) resolved.set(node, names);
+  }
+  const outputs = graph.outputs.map((r) => {
+    if (inputNames.has(r.layer)) {
+      problems.push({ message: `model output '${r.layer}' is a model input; spec outputs are layers`, at: 0 });
+      return undefined;
+    }
+    return nodeOf(r, 'model output', graph.layers.find((l) => l.name === r.layer)?.raw ?? {});
+  });
+  if (problems.length > 0 || outputs.some((o) => o === undefined)) return { problems, notes, origin };
+
+  let previous: string | undefined;
+  const single = Object.keys(inputs).length === 1 ? Object.keys(inputs)[0] : undefined;
+  for (const node of topological(nodes, resolved, new Set(Object.keys(inputs)))) {
+    const refs = resolved.get(node)!;
+    const implied = previous ?? single;
+    const connection = refs.length === 1 && refs[0] === implied ? {} : { inputs: refs.length === 1 ? refs[0] : refs };
+    const first = nameOf.get(node.layer)!;
+    layerEntries[node.name] = node.call === 0 ? { ...entries.get(node.layer), ...connection } : { shares: first, ...connection };
+    previous = node.name;
+  }
+
+  const meta = graph.metadata;
+  const spec: Obj = {
+    nnspec: 1,
+    name: specName(graph.name || 'model', new Set()),
+    ...(typeof meta?.description === 'string' ? { description: meta.description } : {}),
+    inputs,
+    layers: layerEntries,
+    outputs: outputs as string[],
+    ...(meta?.training && typeof meta.training === 'object' ? { training: meta.training } : {}),
+  };
+  return { spec, problems, notes, origin };
+}
+
+/** Kahn's algorithm, taking the ready node of lowest priority each time (the JSON's order, or the exported order). */
+function topological(nodes: Node[], resolved: Map<Node, string[]>, inputs: Set<string>): Node[] {
+  const done = new Set(inputs);
+  const left = nodes.filter((n) => resolved.has(n));
+  const out: Node[] = [];
+  const before = (a: number[], b: number[]) => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+    return false;
+  };
+  while (left.length > 0) {
+    let pick = -1;
+    left.forEach((n, i) => {
+      if (resolved.get(n)!.every((r) => done.has(r)) && (pick === -1 || before(n.priority, left[pick]!.priority))) pick = i;
+    });
+    // A cycle cannot come from Keras; should one appear, the rest keeps its order and the spec's validation reports it.
+    if (pick === -1) pick = 0;
+    const [node] = left.splice(pick, 1);
+    done.add(node!.name);
+    out.push(node!);
+  }
+  return out;
+}
+
