@@ -2,22 +2,23 @@
  * Graphviz DOT, for people who already render with `dot`: the same boxes, colours and marks
  * as the SVG. Shared-layer links do not constrain the ranking, so data still flows down.
  */
-import { labelLines } from './label.js';
+import { labelLines, printable } from './label.js';
 import { problemText, type Diagram, type DiagramNode } from './model.js';
 import { boxStyle, EDGE_COLOUR, ERROR_COLOUR, sharedColour } from './theme.js';
 
 export function renderDot(diagram: Diagram): string {
   const byId = new Map(diagram.nodes.map((n) => [n.id, n]));
+  const name = printable(diagram.name || 'model');
   const out = [
-    `digraph ${q(diagram.name || 'model')} {`,
+    `digraph ${q(name)} {`,
     '  rankdir=TB;',
-    `  graph [fontname="monospace", labelloc=t, label=${q(diagram.name || 'model')}];`,
+    `  graph [fontname="monospace", labelloc=t, label=${q(name)}];`,
     '  node [shape=box, style="rounded,filled", fontname="monospace", fontsize=11, margin="0.15,0.06"];',
     `  edge [color="${EDGE_COLOUR}", arrowsize=0.7];`,
   ];
   for (const n of diagram.nodes) out.push(`  ${q(n.id)} [${nodeAttrs(n).join(', ')}];`);
   for (const e of diagram.edges) {
-    out.push(`  ${q(e.from)} -> ${q(e.to)}${e.missing ? ` [color="${ERROR_COLOUR}", style=dashed, tooltip=${q(`'${byId.get(e.from)?.name ?? e.from}' is not defined`)}]` : ''};`);
+    out.push(`  ${q(e.from)} -> ${q(e.to)}${e.missing ? ` [color="${ERROR_COLOUR}", style=dashed, tooltip=${q(`'${printable(byId.get(e.from)?.name ?? e.from)}' is not defined`)}]` : ''};`);
   }
   for (const s of diagram.shares) {
     const to = byId.get(s.to);
@@ -25,7 +26,7 @@ export function renderDot(diagram: Diagram): string {
     out.push(`  ${q(s.from)} -> ${q(s.to)} [style=dashed, dir=none, constraint=false, color="${colour}", label="shares", fontcolor="${colour}", fontname="monospace", fontsize=9];`);
   }
   if (diagram.notes.length > 0) {
-    out.push(`  notes [shape=note, style=filled, fillcolor="#ffebee", color="${ERROR_COLOUR}", label=${q(diagram.notes.join('\n'), 'l')}];`);
+    out.push(`  notes [shape=note, style=filled, fillcolor="#ffebee", color="${ERROR_COLOUR}", label=${q(diagram.notes.map(printable).join('\n'), 'l')}];`);
   }
   out.push('}', '');
   return out.join('\n');
@@ -42,7 +43,7 @@ function nodeAttrs(n: DiagramNode): string[] {
     `fontcolor="${style.text}"`,
     `penwidth=${style.strokeWidth}`,
   ];
-  if (n.problems.length > 0) attrs.push(`tooltip=${q(n.problems.map(problemText).join('\n'))}`);
+  if (n.problems.length > 0) attrs.push(`tooltip=${q(n.problems.map((p) => printable(problemText(p))).join('\n'))}`);
   return attrs;
 }
 

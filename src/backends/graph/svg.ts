@@ -25,7 +25,7 @@ export function renderSvg(diagram: Diagram, layout: Layout): string {
   // Title, and how to read the marks when the spec is invalid.
   y += TITLE_SIZE;
   head.push(`<text class="caption" x="${MARGIN}" y="${y}" font-size="${TITLE_SIZE}" font-weight="bold">${xml(printable(diagram.name || 'model'))}</text>`);
-  width = Math.max(width, MARGIN * 2 + textWidth(diagram.name) * (TITLE_SIZE / FONT_SIZE));
+  width = Math.max(width, MARGIN * 2 + textWidth(printable(diagram.name || 'model')) * (TITLE_SIZE / FONT_SIZE));
   if (diagram.errors > 0) {
     const line = `${diagram.errors} error${diagram.errors === 1 ? '' : 's'}: red marks what failed; hover a box for its message`;
     y += LINE_HEIGHT + 2;
@@ -43,7 +43,7 @@ export function renderSvg(diagram: Diagram, layout: Layout): string {
   body.push(...diagram.shares.map((s, i) => {
     const node = byId.get(s.to);
     const colour = node?.group !== undefined ? sharedColour(node.group).stroke : EDGE_COLOUR;
-    const tip = `<title>${xml(`'${nameOf(s.to)}' shares the layer '${s.layer}' (one set of weights)`)}</title>`;
+    const tip = `<title>${xml(`'${nameOf(s.to)}' shares the layer '${printable(s.layer)}' (one set of weights)`)}</title>`;
     return `<path class="share" d="${path(layout.shares[i]!)}" fill="none" stroke="${colour}" stroke-width="1.6" stroke-dasharray="6 4">${tip}</path>`;
   }));
   body.push(...diagram.nodes.map((n) => nodeSvg(n, layout)));
@@ -89,14 +89,14 @@ function nodeSvg(node: DiagramNode, layout: Layout): string {
   const style = boxStyle(node);
   const lines = labelLines(node);
   const cx = r(box.x + box.width / 2);
-  const tip = [lines.map((l) => l.text).join('\n'), ...node.problems.map(problemText)].join('\n');
+  const tip = [...lines.map((l) => l.text), ...node.problems.map((p) => printable(problemText(p)))].join('\n');
   const text = lines.map((l, i) => {
     const baseline = r(box.y + PAD_Y + i * LINE_HEIGHT + LINE_HEIGHT * 0.75);
     return `<text x="${cx}" y="${baseline}" text-anchor="middle" fill="${style.text}"${l.bold ? ' font-weight="bold"' : ''}>${xml(l.text)}</text>`;
   });
   const classes = ['node', node.role, ...(node.output ? ['output'] : []), ...(node.group !== undefined ? ['shared'] : []), node.status].join(' ');
   return [
-    `<g class="${classes}" id="${node.id}" data-name="${xml(node.name)}">`,
+    `<g class="${classes}" id="${node.id}" data-name="${xml(printable(node.name))}">`,
     `<title>${xml(tip)}</title>`,
     `<rect x="${r(box.x)}" y="${r(box.y)}" width="${r(box.width)}" height="${r(box.height)}" rx="${node.role === 'input' ? 12 : 4}"${paint(style)}/>`,
     ...text,
