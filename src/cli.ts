@@ -4,6 +4,7 @@ import { packageVersion } from './paths.js';
 import { graphCommand } from './commands/graph.js';
 import { summaryCommand } from './commands/summary.js';
 import { synthCommand } from './commands/synth.js';
+import { trainCommand } from './commands/train.js';
 import { fraction, nonNegativeInt, positiveInt, positiveNumber } from './commands/spec-file.js';
 import { parseFormat, validateCommand, VALIDATE_FORMATS, type ValidateFormat } from './commands/validate.js';
 import { EXPORT_TARGETS, exportCommand, parseTarget, type ExportTarget } from './commands/export.js';
@@ -66,6 +67,42 @@ export async function run(argv: string[], io: Io): Promise<number> {
         out: opts.out,
         seed: nonNegativeInt('--seed', opts.seed),
         length: positiveInt('--length', opts.length),
+      }, io);
+    });
+
+  program
+    .command('train')
+    .description('train a spec on a data directory (exit 0 done, 1 bad spec/data or diverged, 2 usage, 130 interrupted)')
+    .argument('<spec>', 'a spec file')
+    .requiredOption('-d, --data <path>', 'directory with one .npy/.json/.csv per input and output, or an .npz')
+    .requiredOption('-o, --out <dir>', 'run directory: model.json, weights.bin, history, run.json, checkpoints')
+    .option('--epochs <n>', 'epochs (default: training.epochs, else 1)')
+    .option('--batch-size <n>', 'batch size (default: training.batch_size, else 32)')
+    .option('--learning-rate <lr>', "override the optimizer's learning_rate")
+    .option('--seed <seed>', 'random seed for initializers, shuffling and dropout (default: training.seed, else fresh)')
+    .option('--early-stopping <patience>', 'stop after this many epochs without improvement of val_loss (or loss)')
+    .option('--validation-split <f>', 'hold out the last fraction of the samples for validation')
+    .option('--validation-data <path>', 'validation data, laid out like --data')
+    .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
+    .option('-q, --quiet', 'one line per epoch, no progress bar', false)
+    .option('--json', 'JSON lines on stdout, one per epoch', false)
+    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+      const str = (k: string) => o[k] as string | undefined;
+      exitCode = await trainCommand(file, {
+        data: str('data')!,
+        out: str('out')!,
+        epochs: positiveInt('--epochs', str('epochs')),
+        batchSize: positiveInt('--batch-size', str('batchSize')),
+        learningRate: positiveNumber('--learning-rate', str('learningRate')),
+        seed: nonNegativeInt('--seed', str('seed')),
+        earlyStopping: nonNegativeInt('--early-stopping', str('earlyStopping')),
+        validationSplit: fraction('--validation-split', str('validationSplit')),
+        validationData: str('validationData'),
+        resume: o.resume === true,
+        backend: o.backend as 'auto' | 'node' | 'wasm' | 'cpu',
+        quiet: o.quiet === true,
+        json: o.json === true,
       }, io);
     });
 

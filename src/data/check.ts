@@ -1,0 +1,243 @@
+/**
+ * The data-vs-spec checks that run before any training: every file present and no stray ones,
+ * one sample count, per-sample shapes matching the declared ones (null takes any length),
+ * Embedding ids inside [0, input_dim), labels that fit each output's loss, and finite values.
+ * Every problem is reported, each located by file; none is thrown.
+ */
+import type { Graph, GraphNode } from '../compiler/graph.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { formatShape } from '../layers/shape.js';
+import type { OutputPlan } from '../train/objective.js';
+import { shapeText, type NdArray } from './array.js';
+import type { DataProblem, DataSet } from './dataset.js';
+
+/** How a target array becomes the output's shape: as is, or with a trailing 1 added (Keras squeezes/expands). */
+export type TargetFit = 'same' | 'expand';
+
+export interface CheckedData {
+  problems: DataProblem[];
+  samples: number;
+  /** Per output name, how its target array maps onto the output. */
+  fits: Map<string, TargetFit>;
+}
+
+const LOSSES_WITH_CLASS_ROWS = new Set(['categorical_crossentropy', 'kl_divergence', 'categorical_hinge']);
+
+export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): CheckedData {
+  const problems = [...data.problems];
+  const fits = new Map<string, TargetFit>();
+  const inputs = graph.inputs.map((n) => n.name);
+  const names = [...inputs, ...outputs.map((o) => o.name)];
+  const failed = new Set(data.problems.map((p) => p.file));
+  const isNpz = /\.npz$/i.test(data.source);
+
+  for (const name of names) {
+    if (data.entries.has(name) || [...failed].some((f) => baseName(f) === name)) continue;
+    const role = inputs.includes(name) ? 'input' : 'output';
+    problems.push(isNpz
+      ? { file: data.source, message: `has no array '${name}' for the model's ${role} '${name}'`, hint: `save it with np.savez(..., ${name}=array)` }
+      : { file: data.source, message: `has no file for the model's ${role} '${name}'; expected ${name}.npy, ${name}.json or ${name}.csv` });
+  }
+  for (const file of data.extra) {
+    const near = suggest(baseName(file), names);
+    problems.push({
+      file,
+      message: `matches no input or output of the spec (inputs: ${inputs.join(', ')}; outputs: ${outputs.map((o) => o.name).join(', ')})`,
+      hint: near ? `did you mean '${near}'? rename the file` : 'remove it, or name it after an input or output',
+    });
+  }
+
+  const samples = checkSampleCounts(data, names, problems);
+
+  for (const node of graph.inputs) {
+    const entry = data.entries.get(node.name);
+    if (!entry) continue;
+    const declared = node.output!.shape.slice(1);
+    const a = entry.array;
+    if (!shapeMatches(a.shape.slice(1), declared)) {
+      problems.push({ file: entry.file, message: `has shape ${shapeText(a.shape)}, samples of ${formatShape(a.shape.slice(1))}, but input '${node.name}' takes samples of ${formatShape(declared)}${declared.includes(null) ? ' (None: any length)' : ''}` });
+      continue;
+    }
+    const bad = firstNonFinite(a);
+    if (bad !== undefined) {
+      problems.push({ file: entry.file, message: `holds ${describeValue(a.data[bad]!)} at ${position(a, bad)}; inputs must be finite numbers` });
+      continue;
+    }
+    if (node.output!.dtype === 'int32') {
+      const fractional = firstWhere(a, (v) => !Number.isInteger(v));
+      if (fractional !== undefined) {
+        problems.push({ file: entry.file, message: `holds ${a.data[fractional]} at ${position(a, fractional)}, but input '${node.name}' is int32 and takes integers` });
+        continue;
+      }
+    }
+    for (const emb of embeddingsFedBy(graph, node.name)) checkIds(entry.file, a, emb, problems);
+  }
+
+  for (const o of outputs) {
+    const entry = data.entries.get(o.name);
+    if (!entry) continue;
+    const fit = checkTarget(entry.file, entry.array, o, problems);
+    if (fit) fits.set(o.name, fit);
+  }
+  return { problems, samples, fits };
+}
+
+function baseName(file: string): string {
+  const last = file.split(/[/\\:]/).pop()!;
+  return last.replace(/\.[^.]*$/, '');
+}
+
+function checkSampleCounts(data: DataSet, names: string[], problems: DataProblem[]): number {
+  const counts: { file: string; n: number }[] = [];
+  for (const name of names) {
+    const e = data.entries.get(name);
+    if (!e) continue;
+    if (e.array.shape.length === 0) {
+      problems.push({ file: e.file, message: 'holds a single number; expected one entry per sample (the first axis counts samples)' });
+      continue;
+    }
+    counts.push({ file: e.file, n: e.array.shape[0]! });
+  }
+  if (counts.length === 0) return 0;
+  const first = counts[0]!;
+  for (const c of counts.slice(1)) {
+    if (c.n !== first.n) problems.push({ file: c.file, message: `has ${c.n} samples but ${first.file} has ${first.n}; every file needs one entry per sample, in the same order` });
+  }
+  if (first.n === 0) problems.push({ file: first.file, message: 'holds no samples' });
+  return first.n;
+}
+
+function shapeMatches(actual: readonly number[], declared: readonly (number | null)[]): boolean {
+  return actual.length === declared.length && declared.every((d, i) => d === null || d === actual[i]);
+}
+
+interface EmbeddingUse {
+  describe: string;
+  inputDim: number;
+  outputDim: number;
+}
+
+/** Embeddings called directly on the input (possibly wrapped, e.g. TimeDistributed). */
+function embeddingsFedBy(graph: Graph, input: string): EmbeddingUse[] {
+  const out: EmbeddingUse[] = [];
+  for (const node of graph.order) {
+    if (!node.layer || !node.inputs.includes(input)) continue;
+    const config = embeddingConfig(node);
+    if (config) out.push({ describe: `Embedding '${node.name}'`, inputDim: config.input_dim as number, outputDim: config.output_dim as number });
+  }
+  return out;
+}
+
+function embeddingConfig(node: GraphNode): Record<string, unknown> | undefined {
+  let config: Record<string, unknown> | undefined = node.layer!.config;
+  while (config) {
+    if (config.type === 'Embedding') return config;
+    config = config.layer as Record<string, unknown> | undefined;
+  }
+  return undefined;
+}
+
+function checkIds(file: string, a: NdArray, emb: EmbeddingUse, problems: DataProblem[]): void {
+  let count = 0;
+  let worst = -1;
+  const d = a.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v < 0 || v >= emb.inputDim) {
+      count++;
+      if (worst < 0 || Math.abs(v) > Math.abs(d[worst]!)) worst = i;
+    }
+  }
+  if (count === 0) return;
+  const largest = d[worst]!;
+  const swapped = emb.outputDim > emb.inputDim && largest >= 0 && largest < emb.outputDim;
+  problems.push({
+    file,
+    message: `has ${count} id${count === 1 ? '' : 's'} outside [0, ${emb.inputDim}) for ${emb.describe} (input_dim ${emb.inputDim}); ${largest < 0 ? 'the most negative' : 'the largest'} is ${largest} at ${position(a, worst)}`,
+    hint: swapped
+      ? `Keras takes Embedding(input_dim, output_dim) and input_dim is the vocabulary size; did you swap them? (input_dim: ${emb.outputDim}, output_dim: ${emb.inputDim})`
+      : `input_dim must be larger than every id (the vocabulary size, largest id + 1)`,
+  });
+}
+
+/** Checks a target against its output and loss; returns how it fits, or undefined after reporting. */
+function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProblem[]): TargetFit | undefined {
+  const perSample = a.shape.slice(1);
+  const out = o.shape;
+  const classes = out[out.length - 1];
+  const bad = firstNonFinite(a);
+  if (bad !== undefined) {
+    problems.push({ file, message: `holds ${describeValue(a.data[bad]!)} at ${position(a, bad)}; targets must be finite numbers` });
+    return undefined;
+  }
+  const looksLikeIds = perSample.length === out.length - 1 || (perSample.length === out.length && perSample[perSample.length - 1] === 1 && classes !== 1);
+  const idShape = looksLikeIds && shapeMatches(perSample.slice(0, out.length - 1), out.slice(0, -1));
+  const integral = firstWhere(a, (v) => !Number.isInteger(v)) === undefined;
+
+  if (o.loss === 'sparse_categorical_crossentropy') {
+    if (!idShape) {
+      problems.push({
+        file,
+        message: `has samples of ${formatShape(perSample)}, but output '${o.name}' ${formatShape(out)} with sparse_categorical_crossentropy takes one class id per sample: ${formatShape(out.slice(0, -1))}`,
+        ...(shapeMatches(perSample, out) ? { hint: 'these look like one-hot rows: use loss categorical_crossentropy for them' } : {}),
+      });
+      return undefined;
+    }
+    const outside = firstWhere(a, (v) => !Number.isInteger(v) || v < 0 || (classes !== null && v >= classes!));
+    if (outside !== undefined) {
+      problems.push({ file, message: `holds ${a.data[outside]} at ${position(a, outside)}; output '${o.name}' has ${classes} classes, so class ids must be integers in [0, ${classes})` });
+      return undefined;
+    }
+    return 'same';
+  }
+  if (LOSSES_WITH_CLASS_ROWS.has(o.loss) && idShape && integral && classes !== 1) {
+    problems.push({
+      file,
+      message: `holds class ids (samples of ${formatShape(perSample)}), but output '${o.name}' uses ${o.loss}, which takes one-hot rows of ${classes}: samples of ${formatShape(out)}`,
+      hint: 'use loss sparse_categorical_crossentropy for class ids, or one-hot encode the labels',
+    });
+    return undefined;
+  }
+  let fit: TargetFit | undefined;
+  if (shapeMatches(perSample, out)) fit = 'same';
+  else if (classes === 1 && shapeMatches(perSample, out.slice(0, -1))) fit = 'expand';
+  if (!fit) {
+    problems.push({ file, message: `has samples of ${formatShape(perSample)}, but output '${o.name}' produces ${formatShape(out)}` });
+    return undefined;
+  }
+  if (o.loss === 'binary_crossentropy') {
+    const outside = firstWhere(a, (v) => v < 0 || v > 1);
+    if (outside !== undefined) {
+      problems.push({ file, message: `holds ${a.data[outside]} at ${position(a, outside)}; binary_crossentropy on output '${o.name}' takes labels in [0, 1]`, hint: 'use 0/1 labels, or a loss for other values (mse, sparse_categorical_crossentropy for class ids)' });
+      return undefined;
+    }
+  }
+  return fit;
+}
+
+function firstWhere(a: NdArray, bad: (v: number) => boolean): number | undefined {
+  const d = a.data;
+  for (let i = 0; i < d.length; i++) if (bad(d[i]!)) return i;
+  return undefined;
+}
+
+function firstNonFinite(a: NdArray): number | undefined {
+  if (!(a.data instanceof Float32Array || a.data instanceof Float64Array)) return undefined;
+  return firstWhere(a, (v) => !Number.isFinite(v));
+}
+
+function describeValue(v: number): string {
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Inf' : '-Inf';
+}
+
+/** "sample 3, index [0, 5]" for a flat C-order index. */
+export function position(a: NdArray, flat: number): string {
+  const idx: number[] = [];
+  let rest = flat;
+  for (let k = a.shape.length - 1; k >= 0; k--) {
+    idx.unshift(rest % a.shape[k]!);
+    rest = Math.floor(rest / a.shape[k]!);
+  }
+  const [sample, ...within] = idx;
+  return within.length === 0 ? `sample ${sample}` : `sample ${sample}, index [${within.join(', ')}]`;
+}

@@ -1,0 +1,131 @@
+/**
+ * A training data set: one array per model input and output, read from a directory (one file per
+ * name: `text.npy`, `answer.csv`, ...) or an .npz. Every file is read even when some fail, so the
+ * user hears about every problem at once; the data-vs-spec checks (check.ts) come next.
+ */
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { extname, join, relative, isAbsolute } from 'node:path';
+import type { NdArray } from './array.js';
+import { DataError } from './errors.js';
+import { readJsonArray } from './json.js';
+import { readNpy } from './npy.js';
+import { readNpz } from './npz.js';
+
+export interface DataEntry {
+  /** The file as the user names it (`data/text.npy`, or `data.npz:text` for an .npz entry). */
+  file: string;
+  array: NdArray;
+}
+
+export interface DataProblem {
+  /** Where the problem is: a data file, or the directory for missing files. */
+  file: string;
+  message: string;
+  hint?: string;
+}
+
+export interface DataSet {
+  source: string;
+  entries: Map<string, DataEntry>;
+  /** Files whose name matches no input or output (reported by checkData). */
+  extra: string[];
+  problems: DataProblem[];
+}
+
+export const DATA_EXTENSIONS = ['.npy', '.json', '.csv'] as const;
+
+function readOne(path: string, label: string): NdArray {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.npy') return readNpy(path, label);
+  if (ext === '.json') return readJsonArray(path, label);
+  throw new DataError('NN817', label, `has extension '${ext}'; data files are .npy, .json or .csv`);
+}
+
+function problemOf(e: unknown, file: string): DataProblem {
+  if (e instanceof DataError) return { file: e.file, message: e.detail };
+  throw e;
+}
+
+/** `source` is a directory or an .npz; `label` is how the user wrote it. */
+export function readDataSet(source: string, label: string, names: readonly string[]): DataSet {
+  const set: DataSet = { source: label, entries: new Map(), extra: [], problems: [] };
+  let stat;
+  try {
+    stat = statSync(source);
+  } catch {
+    set.problems.push({ file: label, message: 'no such file or directory' });
+    return set;
+  }
+  if (stat.isFile()) {
+    if (extname(source).toLowerCase() !== '.npz') {
+      set.problems.push({ file: label, message: 'is a file; --data takes a directory with one file per input and output, or an .npz' });
+      return set;
+    }
+    try {
+      for (const [name, array] of readNpz(source, label)) {
+        if (names.includes(name)) set.entries.set(name, { file: `${label}:${name}`, array });
+        else set.extra.push(`${label}:${name}`);
+      }
+    } catch (e) {
+      set.problems.push(problemOf(e, label));
+    }
+    return set;
+  }
+  const root = realpathSync(source);
+  const byName = new Map<string, string[]>();
+  for (const entry of readdirSync(source).sort()) {
+    if (entry.startsWith('.')) continue;
+    const path = join(source, entry);
+    const file = join(label, entry);
+    const ext = extname(entry);
+    if (!DATA_EXTENSIONS.includes(ext.toLowerCase() as (typeof DATA_EXTENSIONS)[number])) {
+      if (lstatSync(path).isFile()) set.extra.push(file);
+      continue;
+    }
+    if (!inside(root, path)) {
+      set.problems.push({ file, message: 'is a symlink to a file outside the data directory; data files must stay inside it' });
+      continue;
+    }
+    const name = entry.slice(0, -ext.length);
+    if (!names.includes(name)) {
+      set.extra.push(file);
+      continue;
+    }
+    byName.set(name, [...(byName.get(name) ?? []), file]);
+  }
+  for (const [name, files] of byName) {
+    if (files.length > 1) {
+      set.problems.push({ file: label, message: `has ${files.length} files for '${name}' (${files.map((f) => f.slice(label.length + 1)).join(', ')}); keep exactly one` });
+      continue;
+    }
+    try {
+      set.entries.set(name, { file: files[0]!, array: readOne(join(source, files[0]!.slice(label.length + 1)), files[0]!) });
+    } catch (e) {
+      set.problems.push(problemOf(e, files[0]!));
+    }
+  }
+  return set;
+}
+
+function inside(root: string, path: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return true; // a dangling link fails on reading, with its own message
+  }
+  const rel = relative(root, real);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** A digest of the arrays' contents (dtype, shape, values) by name, to tell whether data changed. */
+export function dataHash(entries: Map<string, DataEntry>): string {
+  const h = createHash('sha256');
+  for (const name of [...entries.keys()].sort()) {
+    const { array } = entries.get(name)!;
+    h.update(`${name}\0${array.dtype}\0${array.shape.join(',')}\0`);
+    h.update(new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength));
+  }
+  return h.digest('hex');
+}

@@ -1,0 +1,48 @@
+/**
+ * Epoch totals from batch stats (layout in backends/tfjs/objective.ts): losses are batch means
+ * weighted by batch size, as Keras's loss tracker does; metrics are summed numerators over summed
+ * denominators, so an epoch's metric is the metric over all its samples.
+ */
+import { metricKeys, type OutputPlan } from './objective.js';
+
+export type Logs = Record<string, number>;
+
+export class Accumulator {
+  readonly sums: Float64Array;
+  samples = 0;
+
+  constructor(private readonly outputs: OutputPlan[], state?: { sums: number[]; samples: number }) {
+    this.sums = new Float64Array(1 + outputs.length + 2 * outputs.reduce((n, o) => n + o.metrics.length, 0));
+    if (state) {
+      this.sums.set(state.sums);
+      this.samples = state.samples;
+    }
+  }
+
+  add(stats: ArrayLike<number>, batchSize: number): void {
+    const losses = 1 + this.outputs.length;
+    for (let i = 0; i < losses; i++) this.sums[i]! += stats[i]! * batchSize;
+    for (let i = losses; i < this.sums.length; i++) this.sums[i]! += stats[i]!;
+    this.samples += batchSize;
+  }
+
+  /** Keras's names: loss, <output>_loss (several outputs), metrics; `prefix` is 'val_' for validation. */
+  logs(prefix = ''): Logs {
+    const keys = metricKeys(this.outputs);
+    const values: number[] = [];
+    const losses = 1 + this.outputs.length;
+    values.push(this.sums[0]! / this.samples);
+    if (this.outputs.length > 1) for (let i = 1; i < losses; i++) values.push(this.sums[i]! / this.samples);
+    for (let i = losses; i < this.sums.length; i += 2) {
+      const den = this.sums[i + 1]!;
+      values.push(den === 0 ? 0 : this.sums[i]! / den);
+    }
+    const out: Logs = {};
+    keys.forEach((k, i) => (out[prefix + k] = values[i]!));
+    return out;
+  }
+
+  toJSON(): { sums: number[]; samples: number } {
+    return { sums: [...this.sums], samples: this.samples };
+  }
+}

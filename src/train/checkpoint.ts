@@ -1,0 +1,65 @@
+/**
+ * Checkpoints: each is a complete directory under RUN/checkpoints/, written under a temporary name
+ * and renamed into place; RUN/checkpoint.json (itself replaced atomically) names the current one,
+ * and older ones are removed only after it points elsewhere. So a run killed at any moment —
+ * mid-save included — leaves checkpoint.json naming a complete, loadable checkpoint.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { syncDir, writeFileAtomic } from './atomic.js';
+
+export const POINTER_FILE = 'checkpoint.json';
+export const CHECKPOINTS_DIR = 'checkpoints';
+export const STATE_FILE = 'state.json';
+
+export interface Pointer {
+  /** Relative to RUN. */
+  dir: string;
+  /** Epochs completed (0-based index of the epoch to run next). */
+  epoch: number;
+  /** Batches of `epoch` already done (0 at an epoch boundary). */
+  batch: number;
+}
+
+/** Unique per save (a resumed run may save the same epoch and batch again), ordered by time. */
+export function checkpointName(epoch: number, batch: number): string {
+  return `epoch-${String(epoch).padStart(4, '0')}-batch-${String(batch).padStart(6, '0')}-${Date.now().toString(36)}${process.pid.toString(36)}`;
+}
+
+/**
+ * Writes a checkpoint: `fill(dir)` writes the files into a fresh temporary directory, which then
+ * becomes the current checkpoint.
+ */
+export async function writeCheckpoint(run: string, epoch: number, batch: number, fill: (dir: string) => Promise<void>): Promise<Pointer> {
+  const parent = join(run, CHECKPOINTS_DIR);
+  mkdirSync(parent, { recursive: true });
+  const name = checkpointName(epoch, batch);
+  const tmp = join(parent, `.${name}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  await fill(tmp);
+  syncDir(tmp);
+  const final = join(parent, name);
+  const pointer: Pointer = { dir: `${CHECKPOINTS_DIR}/${name}`, epoch, batch };
+  renameSync(tmp, final);
+  syncDir(parent);
+  writeFileAtomic(join(run, POINTER_FILE), JSON.stringify(pointer, null, 2) + '\n');
+  removeOthers(run, name);
+  return pointer;
+}
+
+/** Removes every checkpoint directory except `keep`, and leftovers of interrupted saves. */
+export function removeOthers(run: string, keep: string): void {
+  const parent = join(run, CHECKPOINTS_DIR);
+  if (!existsSync(parent)) return;
+  for (const entry of readdirSync(parent)) if (entry !== keep) rmSync(join(parent, entry), { recursive: true, force: true });
+}
+
+export function readPointer(run: string): Pointer | undefined {
+  try {
+    const p = JSON.parse(readFileSync(join(run, POINTER_FILE), 'utf8')) as Pointer;
+    return typeof p.dir === 'string' && Number.isInteger(p.epoch) && Number.isInteger(p.batch) ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}

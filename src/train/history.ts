@@ -1,0 +1,20 @@
+/**
+ * The run's history, as Keras keeps it: history.json maps each key to its per-epoch values (like
+ * `model.fit(...).history`, plus `epoch`), history.csv has one row per epoch (like CSVLogger).
+ */
+import { join } from 'node:path';
+import type { Logs } from './accumulate.js';
+import { writeFileAtomic } from './atomic.js';
+
+export const HISTORY_JSON = 'history.json';
+export const HISTORY_CSV = 'history.csv';
+
+export function writeHistory(run: string, history: Logs[]): void {
+  const keys: string[] = [];
+  for (const row of history) for (const k of Object.keys(row)) if (!keys.includes(k)) keys.push(k);
+  const json: Record<string, (number | null)[]> = {};
+  for (const k of keys) json[k] = history.map((row) => (k in row ? row[k]! : null));
+  writeFileAtomic(join(run, HISTORY_JSON), JSON.stringify(json, null, 2) + '\n');
+  const lines = [keys.join(','), ...history.map((row) => keys.map((k) => (k in row ? String(row[k]) : '')).join(','))];
+  writeFileAtomic(join(run, HISTORY_CSV), lines.join('\n') + '\n');
+}

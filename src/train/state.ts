@@ -1,0 +1,42 @@
+/**
+ * What a checkpoint remembers besides weights and optimizer slots: where the run is (epoch and
+ * batch), the partial epoch's totals, the history so far, early-stopping counters, and what the
+ * run was started with — the settings a resumed run must keep and hashes of the spec and data
+ * it must not have changed.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logs } from './accumulate.js';
+import { STATE_FILE } from './checkpoint.js';
+
+export interface Settings {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  shuffle: boolean;
+  /** Keras semantics: the last fraction of the samples, before shuffling. */
+  validationSplit: number;
+  earlyStopping?: number;
+}
+
+export interface RunState {
+  version: 1;
+  /** Completed epochs; the epoch to run next (0-based). */
+  epoch: number;
+  /** Batches already done in `epoch`. */
+  batch: number;
+  partial?: { sums: number[]; samples: number };
+  history: Logs[];
+  best?: number;
+  wait: number;
+  /** Seconds spent training and samples trained on, over the whole run (resumes included). */
+  trainSeconds: number;
+  samplesSeen: number;
+  settings: Settings;
+  optimizer: unknown;
+  hashes: { spec: string; data: string; validation?: string };
+}
+
+export function readState(checkpointDir: string): RunState {
+  return JSON.parse(readFileSync(join(checkpointDir, STATE_FILE), 'utf8')) as RunState;
+}
