@@ -13,9 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { ROOT, runCli } from '../helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Overridable so the skip itself can be tried: NNSPEC_CHROMIUM=/nowhere npx vitest run test/graph/browser.test.ts
+const CHROMIUM = process.env.NNSPEC_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const skipped = available ? '' : ` (skipped: ${CHROMIUM} not found; install Debian's chromium package)`;
+if (!available) console.warn(`browser test of the SVG pictures skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
 interface Rect {
   x: number;
