@@ -5,6 +5,8 @@ import { graphCommand } from './commands/graph.js';
 import { summaryCommand } from './commands/summary.js';
 import { synthCommand } from './commands/synth.js';
 import { trainCommand } from './commands/train.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
 import { fraction, nonNegativeInt, positiveInt, positiveNumber } from './commands/spec-file.js';
 import { parseFormat, validateCommand, VALIDATE_FORMATS, type ValidateFormat } from './commands/validate.js';
 import { EXPORT_TARGETS, exportCommand, parseTarget, type ExportTarget } from './commands/export.js';
@@ -104,6 +106,30 @@ export async function run(argv: string[], io: Io): Promise<number> {
         quiet: o.quiet === true,
         json: o.json === true,
       }, io);
+    });
+
+  program
+    .command('evaluate')
+    .description("a trained run's loss per output, weighted total and metrics on a data set")
+    .argument('<run>', 'a run directory written by nnspec train')
+    .requiredOption('-d, --data <path>', 'directory with one file per input and output, or an .npz')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--batch-size <n>', 'batch size (default 32)')
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
+    .action(async (run: string, o: { data: string; format: 'text' | 'json'; batchSize?: string; backend: 'auto' | 'node' | 'wasm' | 'cpu' }) => {
+      exitCode = await evaluateCommand(run, { data: o.data, format: o.format, batchSize: positiveInt('--batch-size', o.batchSize), backend: o.backend }, io);
+    });
+
+  program
+    .command('predict')
+    .description("a trained run's outputs on a data set: one .npy per output")
+    .argument('<run>', 'a run directory written by nnspec train')
+    .requiredOption('-d, --data <path>', 'directory with one file per model input, or an .npz')
+    .requiredOption('-o, --out <dir>', 'directory to write <output>.npy files to')
+    .option('--batch-size <n>', 'batch size (default 32)')
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
+    .action(async (run: string, o: { data: string; out: string; batchSize?: string; backend: 'auto' | 'node' | 'wasm' | 'cpu' }) => {
+      exitCode = await predictCommand(run, { data: o.data, out: o.out, batchSize: positiveInt('--batch-size', o.batchSize), backend: o.backend }, io);
     });
 
   program

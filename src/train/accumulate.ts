@@ -42,6 +42,11 @@ export class Accumulator {
     return out;
   }
 
+  /** Each output's unweighted loss (reported in logs only when there are several outputs). */
+  outputLosses(): number[] {
+    return this.outputs.map((_, i) => this.sums[1 + i]! / this.samples);
+  }
+
   toJSON(): { sums: number[]; samples: number } {
     return { sums: [...this.sums], samples: this.samples };
   }

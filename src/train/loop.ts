@@ -91,7 +91,7 @@ export async function trainLoop(input: LoopInput): Promise<Outcome> {
     }
 
     let logs: Logs = acc.logs();
-    if (validation) logs = { ...logs, ...(await evaluateAll(tf, objective, outputs, validation.batches, validation.indices, batchSize, 'val_')) };
+    if (validation) logs = { ...logs, ...(await evaluateAll(tf, objective, outputs, validation.batches, validation.indices, batchSize)).logs('val_') };
     state.history.push(logs);
     const stop = earlyStopping !== undefined && shouldStop(state, logs[validation ? 'val_loss' : 'loss']!, earlyStopping);
     Object.assign(state, { epoch: epoch + 1, batch: 0, partial: undefined });

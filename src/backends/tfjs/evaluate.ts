@@ -3,13 +3,13 @@
  * metrics, accumulated exactly as training accumulates them (so evaluate on the training data
  * agrees with a hand computation, and with the last epoch when the weights are the same).
  */
-import { Accumulator, type Logs } from '../../train/accumulate.js';
+import { Accumulator } from '../../train/accumulate.js';
 import type { Batches } from '../../train/batches.js';
 import type { OutputPlan } from '../../train/objective.js';
 import type { Tf } from './env.js';
 import type { Objective } from './objective.js';
 
-export async function evaluateAll(tf: Tf, objective: Objective, outputs: OutputPlan[], data: Batches, indices: Int32Array, batchSize: number, prefix = ''): Promise<Logs> {
+export async function evaluateAll(tf: Tf, objective: Objective, outputs: OutputPlan[], data: Batches, indices: Int32Array, batchSize: number): Promise<Accumulator> {
   const acc = new Accumulator(outputs);
   for (let from = 0; from < indices.length; from += batchSize) {
     const idx = indices.subarray(from, Math.min(indices.length, from + batchSize));
@@ -18,7 +18,7 @@ export async function evaluateAll(tf: Tf, objective: Objective, outputs: OutputP
     acc.add(await stats.data(), idx.length);
     tf.dispose([stats, ...inputs, ...targets]);
   }
-  return acc.logs(prefix);
+  return acc;
 }
 
 /** Model outputs over the data, concatenated in sample order: one Float32Array per output. */

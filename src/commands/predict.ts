@@ -1,0 +1,42 @@
+/** `nnspec predict RUN --data DIR --out PRED`: the trained model's outputs, one .npy per output. */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BackendChoice } from '../backends/tfjs/backend.js';
+import { predictAll } from '../backends/tfjs/evaluate.js';
+import { shapeText } from '../data/array.js';
+import { npyBytes } from '../data/npy-write.js';
+import { writeFileAtomic } from '../train/atomic.js';
+import { makeBatches } from '../train/batches.js';
+import { loadData } from './data-arg.js';
+import { EXIT, type Io } from './io.js';
+import { loadRunModel, openRun } from './run-dir.js';
+
+export interface PredictOptions {
+  data: string;
+  out: string;
+  batchSize?: number;
+  backend?: BackendChoice;
+}
+
+export async function predictCommand(run: string, opts: PredictOptions, io: Io): Promise<number> {
+  const opened = openRun(run, io);
+  if (!opened) return EXIT.invalid;
+  const { graph, outputs } = opened;
+  const data = loadData(graph, outputs, opts.data, io, { withTargets: false, action: 'nothing was predicted' });
+  if (!data) return EXIT.invalid;
+  const loaded = await loadRunModel(run, graph, opts.backend ?? 'auto', io);
+  if (!loaded) return EXIT.invalid;
+  const { tf } = loaded.backend;
+  const batches = makeBatches(graph, outputs, data.set, undefined);
+  const predictions = await predictAll(tf, loaded.built.model, batches, opts.batchSize ?? 32);
+  loaded.built.model.dispose();
+  const dir = resolve(io.cwd, opts.out);
+  mkdirSync(dir, { recursive: true });
+  predictions.forEach((p, i) => {
+    const name = outputs[i]!.name;
+    writeFileAtomic(join(dir, `${name}.npy`), npyBytes({ dtype: 'float32', shape: p.shape, data: p.values }));
+    io.stdout.write(`${join(opts.out, `${name}.npy`)}  float32  ${shapeText(p.shape)}\n`);
+  });
+  io.stderr.write(`backend: ${loaded.backend.detail}\n`);
+  return EXIT.ok;
+}
