@@ -1,6 +1,6 @@
 /**
  * The run's history, as Keras keeps it: history.json maps each key to its per-epoch values (like
- * `model.fit(...).history`, plus `epoch`), history.csv has one row per epoch (like CSVLogger).
+ * `model.fit(...).history`), history.csv has one row per epoch, numbered from 0 (like CSVLogger).
  */
 import { join } from 'node:path';
 import type { Logs } from './accumulate.js';
@@ -15,6 +15,6 @@ export function writeHistory(run: string, history: Logs[]): void {
   const json: Record<string, (number | null)[]> = {};
   for (const k of keys) json[k] = history.map((row) => (k in row ? row[k]! : null));
   writeFileAtomic(join(run, HISTORY_JSON), JSON.stringify(json, null, 2) + '\n');
-  const lines = [keys.join(','), ...history.map((row) => keys.map((k) => (k in row ? String(row[k]) : '')).join(','))];
+  const lines = [['epoch', ...keys].join(','), ...history.map((row, epoch) => [String(epoch), ...keys.map((k) => (k in row ? String(row[k]) : ''))].join(','))];
   writeFileAtomic(join(run, HISTORY_CSV), lines.join('\n') + '\n');
 }

@@ -78,8 +78,11 @@ export function makeProgress(mode: ProgressMode, stdout: Output, stderr: Output)
       const bar = '='.repeat(Math.max(0, done - 1)) + (done > 0 ? (batch < current.batches ? '>' : '=') : '') + ' '.repeat(width - done);
       const elapsed = (now - current.started) / 1000;
       const eta = batch > 0 ? (elapsed / batch) * (current.batches - batch) : 0;
+      const line = `epoch ${current.epoch + 1}/${current.epochs} [${bar}] ${batch}/${current.batches}  ${formatRate(rate)}  ETA ${formatSeconds(eta)}  ${formatLogs(logs)}`;
+      // A line longer than the terminal wraps, and \r would then redraw only its last part.
+      const columns = (stderr as { columns?: number }).columns ?? 100;
       clear();
-      stderr.write(`epoch ${current.epoch + 1}/${current.epochs} [${bar}] ${batch}/${current.batches}  ${formatLogs(logs)}  ${formatRate(rate)}  ETA ${formatSeconds(eta)}`);
+      stderr.write(line.length < columns ? line : line.slice(0, columns - 2) + '…');
       drawn = true;
     },
     epochEnd(epoch, epochs, logs, seconds, rate) {

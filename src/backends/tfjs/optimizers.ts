@@ -22,7 +22,8 @@ export interface Optimizing {
 /** The spec's optimizer with Keras defaults filled in and the learning rate overridden if given. */
 export function optimizerConfig(spec: TrainingSpec['optimizer'], learningRate?: number): OptimizerConfig {
   const given = typeof spec === 'string' ? { type: spec } : spec ?? { type: 'rmsprop' as const };
-  const config = { ...OPTIMIZERS[given.type], ...given } as unknown as OptimizerConfig;
+  const { type, ...args } = given;
+  const config = { type, ...OPTIMIZERS[type], ...args } as unknown as OptimizerConfig;
   if (learningRate !== undefined) config.learning_rate = learningRate;
   return config;
 }
