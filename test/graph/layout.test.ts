@@ -137,6 +137,20 @@ describe('layout of a 200-layer model', () => {
   });
 });
 
+describe('a wide merge', () => {
+  it('40 branches into one Concatenate: every branch placed side by side, no overlaps, every edge routed', async () => {
+    const branches = Array.from({ length: 40 }, (_, i) => `b${i}`);
+    const { diagram, placed } = await laidOut(
+      `nnspec: 1\nname: t\ninputs:\n  x: {shape: [4]}\nlayers:\n${branches.map((b) => `  ${b}: {type: Dense, units: 2, inputs: x}\n`).join('')}  cat: {type: Concatenate, inputs: [${branches.join(', ')}]}\noutputs: [cat]\n`,
+    );
+    const boxes = branches.map((b) => placed.boxes.get(`n_${b}`)!);
+    expect(new Set(boxes.map((b) => b.y)).size).toBe(1);
+    expect(boxes.some((a, i) => boxes.some((b, j) => i < j && overlap(a, b)))).toBe(false);
+    expect(placed.edges).toHaveLength(80);
+    for (const route of placed.edges) expect(route.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('shared-layer links', () => {
   it('joins call sites on one level with a straight line between facing sides', async () => {
     const { diagram, placed } = await laidOut(

@@ -40,6 +40,7 @@ export const PAD_X = 10;
 export const PAD_Y = 7;
 const INPUT_EXTRA = 6; // inputs have rounder corners, so their text keeps further from the sides
 const GAP_BETWEEN_LAYERS = 36;
+const MAX_SEPARATE_EDGES = 32;
 
 export function boxSize(node: DiagramNode): { width: number; height: number } {
   const lines = labelLines(node);
@@ -78,7 +79,7 @@ export async function layout(diagram: Diagram): Promise<Layout> {
     else edges.push({ id: `s${i}`, sources: [a < b ? s.from : s.to], targets: [a < b ? s.to : s.from] });
   });
   const elk = new Elk();
-  const root: ElkNode = { id: 'root', layoutOptions: OPTIONS, children, edges };
+  const root: ElkNode = { id: 'root', layoutOptions: { ...OPTIONS, ...(busy(diagram) ? { 'elk.layered.mergeEdges': 'true' } : {}) }, children, edges };
   const out = await elk.layout(root);
   const boxes = new Map<string, Box>();
   for (const c of out.children ?? []) boxes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 });
@@ -90,6 +91,17 @@ export async function layout(diagram: Diagram): Promise<Layout> {
   const all = [...boxes.values()];
   const shares = diagram.shares.map((s, i) => (direct.includes(i) ? sameLevelRoute(boxes.get(s.from)!, boxes.get(s.to)!, all) : (routes.get(`s${i}`) ?? [])));
   return { width: out.width ?? 0, height: out.height ?? 0, boxes, edges: diagram.edges.map((_, i) => routes.get(`e${i}`) ?? []), shares };
+}
+
+/**
+ * Whether some node has so many connections that routing each one separately is slow (a
+ * Concatenate of 1,000 branches: 66 s instead of 5 s). Then edges sharing an end are merged,
+ * which hides the order of a merge's inputs, so only then.
+ */
+function busy(diagram: Diagram): boolean {
+  const degree = new Map<string, number>();
+  for (const e of diagram.edges) for (const id of [e.from, e.to]) degree.set(id, (degree.get(id) ?? 0) + 1);
+  return Math.max(0, ...degree.values()) > MAX_SEPARATE_EDGES;
 }
 
 /**
