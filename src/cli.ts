@@ -47,7 +47,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   program
     .command('graph')
-    .description('draw the model: every layer with its type and output shape (exit 0 drawn, 1 invalid spec, still drawn where possible, 2 usage)')
+    .description('draw the model as SVG, DOT or Mermaid (exit 0 drawn, 1 invalid spec, drawn as far as it resolved, 2 usage)')
     .argument('<spec>', 'a spec file')
     .addOption(new Option('-f, --format <format>', 'picture format (default: from --out\'s extension, else svg)').choices(['svg', 'dot', 'mermaid']).argParser(oneOf('--format', ['svg', 'dot', 'mermaid'] as const)))
     .option('-o, --out <file>', 'write the picture to this file instead of stdout')
