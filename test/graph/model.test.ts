@@ -80,6 +80,19 @@ describe('the diagram of a compiled spec', () => {
     expect(d.errors).toBe(1);
   });
 
+  it('every diagnostic goes to the entry it sits in, block or flow style, in any order', () => {
+    const layers = Array.from({ length: 30 }, (_, i) => (i % 2 ? `  l${i}: {type: Dense, unit: ${i + 1}, inputs: x}` : `  l${i}:\n    type: Dense\n    inputs: x\n    unit: ${i + 1}`));
+    const spec = `nnspec: 1\nname: t\ninputs:\n  x: {shape: [4]}\nlayers:\n${layers.reverse().join('\n')}\noutputs: [l0]\n`;
+    const d = diagramOf(compileText(spec))!;
+    for (let i = 0; i < 30; i++) {
+      const node = d.nodes.find((n) => n.name === `l${i}`)!;
+      expect(node.status).toBe('error');
+      expect(node.problems.map((p) => p.message)).toContain(`unknown key 'unit' in Dense layer 'l${i}'; did you mean 'units'?`);
+      expect(node.problems.every((p) => p.message.includes(`'l${i}'`))).toBe(true);
+    }
+    expect(d.nodes.find((n) => n.name === 'x')!.problems).toEqual([]);
+  });
+
   it('an undefined input name becomes a node of its own, with a broken edge', () => {
     const d = diagramFile('test/fixtures/chapter/undefined_input.yaml');
     const missing = d.nodes.find((n) => n.role === 'missing')!;

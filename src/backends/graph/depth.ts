@@ -8,8 +8,16 @@ import type { Diagram } from './model.js';
  */
 export function depths(diagram: Diagram): Map<string, number> {
   const into = new Map<string, string[]>();
-  for (const e of diagram.edges) into.set(e.to, [...(into.get(e.to) ?? []), e.from]);
+  for (const e of diagram.edges) {
+    const list = into.get(e.to);
+    if (list) list.push(e.from);
+    else into.set(e.to, [e.from]);
+  }
   const depth = new Map<string, number>();
-  for (const n of diagram.nodes) depth.set(n.id, Math.max(-1, ...(into.get(n.id) ?? []).map((f) => depth.get(f) ?? 0)) + 1);
+  for (const n of diagram.nodes) {
+    let d = 0;
+    for (const from of into.get(n.id) ?? []) d = Math.max(d, (depth.get(from) ?? 0) + 1);
+    depth.set(n.id, d);
+  }
   return depth;
 }

@@ -101,7 +101,8 @@ export async function layout(diagram: Diagram): Promise<Layout> {
 function busy(diagram: Diagram): boolean {
   const degree = new Map<string, number>();
   for (const e of diagram.edges) for (const id of [e.from, e.to]) degree.set(id, (degree.get(id) ?? 0) + 1);
-  return Math.max(0, ...degree.values()) > MAX_SEPARATE_EDGES;
+  for (const n of degree.values()) if (n > MAX_SEPARATE_EDGES) return true;
+  return false;
 }
 
 /**

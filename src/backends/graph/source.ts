@@ -31,13 +31,24 @@ export function sourceFacts(graph: Graph, text: string, diagnostics: readonly Lo
     if (!place) continue;
     ranges.push({ name: node.name, start: lines.position(place.key?.start ?? place.value.start), end: lines.position(place.value.end) });
   }
+  // Entries do not overlap: sorted by start, the owner is the last entry starting at or before a diagnostic.
+  ranges.sort((a, b) => (before(a.start, b.start) ? -1 : before(b.start, a.start) ? 1 : 0));
   const problems = new Map<string, LocatedDiagnostic[]>();
   const general: LocatedDiagnostic[] = [];
   for (const d of diagnostics) {
     const at = { line: d.line, column: d.column };
-    const owner = ranges.find((r) => !before(at, r.start) && before(at, r.end));
-    if (owner) problems.set(owner.name, [...(problems.get(owner.name) ?? []), d]);
-    else general.push(d);
+    let [lo, hi] = [0, ranges.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (before(at, ranges[mid]!.start)) hi = mid - 1;
+      else lo = mid;
+    }
+    const owner = ranges[lo];
+    if (owner && !before(at, owner.start) && before(at, owner.end)) {
+      const list = problems.get(owner.name);
+      if (list) list.push(d);
+      else problems.set(owner.name, [d]);
+    } else general.push(d);
   }
   const declared = new Map<string, { type?: string; shares?: string }>();
   const spec = doc?.value as Spec | undefined;
