@@ -32,7 +32,7 @@ export interface NnspecMetadata {
   version: string;
   /** Call sites after a layer's first, by node name: [layer, node index]. */
   nodes?: Record<string, [string, number]>;
-  /** Every node in the spec's order, when a shared layer makes it more than the order of the layers. */
+  /** Every node in the spec's order (TensorFlow.js lists layers by depth; a shared layer's calls are not in the layer list). */
   order?: string[];
   description?: string;
   training?: unknown;
@@ -53,7 +53,6 @@ export const KERAS_VERSION = '2.15.0';
 export function toKerasModel(graph: Graph, nnspecVersion: string): { model: KerasModelJson; notes: string[] } {
   const notes: string[] = [];
   const entries = new Map<string, KerasLayerJson>();
-  const metadata: NnspecMetadata = { version: nnspecVersion };
   const coordinates = walk<Coordinates>(graph, (node, inputs) => {
     if (!node.layer) {
       const out = node.output!;
@@ -69,12 +68,8 @@ export function toKerasModel(graph: Graph, nnspecVersion: string): { model: Kera
       entries.set(layer.name, entry);
     }
     entry.inbound_nodes.push(inputs.map(([name, index, tensor]) => [name, index, tensor, {}]));
-    if (node.callIndex > 0) (metadata.nodes ??= {})[node.name] = [layer.name, node.callIndex];
     return [layer.name, node.callIndex, 0];
   });
-  if (metadata.nodes) metadata.order = graph.order.map((n) => n.name);
-  if (graph.description !== undefined) metadata.description = graph.description;
-  if (graph.training !== undefined) metadata.training = graph.training;
   const model: KerasModelJson = {
     class_name: 'Functional',
     config: {
@@ -86,7 +81,17 @@ export function toKerasModel(graph: Graph, nnspecVersion: string): { model: Kera
     },
     keras_version: KERAS_VERSION,
     backend: 'tensorflow',
-    nnspec: metadata,
+    nnspec: nnspecMetadata(graph, nnspecVersion),
   };
   return { model, notes };
+}
+
+/** What the spec says that the Keras config cannot (see NnspecMetadata). */
+export function nnspecMetadata(graph: Graph, nnspecVersion: string): NnspecMetadata {
+  const metadata: NnspecMetadata = { version: nnspecVersion };
+  for (const node of graph.order) if (node.layer && node.callIndex > 0) (metadata.nodes ??= {})[node.name] = [node.layer.name, node.callIndex];
+  metadata.order = graph.order.map((n) => n.name);
+  if (graph.description !== undefined) metadata.description = graph.description;
+  if (graph.training !== undefined) metadata.training = graph.training;
+  return metadata;
 }

@@ -12,6 +12,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Graph } from '../../compiler/graph.js';
 import { buildModel } from '../tfjs/build.js';
+import { nnspecMetadata } from './keras-json.js';
 import type { Tf } from '../tfjs/env.js';
 import { loadWeightsInto, WEIGHTS_FILE } from '../tfjs/save.js';
 
@@ -89,8 +90,13 @@ export async function toTfjsModel(graph: Graph, tf: Tf, opts: { weightsDir?: str
     );
     const a = artifacts!;
     const notes: string[] = [];
-    const topology = a.modelTopology as { config: { layers: LayerEntry[] } };
+    const topology = a.modelTopology as { config: { layers: LayerEntry[] } } & Record<string, unknown>;
     portable(topology, graph, notes);
+    for (const l of graph.layers) {
+      if (l.config.activity_regularizer) notes.push(`layer '${l.name}': its activity_regularizer is not in model.json; TensorFlow.js layers cannot apply one (nnspec train adds it to the loss itself)`);
+    }
+    // As in the Keras export: call-site names, order, description and training, for nnspec import.
+    topology.nnspec = nnspecMetadata(graph, opts.version);
     const modelJson: Record<string, unknown> = {
       format: a.format ?? 'layers-model',
       generatedBy: a.generatedBy,

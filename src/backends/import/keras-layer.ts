@@ -89,11 +89,12 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
     if (converted.value !== undefined) entry[key] = converted.value;
   }
   simplify(type, entry);
-  // Only what differs from nnspec's defaults.
-  for (const key of Object.keys(entry)) {
-    if (key !== 'type' && key in params && JSON.stringify(normalized(key, params[key]!.default)) === JSON.stringify(normalized(key, entry[key]))) delete entry[key];
+  // Only what differs from nnspec's defaults, in the order the layer declares its arguments.
+  const ordered: Obj = { type };
+  for (const key of Object.keys(params)) {
+    if (key in entry && JSON.stringify(normalized(key, params[key]!.default)) !== JSON.stringify(normalized(key, entry[key]))) ordered[key] = entry[key];
   }
-  return entry;
+  return ordered;
 }
 
 function convert(type: string, key: string, value: unknown, ctx: LayerContext, raw: object): Converted {
@@ -109,6 +110,8 @@ function convert(type: string, key: string, value: unknown, ctx: LayerContext, r
   // BatchNormalization stores its axis as a list once built ([3]).
   if (key === 'axis' && Array.isArray(value) && value.length === 1) return { value: value[0] };
   if (key === 'data_format' && value === null) return { value: undefined };
+  // TensorFlow.js writes Reshape's inferred size (-1) as null.
+  if (key === 'target_shape' && Array.isArray(value)) return { value: value.map((d) => (d === null ? -1 : d)) };
   return { value };
 }
 
