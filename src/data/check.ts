@@ -193,7 +193,7 @@ function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProb
   if (LOSSES_WITH_CLASS_ROWS.has(o.loss) && idShape && integral && classes !== 1) {
     problems.push({
       file,
-      message: `holds class ids (samples of ${formatShape(perSample)}), but output '${o.name}' uses ${o.loss}, which takes one-hot rows of ${classes}: samples of ${formatShape(out)}`,
+      message: `holds class ids (${perSample.length === 0 ? 'one number per sample' : `samples of ${formatShape(perSample)}`}), but output '${o.name}' uses ${o.loss}, which takes one-hot rows of ${classes}: samples of ${formatShape(out)}`,
       hint: 'use loss sparse_categorical_crossentropy for class ids, or one-hot encode the labels',
     });
     return undefined;

@@ -29,7 +29,8 @@ function splitmix32(state: number): () => number {
 
 /** FNV-1a over the labels, so distinct streams of one seed are unrelated. */
 function hashLabels(seed: number, labels: readonly (string | number)[]): number {
-  let h = 0x811c9dc5 ^ (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
+  // The seed goes in as text only: XORing it in as well can cancel against its own digits.
+  let h = 0x811c9dc5;
   for (const ch of `${seed}|${labels.join('|')}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
   return h >>> 0;
 }
