@@ -2,12 +2,12 @@
  * `nnspec graph SPEC --format svg|dot|mermaid [--out FILE]`: a picture of the model. An invalid
  * spec is still drawn as far as it resolved, with what failed marked, and exits 1.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { draw, type GraphFormat } from '../backends/graph/draw.js';
-import { compile } from '../compiler/compile.js';
 import { painter } from '../diagnostics/render/color.js';
 import { renderPretty } from '../diagnostics/render/pretty.js';
+import { compileFile } from './files.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
 export interface GraphOptions {
@@ -19,14 +19,8 @@ export interface GraphOptions {
 const BY_EXTENSION: Record<string, GraphFormat> = { '.svg': 'svg', '.dot': 'dot', '.gv': 'dot', '.mmd': 'mermaid', '.mermaid': 'mermaid' };
 
 export async function graphCommand(file: string, opts: GraphOptions, io: Io): Promise<number> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(resolve(io.cwd, file));
-  } catch {
-    throw new UsageError(`cannot read '${file}': no such file`);
-  }
   const format = opts.format ?? (opts.out ? BY_EXTENSION[extname(opts.out).toLowerCase()] : undefined) ?? 'svg';
-  const result = compile(bytes, file);
+  const result = compileFile(file, io.cwd);
   if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
   const picture = await draw(result, format);
   if (picture === undefined) {
@@ -38,7 +32,9 @@ export async function graphCommand(file: string, opts: GraphOptions, io: Io): Pr
     try {
       writeFileSync(resolve(io.cwd, opts.out), picture);
     } catch (e) {
-      throw new UsageError(`cannot write '${opts.out}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : ((e as Error).message ?? String(e));
+      throw new UsageError(`cannot write '${opts.out}': ${why}`);
     }
   }
   return result.ok ? EXIT.ok : EXIT.invalid;

@@ -141,7 +141,9 @@ describe('--out and --format', () => {
       [['graph', 'no/such.yaml'], "nnspec: cannot read 'no/such.yaml': no such file (see `nnspec graph --help`)\n"],
       [['graph'], "nnspec: missing required argument 'spec' (see `nnspec graph --help`)\n"],
       [['graph', 'specs/residual_block.yaml', '--colour'], "nnspec: unknown option '--colour' (see `nnspec graph --help`)\n"],
-      [['graph', 'specs/residual_block.yaml', '--out', join(ROOT, 'no/such/dir/x.svg')], `nnspec: cannot write '${join(ROOT, 'no/such/dir/x.svg')}': ENOENT (see \`nnspec graph --help\`)\n`],
+      [['graph', 'specs/residual_block.yaml', '--out', join(ROOT, 'no/such/dir/x.svg')], `nnspec: cannot write '${join(ROOT, 'no/such/dir/x.svg')}': no such directory (see \`nnspec graph --help\`)\n`],
+      [['graph', 'specs/residual_block.yaml', '--out', 'specs'], "nnspec: cannot write 'specs': it is a directory (see `nnspec graph --help`)\n"],
+      [['graph', 'specs'], "nnspec: cannot read 'specs': it is a directory (see `nnspec graph --help`)\n"],
     ];
     for (const [argv, stderr] of cases) expect(await runCli(argv)).toEqual({ code: 2, stdout: '', stderr });
   });
