@@ -81,7 +81,9 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
       problem(`argument ${key}: ${JSON.stringify(value)} is not supported by nnspec's ${type}`, at);
       continue;
     }
-    const converted = convert(type, key, value, ctx, isObj(value) ? value : config);
+    // TensorFlow.js writes an argument it was not given as null, and reads a null flag as false.
+    const given = value === null && typeof params[key]!.default === 'boolean' ? false : value;
+    const converted = convert(type, key, given, ctx, isObj(value) ? value : config);
     if ('error' in converted) {
       problem(`argument ${key}: ${converted.error}`, at);
       continue;
