@@ -90,7 +90,7 @@ describe('usage errors: exit 2, one line on stderr, nothing on stdout, no stack 
   it.each([
     ['an unknown flag', ['validate', '--bogus', 'good'], "nnspec: unknown option '--bogus' (see `nnspec validate --help`)"],
     ['a misspelled flag', ['validate', '--stirct', 'good'], "nnspec: unknown option '--stirct'; did you mean --strict? (see `nnspec validate --help`)"],
-    ['an unknown --format value', ['validate', '--format', 'sarif', 'good'], "nnspec: unknown --format 'sarif'; expected pretty, json or github (see `nnspec validate --help`)"],
+    ['an unknown --format value', ['validate', '--format', 'xml', 'good'], "nnspec: unknown --format 'xml'; expected pretty, json, github or sarif (see `nnspec validate --help`)"],
     ['a --format without a value', ['validate', 'good', '--format'], "nnspec: option '-f, --format <format>' argument missing (see `nnspec validate --help`)"],
     ['no paths', ['validate'], "nnspec: missing required argument 'paths' (see `nnspec validate --help`)"],
     ['no such path', ['validate', 'good', 'nope.yaml'], "nnspec: no such file or directory: 'nope.yaml' (see `nnspec validate --help`)"],
