@@ -4,7 +4,7 @@
  * sites are linked by an extra edge elk routes around the boxes, except for sites on the same
  * level (a siamese pair), which are joined directly so the link does not push one below the other.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { labelLines, LINE_HEIGHT, textWidth } from './label.js';
 import { depths } from './depth.js';
@@ -33,8 +33,14 @@ export interface Layout {
   shares: Point[][];
 }
 
-// The bundle's module.exports is the class itself, while its typings describe an ES default export.
-const Elk = ELK as unknown as typeof ELK.default;
+/**
+ * elkjs (1.6 MB) is loaded only when a picture is laid out, not at every CLI start. Its bundle's
+ * module.exports is the class itself, while its typings describe an ES default export.
+ */
+async function loadElk(): Promise<typeof ELK.default> {
+  const mod = (await import('elkjs/lib/elk.bundled.js')) as unknown as { default: typeof ELK.default };
+  return mod.default;
+}
 
 export const PAD_X = 10;
 export const PAD_Y = 7;
@@ -78,6 +84,7 @@ export async function layout(diagram: Diagram): Promise<Layout> {
     if (a === b) direct.push(i);
     else edges.push({ id: `s${i}`, sources: [a < b ? s.from : s.to], targets: [a < b ? s.to : s.from] });
   });
+  const Elk = await loadElk();
   const elk = new Elk();
   const root: ElkNode = { id: 'root', layoutOptions: { ...OPTIONS, ...(busy(diagram) ? { 'elk.layered.mergeEdges': 'true' } : {}) }, children, edges };
   const out = await elk.layout(root);
