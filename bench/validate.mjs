@@ -50,9 +50,12 @@ function corpus(dir, n) {
   return invalid;
 }
 
-function time(args) {
+// The same CLI from tsc's output, module by module: what the bundle (dist/nnspec.mjs) saves.
+const unbundled = ['--input-type=module', '-e', `import { run, processIo } from ${JSON.stringify(join(root, 'dist/main.js'))}; process.exitCode = await run(process.argv.slice(1), processIo());`];
+
+function time(args, entry = [bin]) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [...entry, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   return { ms, status: r.status, out: r.stdout };
 }
@@ -64,18 +67,21 @@ try {
   const invalid = corpus(dir, 1000);
   const node = [];
   const one = [];
+  const oneUnbundled = [];
   const many = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
     spawnSync(process.execPath, ['-e', '0']);
     node.push(Number(process.hrtime.bigint() - t0) / 1e6);
     one.push(time(['validate', join(root, 'specs/sequential_mlp.yaml')]).ms);
+    oneUnbundled.push(time(['validate', join(root, 'specs/sequential_mlp.yaml')], unbundled).ms);
   }
   for (let i = 0; i < Math.max(3, Math.floor(runs / 5)); i++) many.push(time(['validate', '--format', 'json', dir]));
   const report = JSON.parse(many[0].out);
   console.log(`node ${process.version}, ${runs} runs, medians`);
   console.log(`  node -e 0 (start-up alone):            ${median(node).toFixed(0)} ms`);
   console.log(`  validate specs/sequential_mlp.yaml:    ${median(one).toFixed(0)} ms  (${(median(one) / median(node)).toFixed(2)}x bare node)`);
+  console.log(`    the same, unbundled (dist/main.js):  ${median(oneUnbundled).toFixed(0)} ms  (bundle saves ${(median(oneUnbundled) / median(one)).toFixed(2)}x)`);
   console.log(`  validate 1,000 specs (${invalid} mutated): ${median(many.map((m) => m.ms)).toFixed(0)} ms  (${report.errors} errors, ${report.warnings} warnings, exit ${many[0].status})`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
