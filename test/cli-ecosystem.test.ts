@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../src/spec/schema-build.js';
@@ -101,7 +101,8 @@ describe('nnspec validate --format sarif', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
     expect(JSON.stringify(schema)).not.toMatch(/"exclusive(Minimum|Maximum)":\s*(true|false)/);
     const { id, $schema: _s, ...rest } = schema;
-    const ajv = new Ajv({ strict: false, allErrors: true });
+    const Ajv = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    const ajv = new Ajv.default({ strict: false, allErrors: true });
     ajv.addFormat('uri', (s: string) => URL.canParse(s));
     ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'file:///'));
     ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));

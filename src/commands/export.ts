@@ -9,7 +9,7 @@ import { jsonText } from '../backends/export/json-text.js';
 import { toKerasModel } from '../backends/export/keras-json.js';
 import { toTfjsModel } from '../backends/export/tfjs-json.js';
 import { NNSPEC_VERSION } from '../backends/export/version.js';
-import { loadTf } from '../backends/tfjs/load.js';
+import { selectBackend } from '../backends/tfjs/backend.js';
 import { MODEL_FILE, WEIGHTS_FILE } from '../backends/tfjs/save.js';
 import { EXIT, oneOf, UsageError, type Io } from './io.js';
 import { loadSpec } from './spec-file.js';
@@ -49,7 +49,8 @@ export async function exportCommand(file: string, opts: ExportOptions, io: Io): 
     return EXIT.ok;
   }
 
-  const tf = await loadTf('cpu');
+  // The backend training uses, started quietly (tfjs greets Node users on its first op otherwise).
+  const { tf } = await selectBackend('cpu');
   let exported;
   try {
     exported = await toTfjsModel(spec.graph, tf, { weightsDir: run, version: NNSPEC_VERSION });

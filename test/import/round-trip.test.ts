@@ -126,7 +126,7 @@ describe('models TensorFlow.js wrote itself (model.toJSON(), snake_case keys, no
     expect(r.code, r.stderr).toBe(0);
     const s = summaryOf(r.spec)!;
     expect(s.total_params).toBe(model.countParams());
-    expect(s.trainable_params).toBe(model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0));
+    expect(s.trainable_params).toBe(model.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0));
     // nnspec lists the model inputs first; tfjs where they are used.
     const shapes = (rows: [string, unknown][]) => Object.fromEntries(rows);
     expect(shapes(s.layers.map((l) => [l.name, l.output_shape]))).toEqual(shapes(model.layers.map((l) => [l.name, l.outputShape])));

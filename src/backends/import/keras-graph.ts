@@ -61,8 +61,11 @@ export function readKerasGraph(json: LocatedJson): { graph?: KerasGraph; problem
   const fail = (message: string, where: unknown) => ({ problems: [...problems, { message, at: json.at(where) }] });
   let root = json.value;
   let family = 'Keras';
+  // nnspec's metadata (see NnspecMetadata): in the topology, or a model.json's userDefinedMetadata.
+  let metadata: NnspecMetadata | undefined;
   if (isObj(root) && isObj(root.modelTopology)) {
     family = 'TensorFlow.js';
+    if (isObj(root.userDefinedMetadata) && isObj(root.userDefinedMetadata.nnspec)) metadata = root.userDefinedMetadata.nnspec as unknown as NnspecMetadata;
     root = root.modelTopology;
   }
   if (isObj(root) && isObj(root.model_config)) root = root.model_config;
@@ -71,7 +74,7 @@ export function readKerasGraph(json: LocatedJson): { graph?: KerasGraph; problem
   }
   if (typeof root.keras_version === 'string' && root.keras_version.startsWith('tfjs')) family = 'TensorFlow.js';
   else if (family === 'Keras') family = 'module' in root || JSON.stringify(root.config ?? {}).includes('"__keras_tensor__"') ? 'Keras 3' : 'Keras 2';
-  const metadata = isObj(root.nnspec) ? (root.nnspec as unknown as NnspecMetadata) : undefined;
+  if (isObj(root.nnspec)) metadata = root.nnspec as unknown as NnspecMetadata;
   const className = root.class_name;
   const format = `${family} ${className}`;
   let read: { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] };
