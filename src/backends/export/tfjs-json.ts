@@ -78,7 +78,7 @@ function portable(topology: { config: { layers: LayerEntry[] } }, graph: Graph, 
  * must match by name and shape: a run of another spec throws), and serializes it.
  */
 export async function toTfjsModel(graph: Graph, tf: Tf, opts: { weightsDir?: string; version: string }): Promise<TfjsExport> {
-  const { model } = buildModel(graph, tf);
+  const { model } = silently(() => buildModel(graph, tf));
   try {
     if (opts.weightsDir !== undefined) loadWeightsInto(tf, model, opts.weightsDir);
     let artifacts: tfTypes.io.ModelArtifacts | undefined;
@@ -109,5 +109,16 @@ export async function toTfjsModel(graph: Graph, tf: Tf, opts: { weightsDir?: str
     return { modelJson, weights: new Uint8Array(data), notes };
   } finally {
     model.dispose();
+  }
+}
+
+/** tfjs warns on the console while initializing ("Orthogonal initializer ... Slowness may result"); an export has no use for it. */
+function silently<T>(fn: () => T): T {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return fn();
+  } finally {
+    console.warn = warn;
   }
 }
