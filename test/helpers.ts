@@ -1,7 +1,9 @@
 /** Test helpers: run the CLI in-process with captured output, compile inline specs. */
 import { fileURLToPath } from 'node:url';
 import { run } from '../src/cli.js';
+import { expect } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
+import type { GraphNode } from '../src/compiler/graph.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -36,4 +38,20 @@ export function brief(text: string) {
 /** A minimal valid spec around the given `layers:` block (indented by two spaces) with one input. */
 export function specWith(inputs: string, layers: string, outputs: string): string {
   return `nnspec: 1\nname: t\ninputs:\n${inputs}\nlayers:\n${layers}\noutputs: [${outputs}]\n`;
+}
+
+/** A spec with one input `x` of the given shape (a YAML list) and one layer `r`, the output. */
+export const oneLayer = (layer: string, shape: string) => specWith(`  x: {shape: ${shape}}`, `  r: ${layer}`, 'r');
+
+/** Layer `r`'s node in oneLayer(layer, shape), asserting the spec compiles without diagnostics. */
+export function oneLayerNode(layer: string, shape: string): GraphNode {
+  const result = compileText(oneLayer(layer, shape));
+  expect(result.diagnostics).toEqual([]);
+  return result.graph!.nodes.get('r')!;
+}
+
+/** The output shape and parameter count nnspec infers for one layer on one input. */
+export function inferOne(layer: string, shape: string) {
+  const node = oneLayerNode(layer, shape);
+  return { shape: node.output!.shape, params: node.layer!.params };
 }

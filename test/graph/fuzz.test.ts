@@ -8,19 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { draw, GRAPH_FORMATS } from '../../src/backends/graph/draw.js';
 import { compile } from '../../src/compiler/compile.js';
+import { rng } from '../support/rng.js';
 import { ROOT } from '../helpers.js';
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
 
 const sources = readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.yaml')).map((f) => parse(readFileSync(join(ROOT, 'specs', f), 'utf8')) as Record<string, unknown>);
 const ODD: unknown[] = [null, 0, -1, '', 'x', 'nope', 'Dense', true, [], {}, { type: 'LSTM', units: 2 }, { shares: 'x' }, { shares: 'nope' }, ['nope', 'x'], [1, 2]];

@@ -11,15 +11,13 @@ import { buildModel } from '../../src/backends/tfjs/build.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { compile } from '../../src/compiler/compile.js';
-import { brief, compileText, ROOT, specWith } from '../helpers.js';
+import { ROOT, brief, compileText, oneLayer, oneLayerNode, specWith } from '../helpers.js';
 
 /** One input `x` of the given shape feeding one layer `r` (on line 6, its value from column 6). */
-const spec = (layer: string, shape: string) => specWith(`  x: {shape: ${shape}}`, `  r: ${layer}`, 'r');
+const spec = oneLayer;
 
 function outputOf(layer: string, shape: string) {
-  const result = compileText(spec(layer, shape));
-  expect(result.diagnostics).toEqual([]);
-  const node = result.graph!.nodes.get('r')!;
+  const node = oneLayerNode(layer, shape);
   return { shape: node.output!.shape, weights: node.layer!.weights!.map((w) => [w.name, ...w.shape].join(' ')), params: node.layer!.params };
 }
 

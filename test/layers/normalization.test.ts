@@ -4,10 +4,10 @@ import { summarize } from '../../src/backends/summary/rows.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
 import { BatchNormalization, LayerNormalization } from '../../src/layers/normalization.js';
 import { withDefaults } from '../../src/layers/registry.js';
-import { brief, compileText, specWith } from '../helpers.js';
+import { brief, compileText, oneLayer } from '../helpers.js';
 
 /** One input `x` of the given shape feeding one layer `r` (on line 6, its value from column 6). */
-const spec = (layer: string, shape: string) => specWith(`  x: {shape: ${shape}}`, `  r: ${layer}`, 'r');
+const spec = oneLayer;
 
 function built(layer: string, shape: string) {
   const result = compileText(spec(layer, shape));

@@ -3,17 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { Flatten, Reshape } from '../../src/layers/reshape.js';
-import { brief, compileText, specWith } from '../helpers.js';
+import { brief, compileText, inferOne, oneLayer } from '../helpers.js';
 
 /** One input `x` of the given shape feeding one layer `r` (on line 6, its value from column 6). */
-const spec = (layer: string, shape: string) => specWith(`  x: {shape: ${shape}}`, `  r: ${layer}`, 'r');
+const spec = oneLayer;
 
-function outputOf(layer: string, shape: string) {
-  const result = compileText(spec(layer, shape));
-  expect(result.diagnostics).toEqual([]);
-  const node = result.graph!.nodes.get('r')!;
-  return { shape: node.output!.shape, params: node.layer!.params };
-}
+const outputOf = inferOne;
 
 describe('shape rules', () => {
   it.each([

@@ -3,26 +3,21 @@
  * cropping, errors, and the tfjs layers run on data (asymmetric sides, unknown sizes, and
  * bilinear upsampling with Keras's half-pixel centers, which tfjs's own layer lacks).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/backends/tfjs/build.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
-import { compile } from '../../src/compiler/compile.js';
 import { sides } from '../../src/layers/resizing.js';
 import { bilinearWeights } from '../../src/layers/resizing-tfjs.js';
-import { brief, compileText, ROOT, specWith } from '../helpers.js';
+import { runsWithInferredShapes } from '../support/tfjs-fixtures.js';
+import { ROOT, brief, compileText, inferOne, oneLayer } from '../helpers.js';
 
 /** One input `x` of the given shape feeding one layer `r` (on line 6, its value from column 6). */
-const spec = (layer: string, shape: string) => specWith(`  x: {shape: ${shape}}`, `  r: ${layer}`, 'r');
+const spec = oneLayer;
 
-function outputOf(layer: string, shape: string) {
-  const result = compileText(spec(layer, shape));
-  expect(result.diagnostics).toEqual([]);
-  const node = result.graph!.nodes.get('r')!;
-  return { shape: node.output!.shape, params: node.layer!.params };
-}
+const outputOf = inferOne;
 
 describe('shape rules', () => {
   it.each([
@@ -163,19 +158,5 @@ describe('TensorFlow.js layers', () => {
   });
 
   const fixtures = readdirSync(join(ROOT, 'test/fixtures/valid')).filter((f) => f.startsWith('resizing_'));
-  it.each(fixtures)('%s runs in tfjs with the output shapes nnspec infers', (name) => {
-    const file = join(ROOT, 'test/fixtures/valid', name);
-    const graph = compile(readFileSync(file), file).graph!;
-    const built = buildModel(graph, tf);
-    const feeds = graph.inputs.map((n) => tf.randomNormal([2, ...n.output!.shape.slice(1).map((d) => d ?? 9)]));
-    const outs = [built.model.predict(feeds)].flat() as Tensor[];
-    graph.outputs.forEach((name, i) => {
-      const expected = graph.nodes.get(name)!.output!.shape.slice(1);
-      expect({ name, shape: outs[i]!.shape.slice(1).map((d, k) => (expected[k] === null ? null : d)) }).toEqual({ name, shape: expected });
-    });
-    // Gradients reach every input through every layer.
-    const loss = (...xs: Tensor[]) => tf.addN((built.model.apply(xs, { training: true }) as Tensor[]).map((o) => tf.mean(tf.square(o)))) as Tensor;
-    for (const g of tf.grads(loss)(feeds)) expect(tf.all(tf.isFinite(g)).dataSync()[0]).toBe(1);
-    built.model.dispose();
-  });
+  it.each(fixtures)('%s runs in tfjs with the output shapes nnspec infers', (name) => runsWithInferredShapes(tf, name));
 });
