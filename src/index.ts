@@ -7,3 +7,4 @@ export { CODES, type Code } from './diagnostics/codes.js';
 export { LAYER_KINDS } from './layers/registry.js';
 export { buildSchema } from './spec/schema-build.js';
 export type { TensorSpec, Shape, Dim, DType } from './layers/shape.js';
+export { registerNnspecLayers } from './backends/tfjs/register.js';

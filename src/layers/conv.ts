@@ -309,9 +309,19 @@ export const SeparableConv2D = defineLayer({
     const plain = c.data_format === 'channels_last' && undilated(c, 2);
     const layer = plain ? tf.layers.separableConv2d(args as never) : new (convClasses(tf).SeparableConv2D)(args);
     fixPointwiseInitializer(tf, layer, args);
+    keepDepthMultiplier(layer, c.depth_multiplier);
     return layer;
   },
 });
+
+/**
+ * tfjs's SeparableConv2D leaves depth_multiplier out of its config, so a saved model.json reloads
+ * with multiplier 1 and its weights no longer fit; this instance writes it back in.
+ */
+function keepDepthMultiplier(layer: TfLayer, depthMultiplier: number): void {
+  const base = layer.getConfig.bind(layer);
+  layer.getConfig = () => ({ ...base(), depthMultiplier });
+}
 
 /**
  * tfjs's SeparableConv2D builds its pointwise initializer from `depthwiseInitializer` (a tfjs bug),
