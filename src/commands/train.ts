@@ -3,7 +3,7 @@
  * nnspec's own loop on the selected backend, and keeps RUN loadable at every moment (see
  * src/train/checkpoint.ts). Exit 0 done, 1 bad spec/data or diverged, 2 usage, 130 interrupted.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackendError, selectBackend, type BackendChoice } from '../backends/tfjs/backend.js';
 import { optimizerConfig } from '../backends/tfjs/optimizers.js';
@@ -125,14 +125,10 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const { tf } = backend;
   const optimizer = resumed ? (resumed.state.optimizer as ReturnType<typeof optimizerConfig>) : optimizerConfig(t.optimizer, opts.learningRate);
   const session = buildSession(tf, graph, outputs, optimizer, settings.seed);
-  if ('error' in session) {
-    io.stderr.write(`nnspec: ${file}: ${session.error}\n`);
-    return EXIT.invalid;
-  }
   const { model, optimizing } = session;
   if (resumed) {
     loadWeightsInto(tf, model, resumed.dir);
-    await loadOptimizer(tf, optimizing.optimizer, resumed.dir);
+    loadOptimizer(tf, optimizing, resumed.dir, model);
   }
 
   const state: RunState = resumed
@@ -155,7 +151,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const save = async (s: RunState) => {
     await writeCheckpoint(run, s.epoch, s.batch, async (dir) => {
       await saveModel(tf, model, dir);
-      await saveOptimizer(tf, optimizing.optimizer, dir, optimizing.config);
+      await saveOptimizer(tf, optimizing, dir);
       writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(s));
     });
     await saveModel(tf, model, run);
@@ -164,6 +160,8 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   };
 
   mkdirSync(run, { recursive: true });
+  // A process killed mid-write leaves its temporary file behind (never a torn real one).
+  for (const f of readdirSync(run)) if (/^\..+\.tmp-\d+-\d+$/.test(f)) rmSync(join(run, f), { force: true });
   if (!resumed) {
     writeFileAtomic(join(run, SPEC_FILE), spec.bytes);
     await save(state);
@@ -218,6 +216,6 @@ function resumeConflict(state: RunState, hashes: RunState['hashes'], opts: Train
   if (opts.seed !== undefined && opts.seed !== s.seed) return `the run uses --seed ${s.seed}; it cannot change on resume`;
   if (opts.validationSplit !== undefined && opts.validationSplit !== s.validationSplit) return `the run uses --validation-split ${s.validationSplit}; it cannot change on resume`;
   if (opts.learningRate !== undefined && opts.learningRate !== (state.optimizer as { learning_rate?: number }).learning_rate) return 'the learning rate cannot change on resume';
-  if ((opts.epochs ?? s.epochs) <= state.epoch && state.batch === 0) return `the run already completed ${state.epoch} epochs; pass a larger --epochs to train further`;
+  if ((opts.epochs ?? s.epochs) <= state.epoch && state.batch === 0) return `the run already completed ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}; pass a larger --epochs to train further`;
   return undefined;
 }

@@ -48,6 +48,7 @@ export async function trainLoop(input: LoopInput): Promise<Outcome> {
   const { tf, model, objective, optimizing, outputs, train, validation, state, progress, interrupt } = input;
   const { epochs, batchSize, seed, shuffle, earlyStopping } = state.settings;
   const variables = model.trainableWeights.map((w) => w.read() as tfTypes.Variable);
+  const names = model.trainableWeights.map((w) => w.originalName);
   const n = train.indices.length;
   const batches = Math.ceil(n / batchSize);
   const lossCount = 1 + outputs.length;
@@ -73,7 +74,7 @@ export async function trainLoop(input: LoopInput): Promise<Outcome> {
         const what = bad === 0 ? 'the loss' : `output '${outputs[bad - 1]!.name}''s loss`;
         return { status: 'diverged', epoch, batch: b, batches, what: `${what} is ${values[bad]}` };
       }
-      optimizing.apply(grads, variables);
+      optimizing.apply(grads, variables, names);
       tf.dispose([stats, ...inputs, ...targets, ...Object.values(grads)]);
       acc.add(values, idx.length);
       const seconds = (performance.now() - started) / 1000;

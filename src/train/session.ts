@@ -49,9 +49,8 @@ export function seededModel(tf: Tf, graph: Graph, seed: number): SeededModel {
   }
 }
 
-export function buildSession(tf: Tf, graph: Graph, outputs: OutputPlan[], optimizer: OptimizerConfig, seed: number): Session | { error: string } {
+export function buildSession(tf: Tf, graph: Graph, outputs: OutputPlan[], optimizer: OptimizerConfig, seed: number): Session {
   const optimizing = makeOptimizer(tf, optimizer);
-  if ('error' in optimizing) return optimizing;
   const { model, forward, penalties } = seededModel(tf, graph, seed);
   return { model, objective: compileObjective(tf, forward, outputs, penalties), optimizing };
 }

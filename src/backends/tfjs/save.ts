@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../../train/atomic.js';
 import type { Tf } from './env.js';
+import type { Optimizing } from './optimizers.js';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -66,18 +67,21 @@ export function loadWeightsInto(tf: Tf, model: tfTypes.LayersModel, dir: string)
   }
 }
 
-/** The optimizer's state (iterations and slots, in its own order). */
-export async function saveOptimizer(tf: Tf, optimizer: tfTypes.Optimizer, dir: string, config: unknown): Promise<void> {
-  const named = await optimizer.getWeights();
-  const { data, specs } = await tf.io.encodeWeights(named);
+/** The optimizer's state: its configuration, step count and every slot, named after its weight. */
+export async function saveOptimizer(tf: Tf, optimizing: Optimizing, dir: string): Promise<void> {
+  const { data, specs } = await tf.io.encodeWeights(optimizing.slots());
   writeFileAtomic(join(dir, OPTIMIZER_WEIGHTS_FILE), joined(tf, data));
-  writeFileAtomic(join(dir, OPTIMIZER_FILE), JSON.stringify({ config, weights: specs }));
+  writeFileAtomic(join(dir, OPTIMIZER_FILE), JSON.stringify({ config: optimizing.config, iterations: optimizing.iterations, weights: specs }));
 }
 
-export async function loadOptimizer(tf: Tf, optimizer: tfTypes.Optimizer, dir: string): Promise<void> {
-  const { weights } = JSON.parse(readFileSync(join(dir, OPTIMIZER_FILE), 'utf8')) as { weights: tfTypes.io.WeightsManifestEntry[] };
+export function loadOptimizer(tf: Tf, optimizing: Optimizing, dir: string, model: tfTypes.LayersModel): void {
+  const { iterations, weights } = JSON.parse(readFileSync(join(dir, OPTIMIZER_FILE), 'utf8')) as { iterations: number; weights: tfTypes.io.WeightsManifestEntry[] };
   const bytes = readFileSync(join(dir, OPTIMIZER_WEIGHTS_FILE));
   const map = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), weights);
-  // decodeWeights keys by name; the optimizer needs them in saved order (its slots are positional).
-  await optimizer.setWeights(weights.map((w) => ({ name: w.name, tensor: map[w.name]! })));
+  const trainable = model.trainableWeights;
+  try {
+    optimizing.restore(iterations, new Map(Object.entries(map)), trainable.map((w) => w.read() as tfTypes.Variable), trainable.map((w) => w.originalName));
+  } finally {
+    tf.dispose(Object.values(map));
+  }
 }
