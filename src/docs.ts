@@ -1,5 +1,6 @@
 /** Reference tables generated from the code (diagnostic codes, layer types) for the README. */
 import { readFileSync } from 'node:fs';
+import { draw } from './backends/graph/draw.js';
 import { renderTable } from './backends/summary/table.js';
 import { summarize } from './backends/summary/rows.js';
 import { compile } from './compiler/compile.js';
@@ -63,4 +64,11 @@ export function quickStart(root: URL): string {
     (renderPretty(broken.diagnostics, broken.text, plain) + countLine(errors, broken.diagnostics.length - errors, 1, plain)).trimEnd(),
     '```',
   ].join('\n');
+}
+
+/** The README's Mermaid picture of the siamese seed spec, as `nnspec graph --format mermaid` prints it. */
+export async function mermaidExample(root: URL): Promise<string> {
+  const file = 'specs/siamese_lstm.yaml';
+  const picture = await draw(compile(readFileSync(new URL(file, root)), file), 'mermaid');
+  return ['```mermaid', picture!.trimEnd(), '```'].join('\n');
 }

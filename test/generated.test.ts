@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { codesTable, fillSection, layersTable, quickStart } from '../src/docs.js';
+import { codesTable, fillSection, layersTable, mermaidExample, quickStart } from '../src/docs.js';
 import { buildSchema } from '../src/spec/schema-build.js';
 import { ROOT } from './helpers.js';
 
@@ -13,10 +13,11 @@ describe('generated files', () => {
     expect(committed).toEqual(buildSchema());
   });
 
-  it("the README's reference tables match the code (run `npm run docs`)", () => {
+  it("the README's reference tables match the code (run `npm run docs`)", async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     let regenerated = fillSection(fillSection(readme, 'codes', codesTable()), 'layers', layersTable());
     regenerated = fillSection(regenerated, 'quickstart', quickStart(pathToFileURL(ROOT)));
+    regenerated = fillSection(regenerated, 'mermaid', await mermaidExample(pathToFileURL(ROOT)));
     expect(readme).toBe(regenerated);
   });
 });
