@@ -130,7 +130,7 @@ function rule(tf: Tf, config: OptimizerConfig): Rule {
     case 'adamax': {
       const [b1, b2] = [n('beta_1'), n('beta_2')];
       return {
-        slots: [['m', 0], ['u', 0]],
+        slots: [['momentum', 0], ['norm', 0]],
         step(v, g, [m, u], t) {
           m!.assign(tf.add(m!, tf.mul(tf.sub(g, m!), 1 - b1)));
           u!.assign(tf.maximum(tf.mul(u!, b2), tf.abs(g)));
