@@ -3,7 +3,7 @@
  * nnspec's own loop on the selected backend, and keeps RUN loadable at every moment (see
  * src/train/checkpoint.ts). Exit 0 done, 1 bad spec/data or diverged, 2 usage, 130 interrupted.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackendError, selectBackend, type BackendChoice } from '../backends/tfjs/backend.js';
 import { optimizerConfig } from '../backends/tfjs/optimizers.js';
@@ -57,6 +57,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   if (opts.validationSplit && opts.validationData) throw new UsageError('give --validation-split or --validation-data, not both');
 
   const run = resolve(io.cwd, opts.out);
+  if (existsSync(run) && !statSync(run).isDirectory()) throw new UsageError(`--out ${opts.out} is a file; give a directory for the run`);
   let resumed: { state: RunState; dir: string } | undefined;
   if (opts.resume) {
     const pointer = readPointer(run);
@@ -189,6 +190,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
         `  hint: lower the learning rate, check the data for extreme values, or add clipnorm to the optimizer\n`,
     );
     model.dispose();
+    optimizing.dispose();
     return EXIT.invalid;
   }
   writeRunInfo(run, final, state);
@@ -199,6 +201,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     { status: outcome.status, run: opts.out, run_json: join(opts.out, RUN_FILE) },
   );
   model.dispose();
+  optimizing.dispose();
   return outcome.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
 }
 

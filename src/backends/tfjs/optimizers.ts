@@ -24,6 +24,7 @@ export interface Optimizing {
   slots(): { name: string; tensor: T }[];
   /** Restores slots saved by `slots()` for the weights called `names` (every one must be present). */
   restore(iterations: number, saved: Map<string, T>, variables: tfTypes.Variable[], names: string[]): void;
+  dispose(): void;
 }
 
 /** The spec's optimizer with Keras defaults filled in and the learning rate overridden if given. */
@@ -186,6 +187,10 @@ export function makeOptimizer(tf: Tf, config: OptimizerConfig): Optimizing {
       if (iterations === 0 && saved.size === 0) return;
       for (const w of names) for (const [s] of r.slots) if (!saved.has(`${w}/${s}`)) throw new Error(`the checkpoint has no optimizer slot '${w}/${s}'`);
       create(variables, names, (name) => saved.get(name)!);
+    },
+    dispose() {
+      if (slots) tf.dispose(slots.flat());
+      slots = undefined;
     },
   };
   return opt;
