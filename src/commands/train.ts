@@ -7,20 +7,20 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackendError, selectBackend, type BackendChoice } from '../backends/tfjs/backend.js';
 import { optimizerConfig } from '../backends/tfjs/optimizers.js';
-import { loadOptimizer, loadWeightsInto, saveModel, saveOptimizer } from '../backends/tfjs/save.js';
+import { loadOptimizer, loadWeightsInto } from '../backends/tfjs/save.js';
 import { dataHash } from '../data/dataset.js';
 import { writeFileAtomic } from '../train/atomic.js';
 import { makeBatches, range } from '../train/batches.js';
-import { readPointer, STATE_FILE, writeCheckpoint } from '../train/checkpoint.js';
+import { readPointer } from '../train/checkpoint.js';
 import { specHash } from '../train/hashes.js';
-import { writeHistory } from '../train/history.js';
 import { trainLoop, type Split } from '../train/loop.js';
+import { saver } from '../train/saver.js';
 import { resolveObjective } from '../train/objective.js';
 import { makeProgress } from '../train/progress.js';
-import { freshSeed } from '../train/random.js';
 import { RUN_FILE, SPEC_FILE, writeRunInfo, type RunInfo } from '../train/run-info.js';
 import { buildSession } from '../train/session.js';
 import { watchInterrupt } from '../train/signals.js';
+import { newSettings, resumeConflict, resumedSettings } from '../train/settings.js';
 import { readState, type RunState, type Settings } from '../train/state.js';
 import { loadData } from './data-arg.js';
 import { EXIT, UsageError, type Io } from './io.js';
@@ -87,18 +87,8 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
       io.stderr.write(`nnspec: cannot resume the run in ${opts.out}: ${refused}\n`);
       return EXIT.invalid;
     }
-    settings = { ...resumed.state.settings, epochs: opts.epochs ?? resumed.state.settings.epochs };
-    if (opts.earlyStopping !== undefined) settings.earlyStopping = opts.earlyStopping;
-  } else {
-    settings = {
-      epochs: opts.epochs ?? t.epochs ?? 1,
-      batchSize: opts.batchSize ?? t.batch_size ?? 32,
-      seed: opts.seed ?? t.seed ?? freshSeed(),
-      shuffle: t.shuffle ?? true,
-      validationSplit: opts.validationData ? 0 : opts.validationSplit ?? t.validation_split ?? 0,
-      ...(opts.earlyStopping !== undefined ? { earlyStopping: opts.earlyStopping } : {}),
-    };
-  }
+    settings = resumedSettings(resumed.state.settings, opts);
+  } else settings = newSettings(t, opts);
 
   const samples = data.checked.samples;
   const splitAt = Math.floor(samples * (1 - settings.validationSplit));
@@ -149,16 +139,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   };
   const wall = () => (performance.now() - wallStart) / 1000;
 
-  const save = async (s: RunState) => {
-    await writeCheckpoint(run, s.epoch, s.batch, async (dir) => {
-      await saveModel(tf, model, dir);
-      await saveOptimizer(tf, optimizing, dir);
-      writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(s));
-    });
-    await saveModel(tf, model, run);
-    writeHistory(run, s.history);
-    writeRunInfo(run, { ...info, wall_seconds: wall() }, s);
-  };
+  const save = saver(tf, run, model, optimizing, () => ({ ...info, wall_seconds: wall() }));
 
   mkdirSync(run, { recursive: true });
   // A process killed mid-write leaves its temporary file behind (never a torn real one).
@@ -196,7 +177,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   writeRunInfo(run, final, state);
   progress.note(
     outcome.status === 'interrupted'
-      ? `interrupted: saved ${opts.out} at epoch ${state.epoch + 1}, batch ${state.batch + 1}; continue with --resume`
+      ? `interrupted: saved ${opts.out} after ${state.batch > 0 ? `batch ${state.batch} of epoch ${state.epoch + 1}` : `epoch ${state.epoch}`}; continue with --resume`
       : `trained ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}; saved ${join(opts.out, 'model.json')}`,
     { status: outcome.status, run: opts.out, run_json: join(opts.out, RUN_FILE) },
   );
@@ -207,18 +188,4 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
 
 function shortReason(reason: string): string {
   return /tfjs-node/.test(reason) ? 'tfjs-node not installed' : reason;
-}
-
-/** Why a run cannot be resumed with these inputs and flags, if it cannot. */
-function resumeConflict(state: RunState, hashes: RunState['hashes'], opts: TrainOptions): string | undefined {
-  if (state.hashes.spec !== hashes.spec) return 'the spec changed since the run started (the spec it was trained with is in the run as spec.yaml); start a new run with another --out';
-  if (state.hashes.data !== hashes.data) return `the data in ${opts.data} changed since the run started; start a new run with another --out`;
-  if (state.hashes.validation !== hashes.validation) return 'the validation data changed since the run started';
-  const s = state.settings;
-  if (opts.batchSize !== undefined && opts.batchSize !== s.batchSize) return `the run uses --batch-size ${s.batchSize}; it cannot change on resume`;
-  if (opts.seed !== undefined && opts.seed !== s.seed) return `the run uses --seed ${s.seed}; it cannot change on resume`;
-  if (opts.validationSplit !== undefined && opts.validationSplit !== s.validationSplit) return `the run uses --validation-split ${s.validationSplit}; it cannot change on resume`;
-  if (opts.learningRate !== undefined && opts.learningRate !== (state.optimizer as { learning_rate?: number }).learning_rate) return 'the learning rate cannot change on resume';
-  if ((opts.epochs ?? s.epochs) <= state.epoch && state.batch === 0) return `the run already completed ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}; pass a larger --epochs to train further`;
-  return undefined;
 }

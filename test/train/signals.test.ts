@@ -62,7 +62,7 @@ describe('Ctrl-C', () => {
     child.child.kill('SIGINT');
     const { code } = await child.exit;
     expect(child.stderr()).toContain('interrupted: finishing the batch and saving');
-    expect(child.stderr()).toMatch(/interrupted: saved .* at epoch \d, batch \d+; continue with --resume/);
+    expect(child.stderr()).toMatch(/interrupted: saved .* after (batch \d+ of epoch \d|epoch \d); continue with --resume/);
     expect(code).toBe(130);
     const run = join(dir, 'interrupted');
     expect(readJson(join(run, 'run.json'))).toMatchObject({ status: 'interrupted' });

@@ -1,0 +1,50 @@
+/**
+ * A run's settings: the spec's `training:` section gives the defaults and flags override them;
+ * a resumed run keeps what it started with (only --epochs and --early-stopping may change) and
+ * is refused when its spec or data changed.
+ */
+import type { TrainingSpec } from '../spec/types.js';
+import { freshSeed } from './random.js';
+import type { RunState, Settings } from './state.js';
+
+export interface SettingFlags {
+  data: string;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+  earlyStopping?: number;
+  validationSplit?: number;
+  validationData?: string;
+}
+
+export function newSettings(t: TrainingSpec, flags: SettingFlags): Settings {
+  return {
+    epochs: flags.epochs ?? t.epochs ?? 1,
+    batchSize: flags.batchSize ?? t.batch_size ?? 32,
+    seed: flags.seed ?? t.seed ?? freshSeed(),
+    shuffle: t.shuffle ?? true,
+    validationSplit: flags.validationData ? 0 : flags.validationSplit ?? t.validation_split ?? 0,
+    ...(flags.earlyStopping !== undefined ? { earlyStopping: flags.earlyStopping } : {}),
+  };
+}
+
+export function resumedSettings(saved: Settings, flags: SettingFlags): Settings {
+  const settings = { ...saved, epochs: flags.epochs ?? saved.epochs };
+  if (flags.earlyStopping !== undefined) settings.earlyStopping = flags.earlyStopping;
+  return settings;
+}
+
+/** Why a run cannot be resumed with this spec, data and flags, if it cannot. */
+export function resumeConflict(state: RunState, hashes: RunState['hashes'], flags: SettingFlags): string | undefined {
+  if (state.hashes.spec !== hashes.spec) return 'the spec changed since the run started (the spec it was trained with is in the run as spec.yaml); start a new run with another --out';
+  if (state.hashes.data !== hashes.data) return `the data in ${flags.data} changed since the run started; start a new run with another --out`;
+  if (state.hashes.validation !== hashes.validation) return 'the validation data changed since the run started';
+  const s = state.settings;
+  if (flags.batchSize !== undefined && flags.batchSize !== s.batchSize) return `the run uses --batch-size ${s.batchSize}; it cannot change on resume`;
+  if (flags.seed !== undefined && flags.seed !== s.seed) return `the run uses --seed ${s.seed}; it cannot change on resume`;
+  if (flags.validationSplit !== undefined && flags.validationSplit !== s.validationSplit) return `the run uses --validation-split ${s.validationSplit}; it cannot change on resume`;
+  if (flags.learningRate !== undefined && flags.learningRate !== (state.optimizer as { learning_rate?: number }).learning_rate) return 'the learning rate cannot change on resume';
+  if ((flags.epochs ?? s.epochs) <= state.epoch && state.batch === 0) return `the run already completed ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}; pass a larger --epochs to train further`;
+  return undefined;
+}
