@@ -29,13 +29,13 @@ export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io
   const loaded = await loadRunModel(run, graph, opts.backend ?? 'auto', io);
   if (!loaded) return EXIT.invalid;
   const { tf } = loaded.backend;
+  io.stderr.write(`backend: ${loaded.backend.detail}\n`);
   const objective = compileObjective(tf, loaded.built.forward, outputs, loaded.built.penalties);
   const batches = makeBatches(graph, outputs, data.set, data.checked.fits);
   const acc = await evaluateAll(tf, objective, outputs, batches, range(0, batches.samples), opts.batchSize ?? 32);
   loaded.built.model.dispose();
   const report = structured(acc.logs(), acc.outputLosses(), outputs, batches.samples);
   io.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text(report));
-  io.stderr.write(`backend: ${loaded.backend.detail}\n`);
   return EXIT.ok;
 }
 

@@ -27,6 +27,7 @@ export async function predictCommand(run: string, opts: PredictOptions, io: Io):
   const loaded = await loadRunModel(run, graph, opts.backend ?? 'auto', io);
   if (!loaded) return EXIT.invalid;
   const { tf } = loaded.backend;
+  io.stderr.write(`backend: ${loaded.backend.detail}\n`);
   const batches = makeBatches(graph, outputs, data.set, undefined);
   const predictions = await predictAll(tf, loaded.built.model, batches, opts.batchSize ?? 32);
   loaded.built.model.dispose();
@@ -37,6 +38,5 @@ export async function predictCommand(run: string, opts: PredictOptions, io: Io):
     writeFileAtomic(join(dir, `${name}.npy`), npyBytes({ dtype: 'float32', shape: p.shape, data: p.values }));
     io.stdout.write(`${join(opts.out, `${name}.npy`)}  float32  ${shapeText(p.shape)}\n`);
   });
-  io.stderr.write(`backend: ${loaded.backend.detail}\n`);
   return EXIT.ok;
 }
