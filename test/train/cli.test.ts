@@ -108,6 +108,27 @@ describe('validation and early stopping', () => {
   });
 });
 
+describe('evaluate and predict', () => {
+  it('evaluate prints the loss and metrics as text; predict needs only the inputs and writes one .npy per output', async () => {
+    const { dir, spec, data } = setup();
+    const run = join(dir, 'run');
+    expect((await runCli(['train', spec, '--data', data, '--out', run, '--backend', 'cpu', '--quiet'])).code).toBe(0);
+    const e = await runCli(['evaluate', run, '--data', data, '--backend', 'cpu']);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toMatch(/^samples  40\nloss     [\d.]+\ny: categorical_crossentropy [\d.]+  acc [\d.]+\n$/);
+    const inputsOnly = writeArrays(join(dir, 'inputs'), { x: f32([7, 3], (i) => i / 10) });
+    const p = await runCli(['predict', run, '--data', inputsOnly, '--out', join(dir, 'pred'), '--backend', 'cpu']);
+    expect(p.code).toBe(0);
+    expect(p.stdout).toBe(`${join(dir, 'pred', 'y.npy')}  float32  (7, 2)\n`);
+    const y = (await import('./helpers.js')).readArray(join(dir, 'pred', 'y.npy'));
+    for (let i = 0; i < 7; i++) expect(y.data[2 * i]! + y.data[2 * i + 1]!).toBeCloseTo(1, 5);
+    const missing = await runCli(['predict', run, '--data', join(dir, 'pred'), '--out', join(dir, 'pred2')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("has no file for the model's input 'x'");
+    expect(missing.stderr).toContain('nothing was predicted');
+  });
+});
+
 describe('usage', () => {
   it('exits 2 for bad flags', async () => {
     const { dir, spec, data } = setup();
