@@ -5,7 +5,7 @@
  */
 import type { Tf } from './env.js';
 import { registerGapKernels } from './kernels/index.js';
-import { loadTf } from './load.js';
+import { loadTf, quietly } from './load.js';
 import { registerNnspecLayers } from './register.js';
 
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
@@ -22,16 +22,6 @@ export interface Backend {
 export class BackendError extends Error {}
 
 const TFJS_NAME: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
-
-async function quietly<T>(fn: () => Promise<T> | T): Promise<T> {
-  const saved = { log: console.log, warn: console.warn, info: console.info };
-  console.log = console.warn = console.info = () => {};
-  try {
-    return await fn();
-  } finally {
-    Object.assign(console, saved);
-  }
-}
 
 /** Runs 1 + 2 on the backend; a backend that cannot compute this is not usable. */
 function prove(tf: Tf): boolean {
