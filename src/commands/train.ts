@@ -20,22 +20,15 @@ import { makeProgress } from '../train/progress.js';
 import { RUN_FILE, SPEC_FILE, writeRunInfo, type RunInfo } from '../train/run-info.js';
 import { buildSession } from '../train/session.js';
 import { watchInterrupt } from '../train/signals.js';
-import { newSettings, resumeConflict, resumedSettings } from '../train/settings.js';
+import { newSettings, resumeConflict, resumedSettings, type SettingFlags } from '../train/settings.js';
 import { readState, type RunState, type Settings } from '../train/state.js';
 import { loadData } from './data-arg.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { loadSpec } from './spec-file.js';
 
-export interface TrainOptions {
-  data: string;
+/** The run's settings flags (src/train/settings.ts) plus where and how to run. */
+export interface TrainOptions extends SettingFlags {
   out: string;
-  epochs?: number;
-  batchSize?: number;
-  learningRate?: number;
-  seed?: number;
-  earlyStopping?: number;
-  validationSplit?: number;
-  validationData?: string;
   resume?: boolean;
   backend?: BackendChoice;
   quiet?: boolean;
