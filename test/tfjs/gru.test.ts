@@ -176,10 +176,12 @@ describe('training', () => {
   });
 
   it('dropout masks are drawn afresh at every call and only in training', () => {
-    // Wide enough that two independent draws never give the same output by chance.
-    const { layers, model } = build(spec('[5, 16]', '  g: {type: GRU, units: 8, dropout: 0.5, recurrent_dropout: 0.5, kernel_initializer: ones}'));
+    // Small random inputs and default initializers keep the gates out of saturation (with all-ones
+    // weights tanh and sigmoid round to 1 in float32 whatever the masks), and the layer is wide
+    // enough that two independent draws never give the same output by chance.
+    const { layers, model } = build(spec('[5, 16]', '  g: {type: GRU, units: 8, dropout: 0.5, recurrent_dropout: 0.5}'));
     const gru = layers.get('g')! as unknown as { apply(x: Tensor, kwargs: Record<string, unknown>): Tensor; cell: { dropoutMask: Tensor[]; recurrentDropoutMask: Tensor[] } };
-    const x = tf.ones([4, 5, 16]);
+    const x = tf.randomNormal([4, 5, 16], 0, 0.5, 'float32', 7);
     const a = gru.apply(x, { training: true }).arraySync();
     // Keras draws one mask per gate when recurrent_dropout is set.
     expect([gru.cell.dropoutMask.length, gru.cell.recurrentDropoutMask.length]).toEqual([3, 3]);
