@@ -45,15 +45,12 @@ function plainGlobalPooling(config: Record<string, unknown>, masked: boolean): L
 }
 
 /**
- * Rewrites what can be plain tfjs, restores what tfjs's serialization drops, and notes what needs
+ * Rewrites what can be plain tfjs and notes what needs
  * nnspec's classes (wrapped layers included).
  */
 function portable(topology: { config: { layers: LayerEntry[] } }, graph: Graph, notes: string[]): void {
   const masked = hasMaskSource(graph);
-  const specs = new Map(graph.layers.map((l) => [l.name, l.config as Record<string, unknown>]));
-  const visit = (entry: LayerEntry, owner: string, spec: Record<string, unknown> | undefined): void => {
-    // tfjs's SeparableConv2D leaves depth_multiplier out of its config (tfjs 4.22): it would reload as 1.
-    if (/SeparableConv2D$/.test(entry.class_name) && spec) entry.config.depth_multiplier ??= spec.depth_multiplier;
+  const visit = (entry: LayerEntry, owner: string): void => {
     if (entry.class_name === 'NnspecGlobalPooling') {
       const plain = plainGlobalPooling(entry.config, masked);
       if (plain) {
@@ -65,11 +62,10 @@ function portable(topology: { config: { layers: LayerEntry[] } }, graph: Graph, 
       notes.push(`layer '${owner}' is written as nnspec's TensorFlow.js class ${entry.class_name} (tfjs has no layer computing what Keras does here); tf.loadLayersModel loads it only where that class is registered`);
     }
     const inner = entry.config.layer as LayerEntry | undefined;
-    if (inner && typeof inner === 'object' && typeof inner.class_name === 'string') visit(inner, owner, spec?.layer as Record<string, unknown> | undefined);
+    if (inner && typeof inner === 'object' && typeof inner.class_name === 'string') visit(inner, owner);
   };
   for (const entry of topology.config.layers) {
-    const name = entry.name ?? String(entry.config.name);
-    visit(entry, name, specs.get(name));
+    visit(entry, entry.name ?? String(entry.config.name));
   }
 }
 
