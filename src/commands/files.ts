@@ -2,10 +2,11 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { MAX_SPEC_BYTES } from '../spec/bytes.js';
 import { compile, type CompileResult } from '../compiler/compile.js';
-import { TOO_LARGE_HINT, tooLargeMessage } from '../spec/bytes.js';
-import { UsageError } from './io.js';
+import { painter } from '../diagnostics/render/color.js';
+import { renderPretty } from '../diagnostics/render/pretty.js';
+import { MAX_SPEC_BYTES, TOO_LARGE_HINT, tooLargeMessage } from '../spec/bytes.js';
+import { UsageError, type Io } from './io.js';
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
@@ -70,4 +71,11 @@ export function compileFile(file: string, cwd: string): CompileResult {
   if ('bytes' in read) return compile(read.bytes, file);
   const at = { file, line: 1, column: 1, end_line: 1, end_column: 1 };
   return { diagnostics: [{ code: 'NN100', severity: 'error', message: tooLargeMessage(read.tooLarge), ...at, hint: TOO_LARGE_HINT }], ok: false, text: '' };
+}
+
+/** compileFile for the commands that take one spec: its diagnostics go to stderr, the result is returned. */
+export function compileReporting(file: string, io: Io): CompileResult {
+  const result = compileFile(file, io.cwd);
+  if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
+  return result;
 }

@@ -5,9 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { draw, type GraphFormat } from '../backends/graph/draw.js';
-import { painter } from '../diagnostics/render/color.js';
-import { renderPretty } from '../diagnostics/render/pretty.js';
-import { compileFile } from './files.js';
+import { compileReporting } from './files.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
 export interface GraphOptions {
@@ -20,8 +18,7 @@ const BY_EXTENSION: Record<string, GraphFormat> = { '.svg': 'svg', '.dot': 'dot'
 
 export async function graphCommand(file: string, opts: GraphOptions, io: Io): Promise<number> {
   const format = opts.format ?? (opts.out ? BY_EXTENSION[extname(opts.out).toLowerCase()] : undefined) ?? 'svg';
-  const result = compileFile(file, io.cwd);
-  if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
+  const result = compileReporting(file, io);
   const picture = await draw(result, format);
   if (picture === undefined) {
     io.stderr.write(`nnspec: nothing to draw: '${file}' does not describe inputs and layers\n`);

@@ -1,8 +1,6 @@
 /** Reading and compiling the spec a training command is given; diagnostics go to stderr. */
 import type { Graph } from '../compiler/graph.js';
-import { painter } from '../diagnostics/render/color.js';
-import { renderPretty } from '../diagnostics/render/pretty.js';
-import { compileFile } from './files.js';
+import { compileReporting } from './files.js';
 import { UsageError, type Io } from './io.js';
 
 export interface LoadedSpec {
@@ -13,9 +11,8 @@ export interface LoadedSpec {
 
 /** The compiled spec, or undefined after printing why it cannot be used (exit 1). */
 export function loadSpec(file: string, io: Io): LoadedSpec | undefined {
-  const result = compileFile(file, io.cwd);
+  const result = compileReporting(file, io);
   const bytes = Buffer.from(result.text, 'utf8');
-  if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
   if (!result.ok || !result.graph) return undefined;
   return { file, bytes, graph: result.graph };
 }

@@ -3,9 +3,7 @@ import { renderJson } from '../backends/summary/json.js';
 import { renderMarkdown } from '../backends/summary/markdown.js';
 import { summarize } from '../backends/summary/rows.js';
 import { renderTable } from '../backends/summary/table.js';
-import { compileFile } from './files.js';
-import { painter } from '../diagnostics/render/color.js';
-import { renderPretty } from '../diagnostics/render/pretty.js';
+import { compileReporting } from './files.js';
 import { EXIT, type Io } from './io.js';
 
 export interface SummaryOptions {
@@ -13,8 +11,7 @@ export interface SummaryOptions {
 }
 
 export async function summaryCommand(file: string, opts: SummaryOptions, io: Io): Promise<number> {
-  const result = compileFile(file, io.cwd);
-  if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
+  const result = compileReporting(file, io);
   if (!result.ok || !result.graph) return EXIT.invalid;
   const summary = summarize(result.graph);
   const render = { table: renderTable, json: renderJson, markdown: renderMarkdown }[opts.format];
