@@ -4,7 +4,7 @@
  */
 import { DiagnosticSink, sortBySource, type LocatedDiagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../diagnostics/lines.js';
-import { keySpan } from '../spec/document.js';
+import { keySpan, type SpecDocument } from '../spec/document.js';
 import { parseSpec } from '../spec/parse.js';
 import { checkSchema } from '../spec/schema.js';
 import type { Spec } from '../spec/types.js';
@@ -22,6 +22,8 @@ export interface CompileResult {
   ok: boolean;
   /** The decoded source, for renderers that quote it. */
   text: string;
+  /** The parsed document (values and their source places), when the YAML could be read. */
+  doc?: SpecDocument;
 }
 
 /** Structure that must hold before names can be resolved at all. */
@@ -65,7 +67,7 @@ export function compile(source: string | Uint8Array, file = '<spec>'): CompileRe
     }
   }
   const diagnostics = locate(sortBySource(sink.items), file, text);
-  return { graph, diagnostics, ok: sink.errorCount === 0, text };
+  return { graph, diagnostics, ok: sink.errorCount === 0, text, ...(doc ? { doc } : {}) };
 }
 
 export function locate(items: ReturnType<typeof sortBySource>, file: string, text: string): LocatedDiagnostic[] {

@@ -12,7 +12,7 @@ export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 export function diagramOf(result: CompileResult): Diagram | undefined {
   if (!result.graph) return undefined;
-  return buildDiagram(result.graph, sourceFacts(result.graph, result.text, result.diagnostics));
+  return buildDiagram(result.graph, sourceFacts(result.graph, result.doc, result.text, result.diagnostics));
 }
 
 export async function draw(result: CompileResult, format: GraphFormat): Promise<string | undefined> {

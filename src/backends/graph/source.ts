@@ -2,13 +2,13 @@
  * What the picture needs from the source that the compiled graph does not carry: which
  * diagnostics sit inside which node's entry (for red marks and tooltips), the `type:` or
  * `shares:` a broken entry was given, and the outputs as written (including undefined names).
- * Reads the spec's document again; it never looks at shapes.
+ * Reads the places of the spec's parsed document; it never looks at shapes.
  */
 import type { Graph } from '../../compiler/graph.js';
-import { DiagnosticSink, type LocatedDiagnostic } from '../../diagnostics/diagnostic.js';
+import type { LocatedDiagnostic } from '../../diagnostics/diagnostic.js';
 import { LineIndex } from '../../diagnostics/lines.js';
 import { outputNames } from '../../compiler/check.js';
-import { parseSpec } from '../../spec/parse.js';
+import type { SpecDocument } from '../../spec/document.js';
 import type { Spec } from '../../spec/types.js';
 
 export interface SourceFacts {
@@ -22,8 +22,7 @@ export interface SourceFacts {
   outputs: string[];
 }
 
-export function sourceFacts(graph: Graph, text: string, diagnostics: readonly LocatedDiagnostic[]): SourceFacts {
-  const { doc } = parseSpec(text, '<graph>', new DiagnosticSink());
+export function sourceFacts(graph: Graph, doc: SpecDocument | undefined, text: string, diagnostics: readonly LocatedDiagnostic[]): SourceFacts {
   const lines = new LineIndex(text);
   const ranges: { name: string; start: Position; end: Position }[] = [];
   for (const node of graph.order) {
