@@ -1,0 +1,30 @@
+/**
+ * ONNX Runtime for Node, loaded only when a command runs a model (validate and summary never
+ * load it). Sessions run sequentially on `threads` intra-op threads.
+ */
+import { createRequire } from 'node:module';
+import type * as OrtTypes from 'onnxruntime-node';
+
+export type Ort = typeof OrtTypes;
+
+let cached: Ort | undefined;
+
+/** onnxruntime-node, or an Error saying why it cannot load here. */
+export function loadOrt(): Ort {
+  if (!cached) cached = createRequire(import.meta.url)('onnxruntime-node') as Ort;
+  return cached;
+}
+
+export interface SessionOptions {
+  threads: number;
+}
+
+export async function createSession(bytes: Uint8Array, opts: SessionOptions): Promise<OrtTypes.InferenceSession> {
+  const ort = loadOrt();
+  return ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: opts.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+}
