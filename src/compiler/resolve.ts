@@ -59,7 +59,7 @@ export function resolve(spec: Spec, doc: SpecDocument, broken: Set<string>, sink
   entries.forEach(([name, entry], index) => {
     const node = nodes.get(name);
     if (!node || node.ptr !== pointer(['layers', name])) return;
-    if ('shares' in entry && typeof entry.shares === 'string') linkShare(node, entry.shares, spec, doc, layers, allNames, sink);
+    if ('shares' in entry && typeof entry.shares === 'string') linkShare(node, entry.shares, spec, doc, layers, allNames, broken, sink);
     const explicit = (entry as { inputs?: unknown }).inputs;
     if (explicit !== undefined) {
       const names = typeof explicit === 'string' ? [explicit] : Array.isArray(explicit) ? explicit.filter((x): x is string => typeof x === 'string') : [];
@@ -85,7 +85,21 @@ export function resolve(spec: Spec, doc: SpecDocument, broken: Set<string>, sink
   return { inputs, layerNodes, nodes };
 }
 
-function linkShare(node: GraphNode, target: string, spec: Spec, doc: SpecDocument, layers: Map<string, Layer>, allNames: string[], sink: DiagnosticSink): void {
+/**
+ * Whether the schema refused part of a layer's own configuration (anything under its entry but
+ * `inputs:`, which belongs to the call site). A node sharing that layer is broken with it: its
+ * configuration is the target's, already reported there.
+ */
+function configBroken(broken: ReadonlySet<string>, ptr: string): boolean {
+  for (const b of broken) {
+    if (b !== ptr && !b.startsWith(ptr + '/')) continue;
+    if (b === `${ptr}/inputs` || b.startsWith(`${ptr}/inputs/`)) continue;
+    return true;
+  }
+  return false;
+}
+
+function linkShare(node: GraphNode, target: string, spec: Spec, doc: SpecDocument, layers: Map<string, Layer>, allNames: string[], broken: ReadonlySet<string>, sink: DiagnosticSink): void {
   const at = doc.places.get(`${node.ptr}/shares`)?.value ?? keySpan(doc, node.ptr);
   let root = target;
   const seen = new Set([node.name]);
@@ -96,6 +110,7 @@ function linkShare(node: GraphNode, target: string, spec: Spec, doc: SpecDocumen
   const layer = layers.get(root);
   if (layer) {
     node.layer = layer;
+    if (configBroken(broken, pointer(['layers', root]))) node.broken = true;
     return;
   }
   node.broken = true;
