@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { ROOT, runCli } from '../helpers.js';
 
-// Overridable so the skip itself can be tried: NNSPEC_CHROMIUM=/nowhere npx vitest run test/graph/browser.test.ts
+// Overridable so the skip itself can be tried: NNSPEC_CHROMIUM=/nowhere npx vitest run test/graph/browser.slow.test.ts
 const CHROMIUM = process.env.NNSPEC_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const skipped = available ? '' : ` (skipped: ${CHROMIUM} not found; install Debian's chromium package)`;
