@@ -14,11 +14,38 @@ import { importCommand } from './commands/import.js';
 import { DEFAULT_SPEC_FILE, initCommand, parseTemplate } from './commands/init.js';
 import { schemaCommand } from './commands/schema.js';
 import { TEMPLATE_NAMES, type TemplateName } from './templates/index.js';
-import { commanderOutput, EXIT, oneOf, UsageError, usageLine, type Io } from './commands/io.js';
+import { commanderOutput, EXIT, makeReporter, oneOf, reportUsage, UsageError, type Io } from './commands/io.js';
+import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './diagnostics/report.js';
 
 const VERSION = packageVersion();
 
-export async function run(argv: string[], io: Io): Promise<number> {
+/** Commands whose diagnostics follow --format; evaluate's `text` is pretty. */
+const FORMATTED = new Set(['validate', 'train', 'evaluate', 'predict', 'import', 'export', 'synth']);
+
+/** The diagnostic format asked for, read before parsing so that a usage error is printed in it too. */
+function diagnosticFormat(argv: readonly string[]): DiagnosticFormat {
+  if (!FORMATTED.has(argv[0] ?? '')) return 'pretty';
+  let value: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === '--format' || a === '-f') value = argv[i + 1];
+    else if (a.startsWith('--format=')) value = a.slice('--format='.length);
+  });
+  return (DIAGNOSTIC_FORMATS as readonly string[]).includes(value ?? '') ? (value as DiagnosticFormat) : 'pretty';
+}
+
+const formatOption = () =>
+  new Option('-f, --format <format>', 'diagnostics format on stderr (json, sarif: one document at the end)').choices([...DIAGNOSTIC_FORMATS]).argParser(oneOf('--format', DIAGNOSTIC_FORMATS)).default('pretty');
+
+export async function run(argv: string[], outer: Io): Promise<number> {
+  const io: Io = { ...outer, diagnostics: makeReporter(outer, diagnosticFormat(argv), argv[0] ?? 'nnspec') };
+  try {
+    return await runCommand(argv, io);
+  } finally {
+    io.diagnostics!.end();
+  }
+}
+
+async function runCommand(argv: string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('nnspec')
     .description('A declarative model-spec compiler for Keras-style functional neural networks.')
@@ -63,6 +90,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .requiredOption('-o, --out <dir>', 'directory to write the .npy files to')
     .option('--seed <seed>', 'random seed (default: a fresh one, printed)')
     .option('--length <n>', 'length of null (any-length) dimensions (default: max(16, the smallest the model accepts))')
+    .addOption(formatOption())
     .action(async (file: string, opts: { samples: string; out: string; seed?: string; length?: string }) => {
       exitCode = await synthCommand(file, {
         samples: positiveInt('--samples', opts.samples)!,
@@ -89,6 +117,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
     .option('-q, --quiet', 'one line per epoch, no progress bar', false)
     .option('--json', 'JSON lines on stdout, one per epoch', false)
+    .addOption(formatOption())
     .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const str = (k: string) => o[k] as string | undefined;
       exitCode = await trainCommand(file, {
@@ -113,11 +142,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .description("a trained run's loss per output, weighted total and metrics on a data set")
     .argument('<run>', 'a run directory written by nnspec train')
     .requiredOption('-d, --data <path>', 'directory with one file per input and output, or an .npz')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report and diagnostics format (text = pretty; json: the report on stdout, diagnostics on stderr)').choices(['text', ...DIAGNOSTIC_FORMATS]).default('text'))
     .option('--batch-size <n>', 'batch size (default 32)')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
-    .action(async (run: string, o: { data: string; format: 'text' | 'json'; batchSize?: string; backend: 'auto' | 'node' | 'wasm' | 'cpu' }) => {
-      exitCode = await evaluateCommand(run, { data: o.data, format: o.format, batchSize: positiveInt('--batch-size', o.batchSize), backend: o.backend }, io);
+    .action(async (run: string, o: { data: string; format: string; batchSize?: string; backend: 'auto' | 'node' | 'wasm' | 'cpu' }) => {
+      exitCode = await evaluateCommand(run, { data: o.data, format: o.format === 'json' ? 'json' : 'text', batchSize: positiveInt('--batch-size', o.batchSize), backend: o.backend }, io);
     });
 
   program
@@ -128,6 +157,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .requiredOption('-o, --out <dir>', 'directory to write <output>.npy files to')
     .option('--batch-size <n>', 'batch size (default 32)')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
+    .addOption(formatOption())
     .action(async (run: string, o: { data: string; out: string; batchSize?: string; backend: 'auto' | 'node' | 'wasm' | 'cpu' }) => {
       exitCode = await predictCommand(run, { data: o.data, out: o.out, batchSize: positiveInt('--batch-size', o.batchSize), backend: o.backend }, io);
     });
@@ -139,6 +169,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('--to <target>', 'keras-json or tfjs').choices([...EXPORT_TARGETS]).argParser(parseTarget).makeOptionMandatory())
     .option('-o, --out <file>', 'output file (tfjs: model.json, or a directory for model.json + weights.bin); default stdout')
     .option('--weights <run>', 'tfjs: take the weights from a `nnspec train` run directory (writes weights.bin next to model.json)')
+    .addOption(formatOption())
     .action(async (file: string, opts: { to: ExportTarget; out?: string; weights?: string }) => {
       exitCode = await exportCommand(file, opts, io);
     });
@@ -149,6 +180,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .argument('<model>', 'a Keras or TensorFlow.js model JSON')
     .option('-o, --out <file>', 'the spec file to write; default stdout')
     .option('--force', 'overwrite --out if it exists', false)
+    .addOption(formatOption())
     .action(async (file: string, opts: { out?: string; force: boolean }) => {
       exitCode = await importCommand(file, opts, io);
     });
@@ -179,7 +211,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (e instanceof UsageError) {
       const command = program.commands.some((c) => c.name() === argv[0]) ? `nnspec ${argv[0]}` : 'nnspec';
-      io.stderr.write(usageLine(e.message, command));
+      reportUsage(io, e.message, e.code, command);
       return EXIT.usage;
     }
     throw e;

@@ -1,3 +1,7 @@
+import { NNSPEC_VERSION } from '../backends/export/version.js';
+import type { UsageCode } from '../diagnostics/codes.js';
+import { fileDiagnostic, Reporter, type DiagnosticFormat } from '../diagnostics/report.js';
+
 /** What a command may touch: its output streams and the environment. Tests pass their own. */
 export interface Output {
   write(chunk: string): unknown;
@@ -9,6 +13,8 @@ export interface Io {
   stderr: Output;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Where diagnostics go, in the format the user chose; default pretty on stderr. */
+  diagnostics?: Reporter;
 }
 
 export function processIo(): Io {
@@ -16,13 +22,46 @@ export function processIo(): Io {
 }
 
 /** A user-facing failure of the command line itself (bad flag, missing path): exit status 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly code: UsageCode = 'NN000',
+  ) {
+    super(message);
+  }
+}
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, interrupted: 130 } as const;
 
-/** The one line a usage error prints on stderr. */
-export function usageLine(message: string, command = 'nnspec'): string {
-  return `nnspec: ${message} (see \`${command} --help\`)\n`;
+const defaults = new WeakMap<Io, Reporter>();
+
+/** A reporter for `command` writing to stderr in `format`. */
+export function makeReporter(io: Io, format: DiagnosticFormat, command: string): Reporter {
+  return new Reporter(io.stderr, { format, command, env: io.env, cwd: io.cwd, version: NNSPEC_VERSION });
+}
+
+/** The command's reporter: the one the CLI set up, or (a command called directly) pretty on stderr. */
+export function reporterOf(io: Io): Reporter {
+  if (io.diagnostics) return io.diagnostics;
+  let r = defaults.get(io);
+  if (!r) {
+    r = makeReporter(io, 'pretty', 'nnspec');
+    defaults.set(io, r);
+  }
+  return r;
+}
+
+/** Reports a usage error: its code, the message, and the help to read. */
+export function reportUsage(io: Io, message: string, code: UsageCode = 'NN000', command = 'nnspec'): void {
+  reporterOf(io).report(fileDiagnostic(code, null, message, { hint: `see \`${command} --help\`` }));
+}
+
+/** Commander's error codes (commander.unknownOption, ...) as nnspec's. */
+function commanderCode(message: string): UsageCode {
+  if (/^unknown (option|command)/.test(message)) return 'NN001';
+  if (/missing|not specified/.test(message)) return 'NN002';
+  if (/invalid|Allowed choices/i.test(message)) return 'NN003';
+  return 'NN000';
 }
 
 /**
@@ -39,7 +78,7 @@ export function commanderOutput(io: Io, command: string) {
         .replace(/^error: /, '')
         .replace(/\s*\n\(Did you mean (.*)\?\)$/, '; did you mean $1?')
         .replace(/\s*\n\s*/g, ' ');
-      io.stderr.write(usageLine(message, command));
+      reportUsage(io, message, commanderCode(message), command);
     },
   };
 }
@@ -49,6 +88,6 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]): (v
   return (value) => {
     if ((choices as readonly string[]).includes(value)) return value as T;
     const list = choices.length <= 1 ? choices.join('') : `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
-    throw new UsageError(`unknown ${flag} '${value}'; expected ${list}`);
+    throw new UsageError(`unknown ${flag} '${value}'; expected ${list}`, 'NN003');
   };
 }

@@ -1,8 +1,19 @@
 /**
- * The closed list of diagnostic codes. A code never changes meaning once published;
- * the README's table is generated from this list (`npm run docs:codes`).
+ * The closed list of diagnostic codes: every error or warning nnspec prints carries one. A code
+ * never changes meaning once published; the README's table is generated from this list
+ * (`npm run docs`). Ranges: NN0xx the command line, NN1xx–NN6xx a spec (parse, schema, resolve,
+ * order, shapes, cross-checks), NN7xx importing a model, NN8xx data files, NN9xx runs and engines.
  */
 export const CODES = {
+  // the command line (exit 2)
+  NN000: { name: 'usage', summary: 'The command line is wrong in a way no more specific code describes.' },
+  NN001: { name: 'unknown-command-or-option', summary: 'A command or option does not exist (a close one is suggested).' },
+  NN002: { name: 'missing-argument', summary: 'A required argument or option, or an option\'s value, is missing.' },
+  NN003: { name: 'invalid-option-value', summary: 'An option\'s value is not one of its choices, or not a number in its range.' },
+  NN004: { name: 'path-not-found', summary: 'A path given on the command line does not exist or cannot be read.' },
+  NN005: { name: 'would-overwrite', summary: 'An output path exists; nnspec does not overwrite without `--force` (or `--resume`).' },
+  NN006: { name: 'conflicting-options', summary: 'Options that exclude each other are given together.' },
+  NN007: { name: 'wrong-kind-of-path', summary: 'A path names a file where a directory is needed, or the reverse.' },
   // parse: bytes and YAML
   NN100: { name: 'file-too-large', summary: 'The file is larger than the size cap (5 MB).' },
   NN101: { name: 'invalid-utf8', summary: 'The file is not valid UTF-8.' },
@@ -48,6 +59,7 @@ export const CODES = {
   NN505: { name: 'too-many-params', summary: 'The parameter count overflows or exceeds the cap (10^10).' },
   NN506: { name: 'unknown-dimension', summary: 'A layer needs a dimension that is unknown (`null`).' },
   NN507: { name: 'dtype-mismatch', summary: 'An input has a dtype that the layer does not expect.' },
+  NN508: { name: 'size-overflow', summary: 'A computed dimension or element count is beyond 2^53 - 1 (or not an integer) and cannot be represented exactly.' },
   // cross-checks
   NN600: { name: 'unknown-output', summary: 'An output names no layer.' },
   NN601: { name: 'duplicate-output', summary: 'An output is listed twice.' },
@@ -56,6 +68,80 @@ export const CODES = {
   NN604: { name: 'unused-input', summary: 'A model input feeds no layer.' },
   NN605: { name: 'unused-layer', summary: 'A layer does not reach any output.' },
   NN606: { name: 'loss-output-mismatch', summary: 'A loss does not fit the shape or activation of its output.' },
+  // import: a Keras or TensorFlow.js model JSON
+  NN700: { name: 'model-json-syntax', summary: 'The model file is not valid JSON.' },
+  NN701: { name: 'not-a-model', summary: 'The JSON is not a Keras `model.to_json()` or a TensorFlow.js model.json.' },
+  NN702: { name: 'unsupported-layer', summary: 'A layer class has no nnspec layer type (Lambda, nested models, custom layers).' },
+  NN703: { name: 'unsupported-argument', summary: 'A layer argument, or its value, has no nnspec equivalent.' },
+  NN704: { name: 'unsupported-connection', summary: 'A layer is called in a way a spec cannot express (several outputs, a nested model\'s tensors).' },
+  NN705: { name: 'unsupported-input', summary: 'A model input is sparse, ragged, of an unsupported dtype, or has no usable shape.' },
+  NN706: { name: 'model-too-large', summary: 'The model file is over 64 MB: a model config is never that large.' },
+  NN707: { name: 'import-adjusted', summary: 'Something was changed to fit a spec (a renamed layer, a dtype read as int32): a warning.' },
+  // data files (--data, --validation-data) and the data-vs-spec check
+  NN800: { name: 'file-unreadable', summary: 'A data file does not exist, is not a regular file, or cannot be read.' },
+  NN801: { name: 'file-too-large', summary: 'A data file, or an entry of an .npz, is larger than the 2 GiB cap.' },
+  NN802: { name: 'not-npy', summary: 'A .npy file does not start with the NumPy magic string.' },
+  NN803: { name: 'npy-version', summary: 'The .npy format version is not 1.0, 2.0 or 3.0.' },
+  NN804: { name: 'npy-header', summary: 'The .npy header is malformed, too long, or has keys other than descr, fortran_order and shape.' },
+  NN805: { name: 'unsupported-dtype', summary: 'The array holds objects, strings, records, complex or other non-numeric values.' },
+  NN806: { name: 'too-many-elements', summary: 'The shape has more than 2^31 elements.' },
+  NN807: { name: 'wrong-data-length', summary: 'The data is shorter or longer than the shape and dtype require.' },
+  NN808: { name: 'unsafe-integer', summary: 'An integer is beyond 2^53 and cannot be represented exactly.' },
+  NN809: { name: 'invalid-bool', summary: 'A boolean element is a byte other than 0 or 1.' },
+  NN810: { name: 'not-npz', summary: 'An .npz file is not a zip archive of the kind NumPy writes.' },
+  NN811: { name: 'npz-corrupt', summary: 'An .npz entry does not inflate to its declared size or fails its CRC-32 check.' },
+  NN812: { name: 'npz-entry-name', summary: 'An .npz entry name is not a plain `name.npy`, or is repeated.' },
+  NN813: { name: 'syntax', summary: 'A .json or .csv file cannot be parsed.' },
+  NN814: { name: 'ragged', summary: 'Rows (or nested lists) have different lengths.' },
+  NN815: { name: 'not-a-number', summary: 'A value is not a finite number (or, in JSON, not a boolean).' },
+  NN816: { name: 'empty-file', summary: 'A .csv file holds no rows.' },
+  NN817: { name: 'unknown-format', summary: 'A data file has an extension other than .npy, .npz, .json or .csv.' },
+  NN818: { name: 'unsafe-path', summary: 'A data file name leaves the data directory (absolute, `..`, or a symlink pointing outside).' },
+  NN819: { name: 'missing-array', summary: 'No file (or .npz entry) holds a model input or output.' },
+  NN820: { name: 'unexpected-file', summary: 'A data file is named after no model input or output.' },
+  NN821: { name: 'duplicate-array', summary: 'Several files hold the same input or output (`x.npy` and `x.csv`).' },
+  NN822: { name: 'sample-count-mismatch', summary: 'Data files hold different numbers of samples, or none.' },
+  NN823: { name: 'input-shape-mismatch', summary: 'An input\'s samples do not have the shape the spec declares.' },
+  NN824: { name: 'non-finite-value', summary: 'An input or target holds NaN or an infinity.' },
+  NN825: { name: 'not-an-integer', summary: 'An int32 input holds a fractional value.' },
+  NN826: { name: 'id-out-of-range', summary: 'An Embedding id is negative or not below `input_dim`.' },
+  NN827: { name: 'target-shape-mismatch', summary: 'A target does not fit its output and loss (class ids vs one-hot rows, wrong size).' },
+  NN828: { name: 'label-out-of-range', summary: 'A label is outside what its loss accepts (class ids in [0, classes), binary labels in [0, 1]).' },
+  NN829: { name: 'not-a-data-set', summary: '`--data` names neither a directory nor an .npz (or does not exist).' },
+  // runs and engines (train, evaluate, predict, export --weights, synth)
+  NN900: { name: 'not-a-run', summary: 'A directory given as a run has no model.json or spec.yaml from `nnspec train`.' },
+  NN901: { name: 'no-checkpoint', summary: '`--resume` finds no readable checkpoint in the run directory.' },
+  NN902: { name: 'resume-refused', summary: 'The run cannot be resumed: its spec, data or settings changed.' },
+  NN903: { name: 'weights-mismatch', summary: 'A run\'s saved weights do not fit the spec they are loaded into.' },
+  NN904: { name: 'backend-unavailable', summary: 'The requested engine (tfjs backend) cannot run here.' },
+  NN905: { name: 'diverged', summary: 'Training stopped: a loss or gradient became NaN or infinite; the last good checkpoint is kept.' },
+  NN906: { name: 'no-objective', summary: 'The spec gives no loss for an output, so it cannot be trained or evaluated.' },
+  NN907: { name: 'empty-split', summary: 'The validation split leaves no samples for training or for validation.' },
+  NN908: { name: 'no-sequence-length', summary: '`synth` finds no sequence length at which the model compiles.' },
+  NN909: { name: 'run-unreadable', summary: 'A run\'s checkpoint or state cannot be read (damaged or from another version).' },
+  NN910: { name: 'export-approximation', summary: 'An export leaves something out or writes it in nnspec\'s own form: a warning.' },
+  NN911: { name: 'nothing-to-draw', summary: '`graph` finds no inputs and layers to draw.' },
 } as const;
 
 export type Code = keyof typeof CODES;
+
+/** Codes of one range, e.g. `CodeIn<'NN8'>` for data files. */
+export type CodeIn<P extends string> = Extract<Code, `${P}${string}`>;
+export type UsageCode = CodeIn<'NN0'>;
+export type ImportCode = CodeIn<'NN7'>;
+export type DataCode = CodeIn<'NN8'>;
+export type RunCode = CodeIn<'NN9'>;
+
+/** The documented ranges, for the README's table. */
+export const CODE_RANGES: readonly { prefix: string; title: string }[] = [
+  { prefix: 'NN0', title: 'the command line (exit 2)' },
+  { prefix: 'NN1', title: 'parsing a spec: bytes and YAML' },
+  { prefix: 'NN2', title: 'the spec schema' },
+  { prefix: 'NN3', title: 'resolving names' },
+  { prefix: 'NN4', title: 'ordering the graph' },
+  { prefix: 'NN5', title: 'shapes' },
+  { prefix: 'NN6', title: 'cross-checks of outputs and training' },
+  { prefix: 'NN7', title: 'importing a Keras or TensorFlow.js model' },
+  { prefix: 'NN8', title: 'data files and the data-vs-spec check' },
+  { prefix: 'NN9', title: 'training runs and engines' },
+];

@@ -1,41 +1,85 @@
 /**
  * The terminal face of diagnostics: `file:line:col: error[CODE]: message`, the source line
- * with a caret under the span, and the hint; a blank line after each, a gutter as wide as the
- * largest line number shown, so that a file's diagnostics line up.
+ * with a caret under the span, related places (`::: file:line:col`) with their lines underlined,
+ * and the hint; a blank line after each that shows more than its headline, a gutter as wide as
+ * the largest line number shown, so that a file's diagnostics line up. A diagnostic without lines
+ * is headed `file (place)`, and one about the command line itself `nnspec`.
  */
 import type { ChalkInstance } from 'chalk';
-import type { LocatedDiagnostic } from '../diagnostic.js';
+import type { LocatedLabel, PrintedDiagnostic } from '../diagnostic.js';
 import { LineIndex } from '../lines.js';
 
 /** Lines longer than this are shown as a window around the span. */
 const MAX_SHOWN = 160;
 const BEFORE_SPAN = 60;
 
-export function renderPretty(diags: readonly LocatedDiagnostic[], text: string, c: ChalkInstance): string {
-  const lines = new LineIndex(text);
-  const width = Math.max(0, ...diags.map((d) => String(d.line).length));
-  return diags.map((d) => renderOne(d, lines, text.length > 0, width, c)).join('');
+/** The text of a file's lines, for quoting; undefined for a line it does not know. */
+export interface LineSource {
+  lineText(line: number): string | undefined;
 }
 
-function renderOne(d: LocatedDiagnostic, lines: LineIndex, hasText: boolean, width: number, c: ChalkInstance): string {
+/** Where a renderer finds the text of a file a diagnostic or label points into. */
+export type Sources = (file: string) => LineSource | undefined;
+
+/** Diagnostics of one source text (a spec), as validate prints them. */
+export function renderPretty(diags: readonly PrintedDiagnostic[], text: string, c: ChalkInstance): string {
+  const lines = text.length > 0 ? new LineIndex(text) : undefined;
+  return renderPrettyFrom(diags, () => lines, c);
+}
+
+/** Diagnostics over any number of files; `sources` gives the text to quote (none: headline and hint only). */
+export function renderPrettyFrom(diags: readonly PrintedDiagnostic[], sources: Sources, c: ChalkInstance): string {
+  const numbers = diags.flatMap((d) => [d.line ?? 0, ...(d.labels ?? []).map((l) => l.line)]);
+  const width = Math.max(0, ...numbers.map((n) => (n > 0 ? String(n).length : 0)));
+  return diags.map((d) => renderOne(d, sources, width, c)).join('');
+}
+
+/** `file:line:col`, `file (byte 12)`, `file (entry 'x.npy')`, `file`, or `nnspec` for the command line. */
+export function placeText(d: PrintedDiagnostic): string {
+  if (d.file === null) return 'nnspec';
+  if (d.line !== null) return `${printable(d.file)}:${d.line}:${d.column ?? 1}`;
+  const where = [d.offset !== undefined ? `byte ${d.offset}` : '', d.place ?? ''].filter(Boolean).join(', ');
+  return where ? `${printable(d.file)} (${printable(where)})` : printable(d.file);
+}
+
+function renderOne(d: PrintedDiagnostic, sources: Sources, width: number, c: ChalkInstance): string {
   const sev = d.severity === 'error' ? c.red.bold(`error[${d.code}]`) : c.yellow.bold(`warning[${d.code}]`);
-  let out = `${c.bold(`${printable(d.file)}:${d.line}:${d.column}:`)} ${sev}: ${c.bold(printable(d.message))}\n`;
+  let out = `${c.bold(`${placeText(d)}:`)} ${sev}: ${c.bold(printable(d.message))}\n`;
+  let more = false;
   const pad = ' '.repeat(width);
-  if (hasText) {
-    const { shown, column, length } = window(lines.lineText(d.line), d);
-    const paint = d.severity === 'error' ? c.red : c.yellow;
-    out += `${c.blue(`${String(d.line).padStart(width)} |`)}${shown ? ' ' + shown : ''}\n`;
-    out += `${c.blue(`${pad} |`)} ${' '.repeat(column)}${paint('^'.repeat(length))}\n`;
+  const paint = d.severity === 'error' ? c.red : c.yellow;
+  const source = d.file !== null && d.line !== null ? sources(d.file)?.lineText(d.line) : undefined;
+  if (source !== undefined && d.line !== null) {
+    out += excerpt(source, { line: d.line, column: d.column ?? 1, end_line: d.end_line ?? d.line, end_column: d.end_column ?? (d.column ?? 1) + 1 }, width, '^', paint, c);
+    more = true;
   }
-  if (d.hint) out += `${c.blue(`${pad} =`)} ${c.cyan('hint:')} ${printable(d.hint)}\n`;
-  return out + '\n';
+  for (const l of d.labels ?? []) {
+    out += `${c.blue(`${pad}:::`)} ${printable(l.file)}:${l.line}:${l.column}: ${printable(l.message)}\n`;
+    const text = sources(l.file)?.lineText(l.line);
+    if (text !== undefined) out += excerpt(text, l, width, '-', c.blue, c);
+    more = true;
+  }
+  if (d.hint) {
+    out += `${c.blue(`${pad} =`)} ${c.cyan('hint:')} ${printable(d.hint)}\n`;
+    more = true;
+  }
+  return more || d.file !== null ? out + '\n' : out;
+}
+
+type Span = Pick<LocatedLabel, 'line' | 'column' | 'end_line' | 'end_column'>;
+
+/** The numbered source line and the marks under the span. */
+function excerpt(source: string, at: Span, width: number, mark: string, paint: ChalkInstance, c: ChalkInstance): string {
+  const { shown, column, length } = window(source, at);
+  const pad = ' '.repeat(width);
+  return `${c.blue(`${String(at.line).padStart(width)} |`)}${shown ? ' ' + shown : ''}\n` + `${c.blue(`${pad} |`)} ${' '.repeat(column)}${paint(mark.repeat(length))}\n`;
 }
 
 /**
  * The part of the source line to show, and where the caret goes in it (0-based) and how long
  * it is. A span that runs past the end of its line is underlined to the end of the line.
  */
-function window(source: string, d: LocatedDiagnostic): { shown: string; column: number; length: number } {
+function window(source: string, d: Span): { shown: string; column: number; length: number } {
   const line = printable(source.replace(/\t/g, ' '));
   const start = Math.min(d.column - 1, line.length);
   const end = d.end_line === d.line ? Math.min(Math.max(d.end_column - 1, start + 1), Math.max(line.length, start + 1)) : Math.max(line.length, start + 1);
