@@ -88,7 +88,7 @@ describe('a node sharing a layer whose configuration is refused', () => {
     expect(errors[0]!.code).toBe(c.how === 'missing' ? 'NN201' : errors[0]!.code.match(/^NN20[0-7]$/)?.[0]);
     expect(errors.map((e) => e.message).join('\n')).toMatch(c.how === 'missing' ? `missing required key '${c.key}'` : new RegExp(`'${c.key}'|wrapped by 'a'`));
     for (const e of errors) expect(e.message).not.toMatch(/'b'|NaN|undefined/);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).not.toMatch(/TypeError|\n\s+at /);
   });
 
   it.each(all.map((c) => [`${c.type} ${c.how} ${c.key}`, c] as const))('%s: summary and graph exit 1 without a stack trace', async (_name, c) => {
