@@ -10,6 +10,7 @@ import { checkSchema } from '../spec/schema.js';
 import type { Spec } from '../spec/types.js';
 import { checkOutputs, checkTraining, checkUsage } from './check.js';
 import { isBroken, type Graph } from './graph.js';
+import { exact } from '../layers/shape.js';
 import { infer, MAX_PARAMS } from './infer.js';
 import { order } from './order.js';
 import { resolve } from './resolve.js';
@@ -48,7 +49,7 @@ export function compile(source: string | Uint8Array, file = '<spec>'): CompileRe
       const outputs = isBroken(broken, '/outputs') ? [] : checkOutputs(spec, resolved.nodes, doc, sink);
       if (!isBroken(broken, '/training') && !isBroken(broken, '/outputs') && spec.training) checkTraining(spec, outputs, resolved.nodes, doc, sink);
       checkUsage(spec, outputs, resolved.nodes, doc, sink);
-      const totalParams = layers.reduce((n, l) => n + l.params, 0);
+      const totalParams = exact(layers.reduce((n, l) => n + BigInt(l.params), 0n));
       if (totalParams > MAX_PARAMS && !layers.some((l) => l.params > MAX_PARAMS)) {
         sink.error('NN505', `the model would have ${totalParams.toExponential(2)} parameters; nnspec refuses more than 10^10`, keySpan(doc, '/layers'));
       }
@@ -62,7 +63,7 @@ export function compile(source: string | Uint8Array, file = '<spec>'): CompileRe
         outputs,
         ...(spec.training && typeof spec.training === 'object' ? { training: spec.training } : {}),
         totalParams,
-        trainableParams: layers.reduce((n, l) => n + l.trainableParams, 0),
+        trainableParams: exact(layers.reduce((n, l) => n + BigInt(l.trainableParams), 0n)),
       };
     }
   }

@@ -6,7 +6,7 @@
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { Built, InferContext, LayerConfig, WeightSpec } from '../layers/kind.js';
 import { layerKind } from '../layers/registry.js';
-import { formatShape, type TensorSpec } from '../layers/shape.js';
+import { exact, formatShape, formatSize, inexactDims, knownProduct, type TensorSpec } from '../layers/shape.js';
 import { keySpan, valueSpan, type SpecDocument } from '../spec/document.js';
 import type { Spec } from '../spec/types.js';
 import type { GraphNode, Layer } from './graph.js';
@@ -28,7 +28,7 @@ export function infer(spec: Spec, order: GraphNode[], nodes: Map<string, GraphNo
     const layer = node.layer;
     const ctx = contextFor(node, layer, doc, sink);
     const built = layer.kind.infer(layer.config as never, inputs as TensorSpec[], ctx);
-    if (!built) continue;
+    if (!built || !checkSizes(built, inputs as TensorSpec[], ctx)) continue;
     if (!checkShared(node, layer, built.weights, inputs as TensorSpec[], nodes, doc, sink)) continue;
     if (layer.nodes.length === 0) {
       layers.push(layer);
@@ -41,10 +41,36 @@ export function infer(spec: Spec, order: GraphNode[], nodes: Map<string, GraphNo
   return layers;
 }
 
+/**
+ * Every size a shape rule computed, checked in one place: the output's dimensions and the weights'
+ * must be integers nnspec holds exactly (the rules compute them with shape.ts's exact arithmetic,
+ * so a size past 2^53 - 1 arrives here as one, never as a wrong small number).
+ */
+function checkSizes(built: Built, inputs: TensorSpec[], ctx: InferContext): boolean {
+  const from = inputs.map((x, i) => `${ctx.inputNames[i]} ${formatShape(x.shape)}`).join(', ');
+  const bad = inexactDims(built.shape)[0];
+  if (bad) {
+    ctx.error('NN508', `${ctx.describe} would produce a dimension of ${formatSize(bad.size)} on axis ${bad.axis} from input ${from}; sizes beyond 2^53 - 1 cannot be represented exactly`, {
+      hint: 'check the sizes: a dimension, factor or repeat count is probably far too large',
+    });
+    return false;
+  }
+  for (const w of built.weights) {
+    const badWeight = inexactDims(w.shape)[0];
+    if (!badWeight) continue;
+    ctx.error('NN508', `${ctx.describe} would have a weight '${w.name}' with a dimension of ${formatSize(badWeight.size)} for input ${from}; sizes beyond 2^53 - 1 cannot be represented exactly`, {
+      hint: 'check the sizes: a units, filters or vocabulary size is probably far too large',
+    });
+    return false;
+  }
+  return true;
+}
+
+/** Parameter count: exact products and sum (shape.ts), so a count past 2^53 - 1 is never a wrong small number. */
 function count(weights: WeightSpec[], trainable?: boolean): number {
-  let n = 0;
-  for (const w of weights) if (trainable === undefined || w.trainable === trainable) n += w.shape.reduce((a, b) => a * b, 1);
-  return n;
+  let n = 0n;
+  for (const w of weights) if (trainable === undefined || w.trainable === trainable) n += BigInt(knownProduct(w.shape)!);
+  return exact(n);
 }
 
 function setWeights(layer: Layer, weights: WeightSpec[], doc: SpecDocument, node: GraphNode, sink: DiagnosticSink): void {

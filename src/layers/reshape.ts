@@ -2,7 +2,7 @@
 import type { Tf, TfLayer } from '../backends/tfjs/env.js';
 import { defineLayer, ONE_INPUT, only, rankError } from './kind.js';
 import { p } from './params.js';
-import { formatShape, knownProduct, type Dim } from './shape.js';
+import { formatShape, formatSize, isExactSize, knownProduct, type Dim } from './shape.js';
 
 export const Flatten = defineLayer({
   type: 'Flatten',
@@ -43,8 +43,16 @@ export const Reshape = defineLayer({
       return ctx.error('NN503', `${ctx.describe} has more than one -1 in target_shape ${formatShape(target)}; only one size can be inferred`, { param: 'target_shape' });
     }
     const size = knownProduct(x.shape.slice(1));
-    if (size === null) return { shape: [null, ...reshaped(null, target)], weights: [] };
-    const known = target.reduce((n, d) => (d === -1 ? n : n * d), 1);
+    const known = knownProduct(target.filter((d) => d !== -1));
+    for (const [count, what] of [[size, `${described} has`], [known, `target_shape ${formatShape(target)} has`]] as const) {
+      if (count !== null && !isExactSize(count)) {
+        return ctx.error('NN508', `${ctx.describe} cannot reshape: ${what} ${formatSize(count)} elements, beyond 2^53 - 1, which nnspec cannot count exactly`, {
+          param: 'target_shape',
+          hint: 'check the sizes: a dimension is probably far too large',
+        });
+      }
+    }
+    if (size === null || known === null) return { shape: [null, ...reshaped(null, target)], weights: [] };
     const free = target.indexOf(-1);
     if (free === -1 && known !== size) {
       return ctx.error('NN503', `${ctx.describe} cannot reshape ${described} of ${size} elements into target_shape ${formatShape(target)} of ${known} elements`, {

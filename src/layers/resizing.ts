@@ -3,7 +3,7 @@ import type { TfLayer } from '../backends/tfjs/env.js';
 import { defineLayer, ONE_INPUT, only, rankError, type InferContext } from './kind.js';
 import { p } from './params.js';
 import { bilinearUpSamplingClass, keepUnknownSizes } from './resizing-tfjs.js';
-import { formatShape, tuple, type Dim, type TensorSpec } from './shape.js';
+import { formatShape, mulAdd, tuple, type Dim, type TensorSpec } from './shape.js';
 
 type DataFormat = 'channels_last' | 'channels_first';
 /** Keras's spellings: n, [rows, cols] (symmetric), [[top, bottom], [left, right]], or a mix of the last two. */
@@ -48,7 +48,7 @@ export const ZeroPadding2D = defineLayer({
     const shape: Dim[] = [...img.x.shape];
     for (let i = 0; i < 2; i++) {
       const d = shape[img.offset + i]!;
-      shape[img.offset + i] = d === null ? null : d + pads[i]![0] + pads[i]![1];
+      shape[img.offset + i] = d === null ? null : mulAdd(d, 1, pads[i]![0] + pads[i]![1]);
     }
     return { shape, weights: [] };
   },
@@ -107,7 +107,7 @@ export const UpSampling2D = defineLayer({
     const shape: Dim[] = [...img.x.shape];
     for (let i = 0; i < 2; i++) {
       const d = shape[img.offset + i]!;
-      shape[img.offset + i] = d === null ? null : d * size[i]!;
+      shape[img.offset + i] = d === null ? null : mulAdd(d, size[i]!);
     }
     return { shape, weights: [] };
   },
