@@ -53,4 +53,10 @@ export const Expand = defineOp({
   },
 });
 
-export const reduceOps: OpRule[] = [ReduceSum, Reshape, Expand];
+/** Shape rules only (VJPs: the autodiff module). keepdims attribute, axes input as ReduceSum. */
+const reduction = (type: string) =>
+  defineOp({ type, infer: (inputs, attrs) => [{ shape: reducedShape(inputs[0]!.shape, constInts(inputs[1]), attrs.keepdims !== 0), dtype: inputs[0]!.dtype }] });
+export const ReduceMean = reduction('ReduceMean');
+export const ReduceMax = reduction('ReduceMax');
+
+export const reduceOps: OpRule[] = [ReduceSum, Reshape, Expand, ReduceMean, ReduceMax];
