@@ -1,22 +1,54 @@
-/** Reading and checking `--data` (and `--validation-data`) for a compiled spec; problems go to stderr. */
+/** Reading and checking `--data` (and `--validation-data`) for a compiled spec; problems go to the reporter. */
 import { resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
 import { checkData, type CheckedData } from '../data/check.js';
 import { readDataSet, type DataProblem, type DataSet } from '../data/dataset.js';
+import type { LocatedLabel, PrintedDiagnostic } from '../diagnostics/diagnostic.js';
+import { linesOf, locateLabel } from '../diagnostics/locate.js';
+import { keySpan, pointer, type SpecDocument } from '../spec/document.js';
 import type { OutputPlan } from '../train/objective.js';
-import type { Io } from './io.js';
+import { reporterOf, type Io } from './io.js';
+import { specDocumentOf } from './spec-file.js';
 
 export interface LoadedData {
   set: DataSet;
   checked: CheckedData;
 }
 
-export function renderProblems(problems: DataProblem[]): string {
-  return problems.map((p) => `${p.file}: error: ${p.message}\n${p.hint ? `  hint: ${p.hint}\n` : ''}`).join('');
+/**
+ * A data problem as a diagnostic: the data file and its place (line:column in a .csv or .json,
+ * byte offset and header field in an .npy, entry of an .npz, sample index), and, when the spec
+ * is at hand, a label on the input or output declaration the file is checked against.
+ */
+export function dataDiagnostic(p: DataProblem, doc?: SpecDocument): PrintedDiagnostic {
+  const at = p.at ?? {};
+  const d: PrintedDiagnostic = {
+    code: p.code,
+    severity: 'error',
+    message: p.message,
+    file: p.file,
+    line: at.line ?? null,
+    column: at.line !== undefined ? (at.column ?? 1) : null,
+    end_line: at.line ?? null,
+    end_column: at.line !== undefined ? (at.endColumn ?? (at.column ?? 1) + 1) : null,
+  };
+  if (at.offset !== undefined) d.offset = at.offset;
+  if (at.place !== undefined) d.place = at.place;
+  if (p.hint !== undefined) d.hint = p.hint;
+  const label = p.against && doc ? declaration(doc, p.against) : undefined;
+  if (label) d.labels = [label];
+  return d;
+}
+
+/** Where the spec declares an input (`inputs: x:`) or the layer an output names. */
+function declaration(doc: SpecDocument, against: NonNullable<DataProblem['against']>): LocatedLabel | undefined {
+  const ptr = pointer([against.role === 'input' ? 'inputs' : 'layers', against.name]);
+  if (!doc.places.has(ptr)) return undefined;
+  return locateLabel(linesOf(doc.file, doc.text), keySpan(doc, ptr), `${against.role} '${against.name}' is declared here`);
 }
 
 /**
- * Reads and checks a data set; undefined after printing every problem. With `withTargets` false
+ * Reads and checks a data set; undefined after reporting every problem. With `withTargets` false
  * (predict), only the inputs are required.
  */
 export function loadData(graph: Graph, outputs: OutputPlan[], path: string, io: Io, opts: { withTargets?: boolean; action?: string } = {}): LoadedData | undefined {
@@ -28,8 +60,10 @@ export function loadData(graph: Graph, outputs: OutputPlan[], path: string, io: 
   if (!withTargets) set.extra = set.extra.filter((f) => !outputs.some((o) => stem(f) === o.name));
   const checked = checkData(graph, wanted, set);
   if (checked.problems.length > 0) {
-    io.stderr.write(renderProblems(checked.problems));
-    io.stderr.write(`${checked.problems.length} problem${checked.problems.length === 1 ? '' : 's'} with the data in ${set.source}; ${opts.action ?? 'nothing was trained'}\n`);
+    const reporter = reporterOf(io);
+    const doc = specDocumentOf(graph);
+    for (const p of checked.problems) reporter.report(dataDiagnostic(p, doc), p.at?.lineText === undefined ? undefined : { lineText: (n) => (n === p.at!.line ? p.at!.lineText : undefined) });
+    reporter.note(`nnspec: ${checked.problems.length} problem${checked.problems.length === 1 ? '' : 's'} with the data in ${set.source}; ${opts.action ?? 'nothing was trained'}`);
     return undefined;
   }
   return { set, checked };

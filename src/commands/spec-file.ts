@@ -1,7 +1,9 @@
-/** Reading and compiling the spec a training command is given; diagnostics go to stderr. */
+/** Reading and compiling the spec a command is given; its diagnostics go to the command's reporter. */
 import type { Graph } from '../compiler/graph.js';
-import { compileReporting } from './files.js';
-import { UsageError, type Io } from './io.js';
+import { LineIndex } from '../diagnostics/lines.js';
+import type { SpecDocument } from '../spec/document.js';
+import { compileFile } from './files.js';
+import { reporterOf, UsageError, type Io } from './io.js';
 
 export interface LoadedSpec {
   file: string;
@@ -9,11 +11,29 @@ export interface LoadedSpec {
   graph: Graph;
 }
 
-/** The compiled spec, or undefined after printing why it cannot be used (exit 1). */
+/** The parsed spec behind a compiled graph, so that later problems (data, runs) can point into it. */
+const documents = new WeakMap<Graph, SpecDocument>();
+
+export function specDocumentOf(graph: Graph): SpecDocument | undefined {
+  return documents.get(graph);
+}
+
+/** The compiled spec, or undefined after reporting why it cannot be used (exit 1). */
 export function loadSpec(file: string, io: Io): LoadedSpec | undefined {
-  const result = compileReporting(file, io);
+  let result;
+  try {
+    result = compileFile(file, io.cwd);
+  } catch (e) {
+    // A spec that cannot be read is a path given on the command line that names nothing readable.
+    if (e instanceof UsageError && e.code === 'NN000') throw new UsageError(e.message, 'NN004');
+    throw e;
+  }
+  const reporter = reporterOf(io);
+  if (result.text.length > 0) reporter.source(file, new LineIndex(result.text));
+  for (const d of result.diagnostics) reporter.report(d);
   const bytes = Buffer.from(result.text, 'utf8');
   if (!result.ok || !result.graph) return undefined;
+  if (result.doc) documents.set(result.graph, result.doc);
   return { file, bytes, graph: result.graph };
 }
 
@@ -21,27 +41,27 @@ export function loadSpec(file: string, io: Io): LoadedSpec | undefined {
 export function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer; got '${value}'`);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer; got '${value}'`, 'NN003');
   return n;
 }
 
 export function nonNegativeInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer; got '${value}'`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer; got '${value}'`, 'NN003');
   return n;
 }
 
 export function fraction(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new UsageError(`${flag} must be a number in [0, 1); got '${value}'`);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new UsageError(`${flag} must be a number in [0, 1); got '${value}'`, 'NN003');
   return n;
 }
 
 export function positiveNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number; got '${value}'`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number; got '${value}'`, 'NN003');
   return n;
 }

@@ -28,19 +28,23 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): C
   const fits = new Map<string, TargetFit>();
   const inputs = graph.inputs.map((n) => n.name);
   const names = [...inputs, ...outputs.map((o) => o.name)];
-  const failed = new Set(data.problems.map((p) => p.file));
+  // A directory or .npz that cannot be read is one problem, not one more for every missing file.
+  if (data.unreadable) return { problems, samples: 0, fits };
+  const failed = new Set(data.problems.map((p) => p.name));
   const isNpz = /\.npz$/i.test(data.source);
+  const roleOf = (name: string) => ({ role: inputs.includes(name) ? ('input' as const) : ('output' as const), name });
 
   for (const name of names) {
-    if (data.entries.has(name) || [...failed].some((f) => baseName(f) === name)) continue;
-    const role = inputs.includes(name) ? 'input' : 'output';
+    if (data.entries.has(name) || failed.has(name)) continue;
+    const { role } = roleOf(name);
     problems.push(isNpz
-      ? { file: data.source, message: `has no array '${name}' for the model's ${role} '${name}'`, hint: `save it with np.savez(..., ${name}=array)` }
-      : { file: data.source, message: `has no file for the model's ${role} '${name}'; expected ${name}.npy, ${name}.json or ${name}.csv` });
+      ? { code: 'NN819', file: data.source, message: `has no array '${name}' for the model's ${role} '${name}'`, hint: `save it with np.savez(..., ${name}=array)`, against: roleOf(name) }
+      : { code: 'NN819', file: data.source, message: `has no file for the model's ${role} '${name}'; expected ${name}.npy, ${name}.json or ${name}.csv`, against: roleOf(name) });
   }
   for (const file of data.extra) {
     const near = suggest(baseName(file), names);
     problems.push({
+      code: 'NN820',
       file,
       message: `matches no input or output of the spec (inputs: ${inputs.join(', ')}; outputs: ${outputs.map((o) => o.name).join(', ')})`,
       hint: near ? `did you mean '${near}'? rename the file` : 'remove it, or name it after an input or output',
@@ -54,19 +58,20 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): C
     if (!entry) continue;
     const declared = node.output!.shape.slice(1);
     const a = entry.array;
+    const against = { role: 'input' as const, name: node.name };
     if (!shapeMatches(a.shape.slice(1), declared)) {
-      problems.push({ file: entry.file, message: `has shape ${shapeText(a.shape)}, samples of ${formatShape(a.shape.slice(1))}, but input '${node.name}' takes samples of ${formatShape(declared)}${declared.includes(null) ? ' (None: any length)' : ''}` });
+      problems.push({ code: 'NN823', file: entry.file, against, message: `has shape ${shapeText(a.shape)}, samples of ${formatShape(a.shape.slice(1))}, but input '${node.name}' takes samples of ${formatShape(declared)}${declared.includes(null) ? ' (None: any length)' : ''}` });
       continue;
     }
     const bad = firstNonFinite(a);
     if (bad !== undefined) {
-      problems.push({ file: entry.file, message: `holds ${describeValue(a.data[bad]!)} at ${position(a, bad)}; inputs must be finite numbers` });
+      problems.push({ code: 'NN824', file: entry.file, at: { place: position(a, bad) }, message: `holds ${describeValue(a.data[bad]!)} at ${position(a, bad)}; inputs must be finite numbers` });
       continue;
     }
     if (node.output!.dtype === 'int32') {
       const fractional = firstWhere(a, (v) => !Number.isInteger(v));
       if (fractional !== undefined) {
-        problems.push({ file: entry.file, message: `holds ${a.data[fractional]} at ${position(a, fractional)}, but input '${node.name}' is int32 and takes integers` });
+        problems.push({ code: 'NN825', file: entry.file, against, at: { place: position(a, fractional) }, message: `holds ${a.data[fractional]} at ${position(a, fractional)}, but input '${node.name}' is int32 and takes integers` });
         continue;
       }
     }
@@ -93,7 +98,7 @@ function checkSampleCounts(data: DataSet, names: string[], problems: DataProblem
     const e = data.entries.get(name);
     if (!e) continue;
     if (e.array.shape.length === 0) {
-      problems.push({ file: e.file, message: 'holds a single number; expected one entry per sample (the first axis counts samples)' });
+      problems.push({ code: 'NN822', file: e.file, message: 'holds a single number; expected one entry per sample (the first axis counts samples)' });
       continue;
     }
     counts.push({ file: e.file, n: e.array.shape[0]! });
@@ -101,9 +106,9 @@ function checkSampleCounts(data: DataSet, names: string[], problems: DataProblem
   if (counts.length === 0) return 0;
   const first = counts[0]!;
   for (const c of counts.slice(1)) {
-    if (c.n !== first.n) problems.push({ file: c.file, message: `has ${c.n} samples but ${first.file} has ${first.n}; every file needs one entry per sample, in the same order` });
+    if (c.n !== first.n) problems.push({ code: 'NN822', file: c.file, message: `has ${c.n} samples but ${first.file} has ${first.n}; every file needs one entry per sample, in the same order` });
   }
-  if (first.n === 0) problems.push({ file: first.file, message: 'holds no samples' });
+  if (first.n === 0) problems.push({ code: 'NN822', file: first.file, message: 'holds no samples' });
   return first.n;
 }
 
@@ -152,7 +157,9 @@ function checkIds(file: string, a: NdArray, emb: EmbeddingUse, problems: DataPro
   const largest = d[worst]!;
   const swapped = emb.outputDim > emb.inputDim && largest >= 0 && largest < emb.outputDim;
   problems.push({
+    code: 'NN826',
     file,
+    at: { place: position(a, worst) },
     message: `has ${count} id${count === 1 ? '' : 's'} outside [0, ${emb.inputDim}) for ${emb.describe} (input_dim ${emb.inputDim}); ${largest < 0 ? 'the most negative' : 'the largest'} is ${largest} at ${position(a, worst)}`,
     hint: swapped
       ? `Keras takes Embedding(input_dim, output_dim) and input_dim is the vocabulary size; did you swap them? (input_dim: ${emb.outputDim}, output_dim: ${emb.inputDim})`
@@ -165,9 +172,10 @@ function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProb
   const perSample = a.shape.slice(1);
   const out = o.shape;
   const classes = out[out.length - 1];
+  const against = { role: 'output' as const, name: o.name };
   const bad = firstNonFinite(a);
   if (bad !== undefined) {
-    problems.push({ file, message: `holds ${describeValue(a.data[bad]!)} at ${position(a, bad)}; targets must be finite numbers` });
+    problems.push({ code: 'NN824', file, at: { place: position(a, bad) }, message: `holds ${describeValue(a.data[bad]!)} at ${position(a, bad)}; targets must be finite numbers` });
     return undefined;
   }
   const looksLikeIds = perSample.length === out.length - 1 || (perSample.length === out.length && perSample[perSample.length - 1] === 1 && classes !== 1);
@@ -177,7 +185,9 @@ function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProb
   if (o.loss === 'sparse_categorical_crossentropy') {
     if (!idShape) {
       problems.push({
+        code: 'NN827',
         file,
+        against,
         message: `has samples of ${formatShape(perSample)}, but output '${o.name}' ${formatShape(out)} with sparse_categorical_crossentropy takes one class id per sample: ${formatShape(out.slice(0, -1))}`,
         ...(shapeMatches(perSample, out) ? { hint: 'these look like one-hot rows: use loss categorical_crossentropy for them' } : {}),
       });
@@ -185,14 +195,16 @@ function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProb
     }
     const outside = firstWhere(a, (v) => !Number.isInteger(v) || v < 0 || (classes !== null && v >= classes!));
     if (outside !== undefined) {
-      problems.push({ file, message: `holds ${a.data[outside]} at ${position(a, outside)}; output '${o.name}' has ${classes} classes, so class ids must be integers in [0, ${classes})` });
+      problems.push({ code: 'NN828', file, at: { place: position(a, outside) }, message: `holds ${a.data[outside]} at ${position(a, outside)}; output '${o.name}' has ${classes} classes, so class ids must be integers in [0, ${classes})` });
       return undefined;
     }
     return 'same';
   }
   if (LOSSES_WITH_CLASS_ROWS.has(o.loss) && idShape && integral && classes !== 1) {
     problems.push({
+      code: 'NN827',
       file,
+      against,
       message: `holds class ids (${perSample.length === 0 ? 'one number per sample' : `samples of ${formatShape(perSample)}`}), but output '${o.name}' uses ${o.loss}, which takes one-hot rows of ${classes}: samples of ${formatShape(out)}`,
       hint: 'use loss sparse_categorical_crossentropy for class ids, or one-hot encode the labels',
     });
@@ -202,13 +214,13 @@ function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProb
   if (shapeMatches(perSample, out)) fit = 'same';
   else if (classes === 1 && shapeMatches(perSample, out.slice(0, -1))) fit = 'expand';
   if (!fit) {
-    problems.push({ file, message: `has samples of ${formatShape(perSample)}, but output '${o.name}' produces ${formatShape(out)}` });
+    problems.push({ code: 'NN827', file, against, message: `has samples of ${formatShape(perSample)}, but output '${o.name}' produces ${formatShape(out)}` });
     return undefined;
   }
   if (o.loss === 'binary_crossentropy') {
     const outside = firstWhere(a, (v) => v < 0 || v > 1);
     if (outside !== undefined) {
-      problems.push({ file, message: `holds ${a.data[outside]} at ${position(a, outside)}; binary_crossentropy on output '${o.name}' takes labels in [0, 1]`, hint: 'use 0/1 labels, or a loss for other values (mse, sparse_categorical_crossentropy for class ids)' });
+      problems.push({ code: 'NN828', file, at: { place: position(a, outside) }, message: `holds ${a.data[outside]} at ${position(a, outside)}; binary_crossentropy on output '${o.name}' takes labels in [0, 1]`, hint: 'use 0/1 labels, or a loss for other values (mse, sparse_categorical_crossentropy for class ids)' });
       return undefined;
     }
   }

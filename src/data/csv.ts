@@ -6,7 +6,7 @@
  * the shape is (N, columns).
  */
 import type { NdArray } from './array.js';
-import { failer, guard } from './errors.js';
+import { failer, guard, type DataPlace, type Fail } from './errors.js';
 import { readDataFile } from './file.js';
 import { decodeText } from './text.js';
 import { Values } from './values.js';
@@ -30,7 +30,7 @@ export function parseCsv(text: string, file: string): CsvTable {
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
   if (lines.length === 0) fail('NN816', 'is empty; expected one line of numbers per sample');
 
-  const first = splitLine(lines[0]!, 1, fail);
+  const first = splitLine(lines[0]!, 1, fail).map((c) => c.text);
   const header = first.every((c) => !NUMBER.test(c)) ? first : null;
   const columns = first.length;
   const start = header ? 1 : 0;
@@ -39,22 +39,25 @@ export function parseCsv(text: string, file: string): CsvTable {
   const values = new Values();
   for (let n = start; n < lines.length; n++) {
     const line = n + 1;
-    if (lines[n]!.trim() === '') fail('NN814', `line ${line} is empty; only empty lines at the end are ignored`);
-    const cells = splitLine(lines[n]!, line, fail);
+    const text = lines[n]!;
+    const whole = placeIn(line, text, 0, text.length);
+    if (text.trim() === '') fail('NN814', `line ${line} is empty; only empty lines at the end are ignored`, whole);
+    const cells = splitLine(text, line, fail);
     if (cells.length !== columns) {
-      fail('NN814', `line ${line} has ${count(cells.length)}, ${header ? 'the header (line 1)' : 'line 1'} has ${columns}`);
+      fail('NN814', `line ${line} has ${count(cells.length)}, ${header ? 'the header (line 1)' : 'line 1'} has ${columns}`, whole);
     }
-    cells.forEach((cell, c) => {
-      const at = `line ${line}, column ${c + 1}`;
-      if (cell === '') fail('NN815', `${at} is empty; every cell must be a number`);
+    cells.forEach(({ text: cell, start, end }, c) => {
+      const at = `line ${line}, cell ${c + 1}`;
+      const place = placeIn(line, text, start, end);
+      if (cell === '') fail('NN815', `${at} is empty; every cell must be a number`, place);
       if (!NUMBER.test(cell)) {
         const hint = line === 1 ? ' (a header line must have no numeric cells)' : /[;\t]/.test(cell) ? ' (cells are separated by commas)' : '';
-        fail('NN815', `${at}: '${short(cell)}' is not a number${hint}`);
+        fail('NN815', `${at}: '${short(cell)}' is not a number${hint}`, place);
       }
       const v = Number(cell);
-      if (!Number.isFinite(v)) fail('NN815', `${at}: '${short(cell)}' is not a finite number`);
+      if (!Number.isFinite(v)) fail('NN815', `${at}: '${short(cell)}' is not a finite number`, place);
       const integer = INTEGER.test(cell);
-      if (integer && !Number.isSafeInteger(v)) fail('NN808', `${at}: the integer ${short(cell)} is beyond 2^53 and cannot be represented exactly`);
+      if (integer && !Number.isSafeInteger(v)) fail('NN808', `${at}: the integer ${short(cell)} is beyond 2^53 and cannot be represented exactly`, place);
       values.push(v, integer);
     });
   }
@@ -62,19 +65,32 @@ export function parseCsv(text: string, file: string): CsvTable {
   return { array: values.toArray(columns === 1 ? [rows] : [rows, columns]), header };
 }
 
+/** A place on one line (0-based character range), for a DataError. */
+function placeIn(line: number, text: string, start: number, end: number): DataPlace {
+  return { line, column: start + 1, endColumn: Math.max(end, start + 1) + 1, lineText: text };
+}
+
+interface Cell {
+  text: string;
+  /** 0-based character range of the cell on its line. */
+  start: number;
+  end: number;
+}
+
 /** Cells of one line, trimmed; a cell may be quoted ("a, b", with "" for a quote). */
-function splitLine(line: string, n: number, fail: ReturnType<typeof failer>): string[] {
-  const cells: string[] = [];
+function splitLine(line: string, n: number, fail: Fail): Cell[] {
+  const cells: Cell[] = [];
   let i = 0;
   for (;;) {
     while (line[i] === ' ' || line[i] === '\t') i++;
     let cell: string;
+    const start = i;
     if (line[i] === '"') {
       const open = i++;
       cell = '';
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q < 0) return fail('NN813', `line ${n}, column ${cells.length + 1}: the quote at character ${open + 1} is never closed`);
+        if (q < 0) return fail('NN813', `line ${n}, cell ${cells.length + 1}: the quote at character ${open + 1} is never closed`, placeIn(n, line, open, open + 1));
         cell += line.slice(i, q);
         i = q + 1;
         if (line[i] !== '"') break;
@@ -82,14 +98,14 @@ function splitLine(line: string, n: number, fail: ReturnType<typeof failer>): st
         i++;
       }
       while (line[i] === ' ' || line[i] === '\t') i++;
-      if (i < line.length && line[i] !== ',') fail('NN813', `line ${n}, column ${cells.length + 1}: text after a closing quote`);
+      if (i < line.length && line[i] !== ',') fail('NN813', `line ${n}, cell ${cells.length + 1}: text after a closing quote`, placeIn(n, line, i, i + 1));
     } else {
       const comma = line.indexOf(',', i);
       const end = comma < 0 ? line.length : comma;
       cell = line.slice(i, end).trim();
       i = end;
     }
-    cells.push(cell);
+    cells.push({ text: cell, start, end: Math.max(start, start + cell.length) });
     if (i >= line.length) return cells;
     i++; // the comma
   }

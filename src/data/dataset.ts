@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { NdArray } from './array.js';
-import { DataError } from './errors.js';
+import type { DataCode } from '../diagnostics/codes.js';
+import { DataError, type DataPlace } from './errors.js';
 import { resolveDataFile } from './paths.js';
 import { readArrayFile, readNpz } from './read.js';
 
@@ -18,10 +19,17 @@ export interface DataEntry {
 }
 
 export interface DataProblem {
+  code: DataCode;
   /** Where the problem is: a data file, or the directory for missing files. */
   file: string;
   message: string;
   hint?: string;
+  /** Where in the file, when known (line and column, byte offset, header field, sample). */
+  at?: DataPlace;
+  /** The input or output name whose file this is, when known (so a failed file is not also reported missing). */
+  name?: string;
+  /** The model input or output the file is checked against, to point at its declaration in the spec. */
+  against?: { role: 'input' | 'output'; name: string };
 }
 
 export interface DataSet {
@@ -30,12 +38,14 @@ export interface DataSet {
   /** Files whose name matches no input or output (reported by checkData). */
   extra: string[];
   problems: DataProblem[];
+  /** The directory or .npz itself could not be read: nothing in it can be checked. */
+  unreadable?: boolean;
 }
 
 export const DATA_EXTENSIONS = ['.npy', '.json', '.csv'] as const;
 
-function problemOf(e: unknown, file: string): DataProblem {
-  if (e instanceof DataError) return { file: e.file, message: e.detail };
+function problemOf(e: unknown): DataProblem {
+  if (e instanceof DataError) return { code: e.code, file: e.file, message: e.detail, ...(Object.keys(e.at).length > 0 ? { at: e.at } : {}) };
   throw e;
 }
 
@@ -46,12 +56,14 @@ export function readDataSet(source: string, label: string, names: readonly strin
   try {
     stat = statSync(source);
   } catch {
-    set.problems.push({ file: label, message: 'no such file or directory' });
+    set.problems.push({ code: 'NN829', file: label, message: 'does not exist; --data takes a directory with one file per input and output, or an .npz' });
+    set.unreadable = true;
     return set;
   }
   if (stat.isFile()) {
     if (extname(source).toLowerCase() !== '.npz') {
-      set.problems.push({ file: label, message: 'is a file; --data takes a directory with one file per input and output, or an .npz' });
+      set.problems.push({ code: 'NN829', file: label, message: 'is a file but not an .npz; --data takes a directory with one file per input and output, or an .npz' });
+      set.unreadable = true;
       return set;
     }
     try {
@@ -60,12 +72,21 @@ export function readDataSet(source: string, label: string, names: readonly strin
         else set.extra.push(`${label}:${name}`);
       }
     } catch (e) {
-      set.problems.push(problemOf(e, label));
+      set.problems.push(problemOf(e));
+      set.unreadable = true;
     }
     return set;
   }
   const byName = new Map<string, string[]>();
-  for (const entry of readdirSync(source).sort()) {
+  let listing: string[];
+  try {
+    listing = readdirSync(source).sort();
+  } catch (e) {
+    set.problems.push({ code: 'NN800', file: label, message: `cannot be listed (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+    set.unreadable = true;
+    return set;
+  }
+  for (const entry of listing) {
     if (entry.startsWith('.')) continue;
     const path = join(source, entry);
     const file = join(label, entry);
@@ -83,14 +104,14 @@ export function readDataSet(source: string, label: string, names: readonly strin
   }
   for (const [name, files] of byName) {
     if (files.length > 1) {
-      set.problems.push({ file: label, message: `has ${files.length} files for '${name}' (${files.map((f) => f.slice(label.length + 1)).join(', ')}); keep exactly one` });
+      set.problems.push({ code: 'NN821', name, file: label, message: `has ${files.length} files for '${name}' (${files.map((f) => f.slice(label.length + 1)).join(', ')}); keep exactly one` });
       continue;
     }
     try {
       const path = resolveDataFile(source, files[0]!.slice(label.length + 1), files[0]!);
       set.entries.set(name, { file: files[0]!, array: readArrayFile(path, files[0]!) });
     } catch (e) {
-      set.problems.push(problemOf(e, files[0]!));
+      set.problems.push({ ...problemOf(e), name });
     }
   }
   return set;

@@ -1,33 +1,29 @@
 /**
- * Why a data file cannot be read. Reading data happens outside the spec, so these are not
- * source-positioned diagnostics: a reader stops at the first problem and throws one DataError,
- * which the command turns into a single message. Nothing else escapes a reader.
+ * Why a data file cannot be read. A reader stops at the first problem and throws one DataError
+ * carrying its code (NN8xx, from the one list in src/diagnostics/codes.ts), the file and, where
+ * known, the place: line and column in a .csv or .json (with that line's text, to quote), the byte
+ * offset and header field in an .npy, the entry of an .npz. Nothing else escapes a reader; the
+ * data set turns each into a diagnostic.
  */
+import { CODES, type DataCode } from '../diagnostics/codes.js';
 
-/** The closed list of data-file codes (NN8xx), in the same form as src/diagnostics/codes.ts. */
-export const DATA_CODES = {
-  NN800: { name: 'file-unreadable', summary: 'A data file does not exist, is not a regular file, or cannot be read.' },
-  NN801: { name: 'file-too-large', summary: 'A data file, or an entry of an .npz, is larger than the 2 GiB cap.' },
-  NN802: { name: 'not-npy', summary: 'A .npy file does not start with the NumPy magic string.' },
-  NN803: { name: 'npy-version', summary: 'The .npy format version is not 1.0, 2.0 or 3.0.' },
-  NN804: { name: 'npy-header', summary: 'The .npy header is malformed, too long, or has keys other than descr, fortran_order and shape.' },
-  NN805: { name: 'unsupported-dtype', summary: 'The array holds objects, strings, records, complex or other non-numeric values.' },
-  NN806: { name: 'too-many-elements', summary: 'The shape has more than 2^31 elements.' },
-  NN807: { name: 'wrong-data-length', summary: 'The data is shorter or longer than the shape and dtype require.' },
-  NN808: { name: 'unsafe-integer', summary: 'An integer is beyond 2^53 and cannot be represented exactly.' },
-  NN809: { name: 'invalid-bool', summary: 'A boolean element is a byte other than 0 or 1.' },
-  NN810: { name: 'not-npz', summary: 'An .npz file is not a zip archive of the kind NumPy writes.' },
-  NN811: { name: 'npz-corrupt', summary: 'An .npz entry does not inflate to its declared size or fails its CRC-32 check.' },
-  NN812: { name: 'npz-entry-name', summary: 'An .npz entry name is not a plain `name.npy`, or is repeated.' },
-  NN813: { name: 'syntax', summary: 'A .json or .csv file cannot be parsed.' },
-  NN814: { name: 'ragged', summary: 'Rows (or nested lists) have different lengths.' },
-  NN815: { name: 'not-a-number', summary: 'A value is not a finite number (or, in JSON, not a boolean).' },
-  NN816: { name: 'empty-file', summary: 'A .csv file holds no rows.' },
-  NN817: { name: 'unknown-format', summary: 'A data file has an extension other than .npy, .npz, .json or .csv.' },
-  NN818: { name: 'unsafe-path', summary: 'A data file name leaves the data directory (absolute, `..`, or a symlink pointing outside).' },
-} as const;
+export type { DataCode };
 
-export type DataCode = keyof typeof DATA_CODES;
+/** The data-file codes, NN8xx (a view of the one list, for readers and tests). */
+export const DATA_CODES = Object.fromEntries(Object.entries(CODES).filter(([c]) => c.startsWith('NN8'))) as { [C in DataCode]: (typeof CODES)[C] };
+
+/** Where in a data file: the fields that apply to its kind. */
+export interface DataPlace {
+  /** 1-based line and column in a text file, and the line's text (for quoting). */
+  line?: number;
+  column?: number;
+  endColumn?: number;
+  lineText?: string;
+  /** A byte offset in a binary file. */
+  offset?: number;
+  /** A place in words: "header field 'shape'", "entry 'x.npy'", "element (1, 2)". */
+  place?: string;
+}
 
 export class DataError extends Error {
   override name = 'DataError';
@@ -36,21 +32,37 @@ export class DataError extends Error {
   readonly file: string;
   /** The message without the file name, for callers that place the problem somewhere else. */
   readonly detail: string;
+  readonly at: DataPlace;
 
   /** `detail` is the problem alone; the file name is prefixed here so every message names it. */
-  constructor(code: DataCode, file: string, detail: string) {
+  constructor(code: DataCode, file: string, detail: string, at: DataPlace = {}) {
     super(`${file}: ${detail}`);
     this.code = code;
     this.file = file;
     this.detail = detail;
+    this.at = at;
   }
 }
 
-/** A bound `fail` for one file, so parsers read `fail('NN804', '...')`. */
-export function failer(file: string): (code: DataCode, message: string) => never {
-  return (code, message) => {
-    throw new DataError(code, file, message);
+export type Fail = (code: DataCode, message: string, at?: DataPlace) => never;
+
+/** A bound `fail` for one file, so parsers read `fail('NN804', '...', {offset})`. */
+export function failer(file: string): Fail {
+  return (code, message, at) => {
+    throw new DataError(code, file, message, at);
   };
+}
+
+/** The 1-based line and column of `offset` in `text`, with the line's text (one pass, only on failure). */
+export function textPlace(text: string, offset: number, length = 1): DataPlace {
+  const at = Math.max(0, Math.min(offset, text.length));
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) line++;
+  const next = text.indexOf('\n', at);
+  const lineText = text.slice(start, next < 0 ? text.length : next).replace(/\r$/, '');
+  const column = at - start + 1;
+  return { line, column, endColumn: Math.min(column + Math.max(1, length), lineText.length + 2), lineText };
 }
 
 /**

@@ -6,7 +6,7 @@
  * flat buffer instead of nested JS arrays.
  */
 import type { NdArray } from './array.js';
-import { failer, guard } from './errors.js';
+import { failer, guard, textPlace } from './errors.js';
 import { readDataFile } from './file.js';
 import { decodeText } from './text.js';
 import { Values } from './values.js';
@@ -39,7 +39,7 @@ export function parseJsonArray(text: string, file: string): NdArray {
     }
     return `line ${line}, column ${col}`;
   };
-  const syntax = (message: string, at = i): never => fail('NN813', `${where(at)}: ${message}`);
+  const syntax = (message: string, at = i): never => fail('NN813', `${where(at)}: ${message}`, textPlace(text, at));
   const seen = () => (i >= text.length ? 'the end of the file' : `'${text[i]}'`);
   const skip = () => {
     for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
@@ -54,7 +54,7 @@ export function parseJsonArray(text: string, file: string): NdArray {
     } else if ((kinds[d] === 'list') !== (kind === 'list')) {
       // A list met before its first sibling closed has no length yet: say only that it is a list.
       const first = kinds[d] === 'list' ? (shape[d] === undefined ? 'a list' : `a list of ${items(shape[d]!)}`) : `a ${kinds[d]}`;
-      fail('NN814', `${place(path)} is ${describe()}, ${place(firsts[d]!)} is ${first}`);
+      fail('NN814', `${place(path)} is ${describe()}, ${place(firsts[d]!)} is ${first}`, textPlace(text, i));
     }
   };
 
@@ -72,7 +72,7 @@ export function parseJsonArray(text: string, file: string): NdArray {
     syntax(`expected a number, a boolean or '[' but found ${seen()}`);
   };
 
-  const notNumber = (what: string, start: number): never => fail('NN815', `${place(path)} (${where(start)}) is ${what}; expected a number or a boolean`);
+  const notNumber = (what: string, start: number): never => fail('NN815', `${place(path)} (${where(start)}) is ${what}; expected a number or a boolean`, textPlace(text, start));
 
   const list = () => {
     const start = i++;
@@ -97,7 +97,7 @@ export function parseJsonArray(text: string, file: string): NdArray {
     if (shape[d] === undefined) {
       shape[d] = n;
       firsts[d] = [...path];
-    } else if (shape[d] !== n) fail('NN814', `${place(path)} has ${items(n)}, ${place(firsts[d]!)} has ${shape[d]}`);
+    } else if (shape[d] !== n) fail('NN814', `${place(path)} has ${items(n)}, ${place(firsts[d]!)} has ${shape[d]}`, textPlace(text, start, i - start));
   };
 
   const number = () => {
@@ -107,8 +107,8 @@ export function parseJsonArray(text: string, file: string): NdArray {
     const integer = m[2] === undefined && m[3] === undefined;
     const v = Number(m[0]);
     scalarKind('number');
-    if (!Number.isFinite(v)) fail('NN815', `${place(path)} (${where()}) is ${m[0]}, which is not a finite number`);
-    if (integer && !Number.isSafeInteger(v)) fail('NN808', `${place(path)} (${where()}) is the integer ${m[0]}, which is beyond 2^53 and cannot be represented exactly; write it as a float (${m[0]}.0) if it may round`);
+    if (!Number.isFinite(v)) fail('NN815', `${place(path)} (${where()}) is ${m[0]}, which is not a finite number`, textPlace(text, i, m[0].length));
+    if (integer && !Number.isSafeInteger(v)) fail('NN808', `${place(path)} (${where()}) is the integer ${m[0]}, which is beyond 2^53 and cannot be represented exactly; write it as a float (${m[0]}.0) if it may round`, textPlace(text, i, m[0].length));
     i += m[0].length;
     values.push(v, integer);
   };
@@ -123,10 +123,10 @@ export function parseJsonArray(text: string, file: string): NdArray {
   const scalarKind = (kind: 'number' | 'boolean') => {
     expectKind(kind, () => `a ${kind}`);
     if (scalar === undefined) scalar = { kind, path: [...path] };
-    else if (scalar.kind !== kind) fail('NN815', `${place(path)} is a ${kind}, ${place(scalar.path)} is a ${scalar.kind}; use numbers or booleans, not both`);
+    else if (scalar.kind !== kind) fail('NN815', `${place(path)} is a ${kind}, ${place(scalar.path)} is a ${scalar.kind}; use numbers or booleans, not both`, textPlace(text, i));
   };
 
-  if (text.trim() === '') fail('NN813', 'is empty');
+  if (text.trim() === '') fail('NN813', 'is empty', { place: 'the whole file' });
   value();
   skip();
   if (i < text.length) syntax(`expected the end of the file but found ${seen()}`);

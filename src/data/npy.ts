@@ -6,7 +6,7 @@
 import { type ArrayData, type NdArray, shapeText } from './array.js';
 import { decodeElements } from './decode.js';
 import { type Descr, parseDescr } from './dtype.js';
-import { failer, guard } from './errors.js';
+import { failer, guard, type Fail } from './errors.js';
 import { readDataFile } from './file.js';
 import { type PyValue, PyLiteralError, parsePyLiteral, pyText } from './pyliteral.js';
 
@@ -23,48 +23,50 @@ export function readNpy(path: string, label: string = path): NdArray {
 /** Parses the bytes of a .npy file; `file` names it in error messages. */
 export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   const fail = failer(file);
-  const { header, dataStart } = splitHeader(bytes, fail);
-  const { descr, fortran, shape } = readHeader(header, fail);
+  const { header, headerStart, dataStart } = splitHeader(bytes, fail);
+  // Header problems are placed at the header (byte 10, or 12 from version 2.0) unless a field is named.
+  const inHeader: Fail = (code, message, at) => fail(code, message, { offset: headerStart, place: 'header', ...at });
+  const { descr, fortran, shape } = readHeader(header, inHeader);
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = count * descr.itemsize;
   const actual = bytes.length - dataStart;
   if (actual !== expected) {
     const needs = `shape ${shapeText(shape)} of ${descr.dtype} needs ${expected} bytes of data`;
-    fail('NN807', actual < expected ? `data is truncated: ${needs}, found ${actual}` : `has ${actual - expected} bytes after the data: ${needs}, found ${actual}`);
+    fail('NN807', actual < expected ? `data is truncated: ${needs}, found ${actual}` : `has ${actual - expected} bytes after the data: ${needs}, found ${actual}`, { offset: dataStart + Math.min(actual, expected), place: 'data' });
   }
   const at = (i: number) => elementName(i, shape, fortran);
   const data = decodeElements(bytes.subarray(dataStart), descr, count, {
-    unsafeInteger: (i, v) => fail('NN808', `${descr.dtype} value ${v} at ${at(i)} is beyond 2^53 and cannot be represented exactly; save it as float64 or a smaller integer type`),
-    invalidBool: (i, b) => fail('NN809', `bool ${at(i)} is the byte ${b}; booleans must be 0 or 1`),
+    unsafeInteger: (i, v) => fail('NN808', `${descr.dtype} value ${v} at ${at(i)} is beyond 2^53 and cannot be represented exactly; save it as float64 or a smaller integer type`, { offset: dataStart + i * descr.itemsize, place: at(i) }),
+    invalidBool: (i, b) => fail('NN809', `bool ${at(i)} is the byte ${b}; booleans must be 0 or 1`, { offset: dataStart + i, place: at(i) }),
   });
   return { dtype: descr.dtype, shape, data: fortran && shape.length > 1 ? fortranToC(data, shape) : data };
 }
 
-type Fail = ReturnType<typeof failer>;
-
-function splitHeader(bytes: Uint8Array, fail: Fail): { header: string; dataStart: number } {
-  if (!MAGIC.every((b, i) => bytes[i] === b)) fail('NN802', notNpy(bytes));
-  if (bytes.length < 10) fail('NN804', 'header is truncated');
+function splitHeader(bytes: Uint8Array, fail: Fail): { header: string; headerStart: number; dataStart: number } {
+  if (!MAGIC.every((b, i) => bytes[i] === b)) fail('NN802', notNpy(bytes), { offset: 0, place: 'magic string' });
+  const length = { offset: 8, place: 'header length' };
+  if (bytes.length < 10) fail('NN804', 'header is truncated', length);
   const [major, minor] = [bytes[6]!, bytes[7]!];
-  if (![1, 2, 3].includes(major) || minor !== 0) fail('NN803', `format version ${major}.${minor} is not supported; expected 1.0, 2.0 or 3.0`);
+  if (![1, 2, 3].includes(major) || minor !== 0) fail('NN803', `format version ${major}.${minor} is not supported; expected 1.0, 2.0 or 3.0`, { offset: 6, place: 'format version' });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (major > 1 && bytes.length < 12) fail('NN804', 'header is truncated');
-  const length = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (major > 1 && bytes.length < 12) fail('NN804', 'header is truncated', length);
+  const size = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
-  if (length > MAX_HEADER_BYTES) fail('NN804', `header is ${length} bytes; at most ${MAX_HEADER_BYTES} are accepted`);
-  if (start + length > bytes.length) fail('NN804', `header is truncated: it claims ${length} bytes, the file has ${bytes.length - start} after the preamble`);
-  const raw = bytes.subarray(start, start + length);
+  if (size > MAX_HEADER_BYTES) fail('NN804', `header is ${size} bytes; at most ${MAX_HEADER_BYTES} are accepted`, length);
+  if (start + size > bytes.length) fail('NN804', `header is truncated: it claims ${size} bytes, the file has ${bytes.length - start} after the preamble`, length);
+  const at = { offset: start, place: 'header' };
+  const raw = bytes.subarray(start, start + size);
   let header: string;
   if (major === 3) {
     try {
       header = new TextDecoder('utf-8', { fatal: true }).decode(raw);
     } catch {
-      return fail('NN804', 'header is not valid UTF-8');
+      return fail('NN804', 'header is not valid UTF-8', at);
     }
   } else {
     header = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1'); // as versions 1 and 2 specify
   }
-  return { header, dataStart: start + length };
+  return { header, headerStart: start, dataStart: start + size };
 }
 
 // Recognizes the files people most often mistake for .npy, to say what they are instead.
@@ -107,7 +109,8 @@ function readHeader(text: string, fail: Fail): Header {
     fields.set(key, v);
   }
   for (const key of KEYS) if (!fields.has(key)) fail('NN804', `header is missing the key '${key}'`);
-  return { descr: readDescr(fields.get('descr')!, fail), fortran: readFortran(fields.get('fortran_order')!, fail), shape: readShape(fields.get('shape')!, fail) };
+  const field = (key: string): Fail => (code, message) => fail(code, message, { place: `header field '${key}'` });
+  return { descr: readDescr(fields.get('descr')!, field('descr')), fortran: readFortran(fields.get('fortran_order')!, field('fortran_order')), shape: readShape(fields.get('shape')!, field('shape')) };
 }
 
 function readDescr(v: PyValue, fail: Fail): Descr {

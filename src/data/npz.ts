@@ -25,7 +25,10 @@ export function parseNpz(bytes: Uint8Array, file: string): Map<string, NdArray> 
       out.set(key, parseNpy(data, `${file}:${e.name}`));
     } catch (err) {
       // Keep `file` the .npz the user named; the entry goes in the message.
-      if (err instanceof DataError) throw new DataError(err.code, file, `entry '${e.name}': ${err.detail}`);
+      if (err instanceof DataError) {
+        const inner = err.at.place ? `, ${err.at.place}` : '';
+        throw new DataError(err.code, file, `entry '${e.name}': ${err.detail}`, { place: `entry '${e.name}'${inner}` });
+      }
       throw err;
     }
   }

@@ -6,7 +6,7 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import { crc32 } from './crc32.js';
-import type { DataCode } from './errors.js';
+import type { Fail } from './errors.js';
 import { MAX_DATA_BYTES } from './file.js';
 
 export interface ZipEntry {
@@ -18,7 +18,6 @@ export interface ZipEntry {
   localOffset: number;
 }
 
-type Fail = (code: DataCode, message: string) => never;
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
