@@ -1,5 +1,5 @@
 /** Expands the paths given to a command: files, directories (every *.yaml / *.yml below) and globs. */
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { compile, type CompileResult } from '../compiler/compile.js';
@@ -51,18 +51,42 @@ function display(abs: string, cwd: string): string {
   return rel.startsWith('..') ? abs : rel;
 }
 
-/** A spec's bytes, or its size when it is over the cap (not read: a 5 GB file must not be loaded to be refused). */
-export function readSpecFile(file: string, cwd: string): { bytes: Buffer } | { tooLarge: number } {
-  const abs = resolve(cwd, file);
+/** What a path is when it is not a regular file, for messages. */
+function kindOf(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * A regular file's bytes, or its size when it is over `maxBytes` (then it is not read: a 5 GB
+ * file must not be loaded to be refused). Opened non-blocking, since opening a FIFO waits for a
+ * writer, and checked on the open descriptor, so nothing but a regular file is ever read.
+ * Failures are usage errors naming the file as the user wrote it.
+ */
+export function readRegularFile(abs: string, shown: string, maxBytes: number): { bytes: Buffer } | { tooLarge: number } {
+  let fd: number | undefined;
   try {
-    const size = statSync(abs).size;
-    if (size > MAX_SPEC_BYTES) return { tooLarge: size };
-    return { bytes: readFileSync(abs) };
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UsageError(`cannot read '${shown}': it is ${kindOf(stat)}, not a file`);
+    if (stat.size > maxBytes) return { tooLarge: stat.size };
+    return { bytes: readFileSync(fd) };
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : ((e as Error).message ?? String(e));
-    throw new UsageError(`cannot read '${file}': ${why}`);
+    throw new UsageError(`cannot read '${shown}': ${why}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** A spec's bytes, or its size when it is over the cap. */
+export function readSpecFile(file: string, cwd: string): { bytes: Buffer } | { tooLarge: number } {
+  return readRegularFile(resolve(cwd, file), file, MAX_SPEC_BYTES);
 }
 
 /** Reads (size first) and compiles one spec file; a file over the cap is one NN100 diagnostic. */

@@ -4,7 +4,7 @@
  * reported at its line:column in the JSON and nothing is written: a layer is never dropped.
  * Exit 0 written, 1 the model cannot be expressed, 2 usage (no such file, --out exists).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { NNSPEC_VERSION } from '../backends/export/version.js';
 import { readKerasGraph, type Problem } from '../backends/import/keras-graph.js';
@@ -15,6 +15,7 @@ import { thousands } from '../backends/summary/rows.js';
 import { compile } from '../compiler/compile.js';
 import { LineIndex } from '../diagnostics/lines.js';
 import { printable } from '../diagnostics/render/pretty.js';
+import { readRegularFile } from './files.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { schemaLine } from './schema-ref.js';
 
@@ -77,15 +78,10 @@ export async function importCommand(file: string, opts: ImportOptions, io: Io): 
 }
 
 function readModel(file: string, cwd: string): string {
-  const abs = resolve(cwd, file);
-  let size: number;
-  try {
-    size = statSync(abs).size;
-  } catch {
-    throw new UsageError(`cannot read '${file}': no such file`);
-  }
-  if (size > MAX_MODEL_BYTES) throw new UsageError(`'${file}' is ${size} bytes; a model JSON over 64 MB is not a model config`);
-  return readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
+  // A FIFO or device given as the model would block or never end: only a regular file is read.
+  const read = readRegularFile(resolve(cwd, file), file, MAX_MODEL_BYTES);
+  if ('tooLarge' in read) throw new UsageError(`'${file}' is ${read.tooLarge} bytes; a model JSON over 64 MB is not a model config`);
+  return read.bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /** The spec node each generated line belongs to (one flow mapping a line under `layers:`). */

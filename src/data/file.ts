@@ -1,5 +1,5 @@
 /** Reads a whole data file into memory, with the size cap and file-system errors as DataErrors. */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { DataError } from './errors.js';
 
 /** 2 GiB: the cap on a data file and on one .npz entry's uncompressed size. */
@@ -12,13 +12,14 @@ export const MAX_DATA_BYTES = 2 ** 31;
 export function readDataFile(path: string, label: string = path): Uint8Array {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: opening a FIFO waits for a writer; fstat below refuses anything but a file.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     throw new DataError('NN800', label, describeFsError(e));
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new DataError('NN800', label, stat.isDirectory() ? 'is a directory, not a file' : 'is not a regular file');
+    if (!stat.isFile()) throw new DataError('NN800', label, stat.isDirectory() ? 'is a directory, not a file' : stat.isFIFO() ? 'is a named pipe (FIFO), not a file' : 'is not a regular file');
     if (stat.size > MAX_DATA_BYTES) throw new DataError('NN801', label, `is ${stat.size} bytes; data files are capped at 2 GiB (${MAX_DATA_BYTES} bytes)`);
     const bytes = new Uint8Array(stat.size);
     let at = 0;
