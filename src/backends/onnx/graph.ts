@@ -72,12 +72,16 @@ export class OnnxGraph {
   }
 
   constant(data: TensorData, shape: readonly number[], prefix = 'c'): Value {
-    return this.initializer(this.fresh(prefix), data, shape);
+    return this.addInitializer(this.fresh(prefix), data, shape);
   }
 
   /** A named initializer (weights baked into an exported model). */
   initializer(name: string, data: TensorData, shape: readonly number[]): Value {
-    const v: Value = { name: this.claim(name), shape: [...shape], dtype: elemTypeOf(data), data };
+    return this.addInitializer(this.claim(name), data, shape);
+  }
+
+  private addInitializer(name: string, data: TensorData, shape: readonly number[]): Value {
+    const v: Value = { name, shape: [...shape], dtype: elemTypeOf(data), data };
     this.initializers.set(v.name, v);
     return v;
   }
