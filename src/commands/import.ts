@@ -13,10 +13,12 @@ import { specYaml } from '../backends/import/spec-yaml.js';
 import { toSpec } from '../backends/import/to-spec.js';
 import { thousands } from '../backends/summary/rows.js';
 import { compile } from '../compiler/compile.js';
+import type { Code } from '../diagnostics/codes.js';
+import type { PrintedDiagnostic, Severity } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../diagnostics/lines.js';
-import { printable } from '../diagnostics/render/pretty.js';
+import { fileDiagnostic } from '../diagnostics/report.js';
 import { readRegularFile } from './files.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, reporterOf, UsageError, type Io } from './io.js';
 import { schemaLine } from './schema-ref.js';
 
 export interface ImportOptions {
@@ -32,19 +34,23 @@ const MAX_MODEL_BYTES = 64 * 1024 * 1024;
 export async function importCommand(file: string, opts: ImportOptions, io: Io): Promise<number> {
   const text = readModel(file, io.cwd);
   const outPath = opts.out === undefined ? undefined : resolve(io.cwd, opts.out);
-  if (outPath && existsSync(outPath) && !opts.force) throw new UsageError(`'${opts.out}' exists; pass --force to overwrite it`);
+  if (outPath && existsSync(outPath) && !opts.force) throw new UsageError(`'${opts.out}' exists; pass --force to overwrite it`, 'NN005');
   const lines = new LineIndex(text);
+  const reporter = reporterOf(io);
+  reporter.source(file, lines);
   const report = (problems: readonly Problem[]) => {
-    for (const p of problems) {
-      const { line, column } = lines.position(p.at);
-      io.stderr.write(`${printable(file)}:${line}:${column}: error: ${printable(p.message)}\n`);
-    }
-    io.stderr.write(`nnspec: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${printable(file)}; no spec written\n`);
+    for (const p of problems) reporter.report(atJson(p, 'error'));
+    reporter.note(`nnspec: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}; no spec written`);
     return EXIT.invalid;
+  };
+  // A problem at its line:column in the model JSON.
+  const atJson = (p: { code: Code; message: string; at: number; hint?: string }, severity: Severity): PrintedDiagnostic => {
+    const { line, column } = lines.position(p.at);
+    return { code: p.code, severity, message: p.message, file, line, column, end_line: line, end_column: column + 1, ...(p.hint ? { hint: p.hint } : {}) };
   };
 
   const parsed = parseLocatedJson(text);
-  if (!parsed.ok) return report([{ message: `not valid JSON: ${parsed.message}`, at: parsed.offset }]);
+  if (!parsed.ok) return report([{ code: 'NN700', message: `not valid JSON: ${parsed.message}`, at: parsed.offset }]);
   const read = readKerasGraph(parsed.json);
   if (!read.graph || read.problems.length > 0) return report(read.problems);
   const built = toSpec(read.graph, parsed.json);
@@ -59,12 +65,12 @@ export async function importCommand(file: string, opts: ImportOptions, io: Io): 
   const owners = layerLines(yaml);
   const located = (d: (typeof result.diagnostics)[number]) => {
     const origin = built.origin.get(owners.get(d.line) ?? '');
-    return { message: `${origin ? `${origin.describe}: ` : ''}${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`, at: origin?.at ?? 0 };
+    return { code: d.code, message: `${origin ? `${origin.describe}: ` : ''}${d.message}`, at: origin?.at ?? 0, ...(d.hint ? { hint: d.hint } : {}) };
   };
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !result.graph) return report(errors.map(located));
-  for (const note of built.notes) io.stderr.write(`nnspec: warning: ${printable(note)}\n`);
-  for (const d of result.diagnostics) io.stderr.write(`nnspec: warning: ${printable(located(d).message)}\n`);
+  for (const note of built.notes) reporter.report(fileDiagnostic('NN707', file, note, { severity: 'warning' }));
+  for (const d of result.diagnostics) reporter.report(atJson(located(d), 'warning'));
 
   if (outPath) {
     mkdirSync(dirname(outPath), { recursive: true });
@@ -73,14 +79,14 @@ export async function importCommand(file: string, opts: ImportOptions, io: Io): 
     io.stdout.write(yaml);
   }
   const nodes = result.graph.order.length - result.graph.inputs.length;
-  io.stderr.write(`nnspec: ${shown}: ${nodes} layer${nodes === 1 ? '' : 's'}, ${thousands(result.graph.totalParams)} parameters, from ${read.graph.format}\n`);
+  reporter.note(`nnspec: ${shown}: ${nodes} layer${nodes === 1 ? '' : 's'}, ${thousands(result.graph.totalParams)} parameters, from ${read.graph.format}`);
   return EXIT.ok;
 }
 
 function readModel(file: string, cwd: string): string {
   // A FIFO or device given as the model would block or never end: only a regular file is read.
   const read = readRegularFile(resolve(cwd, file), file, MAX_MODEL_BYTES);
-  if ('tooLarge' in read) throw new UsageError(`'${file}' is ${read.tooLarge} bytes; a model JSON over 64 MB is not a model config`);
+  if ('tooLarge' in read) throw new UsageError(`'${file}' is ${read.tooLarge} bytes; a model JSON over 64 MB is not a model config`, 'NN706');
   return read.bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 

@@ -1,5 +1,5 @@
 import { NNSPEC_VERSION } from '../backends/export/version.js';
-import type { UsageCode } from '../diagnostics/codes.js';
+import type { Code, UsageCode } from '../diagnostics/codes.js';
 import { fileDiagnostic, Reporter, type DiagnosticFormat } from '../diagnostics/report.js';
 
 /** What a command may touch: its output streams and the environment. Tests pass their own. */
@@ -23,12 +23,20 @@ export function processIo(): Io {
 
 /** A user-facing failure of the command line itself (bad flag, missing path): exit status 2. */
 export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly code: UsageCode = 'NN000',
-  ) {
+  readonly code: Code;
+
+  /** Without a code, the kind of mistake is read from the message (paths that name nothing, outputs that exist). */
+  constructor(message: string, code?: Code) {
     super(message);
+    this.code = code ?? usageCode(message);
   }
+}
+
+function usageCode(message: string): UsageCode {
+  if (/exists; pass --force/.test(message)) return 'NN005';
+  if (/is a directory|is not a file|not a file or directory|, not a file/.test(message)) return 'NN007';
+  if (/^cannot (read|write)|no such file|^no files match|^no \*\.yaml/.test(message)) return 'NN004';
+  return 'NN000';
 }
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, interrupted: 130 } as const;

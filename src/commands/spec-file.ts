@@ -20,14 +20,7 @@ export function specDocumentOf(graph: Graph): SpecDocument | undefined {
 
 /** The compiled spec, or undefined after reporting why it cannot be used (exit 1). */
 export function loadSpec(file: string, io: Io): LoadedSpec | undefined {
-  let result;
-  try {
-    result = compileFile(file, io.cwd);
-  } catch (e) {
-    // A spec that cannot be read is a path given on the command line that names nothing readable.
-    if (e instanceof UsageError && e.code === 'NN000') throw new UsageError(e.message, 'NN004');
-    throw e;
-  }
+  const result = compileFile(file, io.cwd);
   const reporter = reporterOf(io);
   if (result.text.length > 0) reporter.source(file, new LineIndex(result.text));
   for (const d of result.diagnostics) reporter.report(d);

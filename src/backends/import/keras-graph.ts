@@ -10,6 +10,7 @@
  *  - TensorFlow.js: `model.toJSON()` (Keras 2 layout, class "Model"), or a model.json whose
  *    `modelTopology` holds it (or holds `model_config`, as tensorflowjs_converter writes).
  */
+import type { Code } from '../../diagnostics/codes.js';
 import type { NnspecMetadata } from '../export/keras-json.js';
 import type { LocatedJson } from './located-json.js';
 
@@ -48,6 +49,8 @@ export interface KerasGraph {
 }
 
 export interface Problem {
+  /** NN7xx, or the spec code when the generated spec fails one of nnspec's own checks. */
+  code: Code;
   message: string;
   /** Offset in the JSON text. */
   at: number;
@@ -58,7 +61,7 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 
 export function readKerasGraph(json: LocatedJson): { graph?: KerasGraph; problems: Problem[] } {
   const problems: Problem[] = [];
-  const fail = (message: string, where: unknown) => ({ problems: [...problems, { message, at: json.at(where) }] });
+  const fail = (message: string, where: unknown) => ({ problems: [...problems, { code: 'NN701' as const, message, at: json.at(where) }] });
   let root = json.value;
   let family = 'Keras';
   // nnspec's metadata (see NnspecMetadata): in the topology, or a model.json's userDefinedMetadata.
@@ -94,11 +97,11 @@ function layerName(entry: Obj): string {
 function inputOf(name: string, entry: Obj, config: Obj, problems: Problem[], json: LocatedJson): KerasInput | undefined {
   const batchShape = config.batch_input_shape ?? config.batch_shape;
   if (!Array.isArray(batchShape) || !batchShape.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1))) {
-    problems.push({ message: `input '${name}' has no usable batch_input_shape (a list of sizes or nulls, batch first)`, at: json.at(entry) });
+    problems.push({ code: 'NN705', message: `input '${name}' has no usable batch_input_shape (a list of sizes or nulls, batch first)`, at: json.at(entry) });
     return undefined;
   }
   for (const flag of ['sparse', 'ragged']) {
-    if (config[flag] === true) problems.push({ message: `input '${name}' is ${flag}; nnspec inputs are dense tensors`, at: json.keyAt(config, flag) });
+    if (config[flag] === true) problems.push({ code: 'NN705', message: `input '${name}' is ${flag}; nnspec inputs are dense tensors`, at: json.keyAt(config, flag) });
   }
   const dtype = typeof config.dtype === 'string' ? config.dtype : 'float32';
   return { name, shape: (batchShape as (number | null)[]).slice(1), dtype, raw: entry };
@@ -106,12 +109,12 @@ function inputOf(name: string, entry: Obj, config: Obj, problems: Problem[], jso
 
 function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] } {
   const problems: Problem[] = [];
-  if (!isObj(config) || !Array.isArray(config.layers)) return { problems: [{ message: 'the model config has no layers list', at: json.at(config) }] };
+  if (!isObj(config) || !Array.isArray(config.layers)) return { problems: [{ code: 'NN701', message: 'the model config has no layers list', at: json.at(config) }] };
   const inputsByName = new Map<string, KerasInput>();
   const layers: KerasLayer[] = [];
   for (const entry of config.layers) {
     if (!isObj(entry) || typeof entry.class_name !== 'string') {
-      problems.push({ message: 'a layer entry is not an object with class_name and config', at: json.at(entry) });
+      problems.push({ code: 'NN701', message: 'a layer entry is not an object with class_name and config', at: json.at(entry) });
       continue;
     }
     const layerConfig = isObj(entry.config) ? entry.config : {};
@@ -126,12 +129,12 @@ function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<Kera
   }
   const inputRefs = refList(config.input_layers);
   const outputs = refList(config.output_layers);
-  if (!inputRefs || !outputs) return { problems: [...problems, { message: 'input_layers and output_layers must list [layer, node, tensor] triples', at: json.at(config) }] };
+  if (!inputRefs || !outputs) return { problems: [...problems, { code: 'NN701', message: 'input_layers and output_layers must list [layer, node, tensor] triples', at: json.at(config) }] };
   const inputs: KerasInput[] = [];
   for (const ref of inputRefs) {
     const input = inputsByName.get(ref.layer);
     if (input) inputs.push(input);
-    else problems.push({ message: `model input '${ref.layer}' is not an InputLayer of the model (nested models are not supported)`, at: json.keyAt(config, 'input_layers') });
+    else problems.push({ code: 'NN704', message: `model input '${ref.layer}' is not an InputLayer of the model (nested models are not supported)`, at: json.keyAt(config, 'input_layers') });
   }
   return { graph: { name: String(config.name ?? 'model'), inputs, layers, outputs }, problems };
 }
@@ -139,7 +142,7 @@ function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<Kera
 /** One inbound node: Keras 2's list of [layer, node, tensor, kwargs], or Keras 3's {args, kwargs}. */
 function readCall(node: unknown, owner: string, problems: Problem[], json: LocatedJson): Ref[] | undefined {
   const bad = (why: string, where: unknown = node) => {
-    problems.push({ message: `layer '${owner}': ${why}`, at: json.at(where) });
+    problems.push({ code: 'NN704', message: `layer '${owner}': ${why}`, at: json.at(where) });
     return undefined;
   };
   if (Array.isArray(node)) {
@@ -188,9 +191,9 @@ function refList(value: unknown): Ref[] | undefined {
 function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] } {
   const problems: Problem[] = [];
   const entries = Array.isArray(config) ? config : isObj(config) && Array.isArray(config.layers) ? config.layers : undefined;
-  if (!entries) return { problems: [{ message: 'the Sequential config has no layers list', at: json.at(config) }] };
+  if (!entries) return { problems: [{ code: 'NN701', message: 'the Sequential config has no layers list', at: json.at(config) }] };
   const objects = entries.filter((e): e is Obj => isObj(e) && typeof e.class_name === 'string');
-  if (objects.length !== entries.length) problems.push({ message: 'a layer entry is not an object with class_name and config', at: json.at(config) });
+  if (objects.length !== entries.length) problems.push({ code: 'NN701', message: 'a layer entry is not an object with class_name and config', at: json.at(config) });
   let input: KerasInput | undefined;
   let rest = objects;
   if (objects[0]?.class_name === 'InputLayer') {
@@ -204,7 +207,7 @@ function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<Kera
     const dtype = first.class_name === 'Embedding' ? 'int32' : typeof firstConfig.dtype === 'string' ? firstConfig.dtype : 'float32';
     input = inputOf(`${layerName(first)}_input`, first, { ...shaped, dtype }, problems, json);
   }
-  if (!input) return { problems: problems.length ? problems : [{ message: 'the Sequential model has no layers', at: json.at(config) }] };
+  if (!input) return { problems: problems.length ? problems : [{ code: 'NN701', message: 'the Sequential model has no layers', at: json.at(config) }] };
   const layers: KerasLayer[] = [];
   let previous = input.name;
   for (const entry of rest) {
@@ -212,7 +215,7 @@ function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<Kera
     layers.push({ name, className: String(entry.class_name), config: isObj(entry.config) ? entry.config : {}, calls: [[{ layer: previous, node: 0, tensor: 0 }]], raw: entry });
     previous = name;
   }
-  if (layers.length === 0) return { problems: [...problems, { message: 'the Sequential model has no layers after its input', at: json.at(config) }] };
+  if (layers.length === 0) return { problems: [...problems, { code: 'NN701', message: 'the Sequential model has no layers after its input', at: json.at(config) }] };
   const name = isObj(config) && typeof config.name === 'string' ? config.name : 'sequential';
   return { graph: { name, inputs: [input], layers, outputs: [{ layer: previous, node: 0, tensor: 0 }] }, problems };
 }

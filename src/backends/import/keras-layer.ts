@@ -7,6 +7,7 @@
  */
 import { layerKind } from '../../layers/registry.js';
 import { COMMON_PARAMS } from '../../layers/params.js';
+import type { ImportCode } from '../../diagnostics/codes.js';
 import type { Problem } from './keras-graph.js';
 import type { LocatedJson } from './located-json.js';
 import { activationFrom, constraintFrom, initializerFrom, regularizerFrom, type Converted } from './keras-values.js';
@@ -49,7 +50,7 @@ export interface LayerContext {
 
 /** The spec entry (without `inputs`), or undefined after reporting why there is none. */
 export function specLayer(className: string, config: Obj, raw: object, ctx: LayerContext): Obj | undefined {
-  const problem = (message: string, at: number) => void ctx.problems.push({ message: `${ctx.describe}: ${message}`, at });
+  const problem = (message: string, at: number, code: ImportCode = 'NN703') => void ctx.problems.push({ code, message: `${ctx.describe}: ${message}`, at });
   let type = CLASS_ALIASES[className] ?? className.replace(/^Nnspec/, '');
   const args: Obj = { ...config };
   if (type === 'GlobalPooling') {
@@ -62,7 +63,7 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
   const kind = layerKind(type);
   if (!kind || type === 'InputLayer') {
     const nested = ['Functional', 'Model', 'Sequential'].includes(className) ? '; nested models are not supported (call the inner model\'s layers directly)' : '';
-    problem(`${className} is not a layer type nnspec supports${nested}`, ctx.json.at(raw));
+    problem(`${className} is not a layer type nnspec supports${nested}`, ctx.json.at(raw), 'NN702');
     return undefined;
   }
   const params = { ...kind.params, ...COMMON_PARAMS } as Record<string, { default?: unknown }>;

@@ -54,7 +54,7 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   const inputs: Obj = {};
   for (const input of graph.inputs) {
     const dtype = input.dtype.startsWith('int') || input.dtype.startsWith('uint') ? 'int32' : input.dtype.startsWith('float') || input.dtype.startsWith('bfloat') ? 'float32' : undefined;
-    if (!dtype) problems.push({ message: `input '${input.name}' has dtype ${input.dtype}; nnspec inputs are float32 or int32`, at: json.at(input.raw) });
+    if (!dtype) problems.push({ code: 'NN705', message: `input '${input.name}' has dtype ${input.dtype}; nnspec inputs are float32 or int32`, at: json.at(input.raw) });
     else if (dtype !== input.dtype) notes.push(`input '${input.name}': dtype ${input.dtype} read as ${dtype}`);
     inputs[rename(input.name)] = { shape: input.shape, ...(dtype === 'int32' ? { dtype } : {}) };
   }
@@ -82,7 +82,7 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   });
 
   const nodeOf = (ref: Ref, user: string, where: object): string | undefined => {
-    const bad = (why: string) => void problems.push({ message: `${user}: ${why}`, at: json.at(where) });
+    const bad = (why: string) => void problems.push({ code: 'NN704', message: `${user}: ${why}`, at: json.at(where) });
     if (ref.tensor !== 0) return bad(`takes output ${ref.tensor} of '${ref.layer}'; nnspec layers have one output`);
     if (inputNames.has(ref.layer)) return ref.node === 0 ? nameOf.get(ref.layer) : bad(`takes node ${ref.node} of input '${ref.layer}', which has one`);
     const layer = byName.get(ref.layer);
@@ -100,7 +100,7 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   }
   const outputs = graph.outputs.map((r) => {
     if (inputNames.has(r.layer)) {
-      problems.push({ message: `model output '${r.layer}' is a model input; spec outputs are layers`, at: 0 });
+      problems.push({ code: 'NN704', message: `model output '${r.layer}' is a model input; spec outputs are layers`, at: 0 });
       return undefined;
     }
     return nodeOf(r, 'model output', graph.layers.find((l) => l.name === r.layer)?.raw ?? {});
