@@ -59,6 +59,11 @@ export function reporterOf(io: Io): Reporter {
   return r;
 }
 
+/** Reports an error (or, with `severity`, a warning) about a file as a whole, or about the command line (file null). */
+export function reportProblem(io: Io, code: Code, file: string | null, message: string, extra: Parameters<typeof fileDiagnostic>[3] = {}): void {
+  reporterOf(io).report(fileDiagnostic(code, file, message, extra));
+}
+
 /** Reports a usage error: its code, the message, and the help to read. */
 export function reportUsage(io: Io, message: string, code: UsageCode = 'NN000', command = 'nnspec'): void {
   reporterOf(io).report(fileDiagnostic(code, null, message, { hint: `see \`${command} --help\`` }));

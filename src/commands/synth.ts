@@ -7,7 +7,7 @@ import { npyBytes } from '../data/npy-write.js';
 import { synthesize } from '../data/synth.js';
 import { writeFileAtomic } from '../train/atomic.js';
 import { freshSeed, rngFor } from '../train/random.js';
-import { EXIT, type Io } from './io.js';
+import { EXIT, reportProblem, type Io } from './io.js';
 import { loadSpec } from './spec-file.js';
 
 export interface SynthOptions {
@@ -28,13 +28,13 @@ export async function synthCommand(file: string, opts: SynthOptions, io: Io): Pr
   if (hasUnknownLength(graph)) {
     const minimal = minimalLength(spec.bytes);
     if (minimal === undefined) {
-      io.stderr.write(`nnspec: ${file}: the model does not compile at any sequence length up to 4096; give --length\n`);
+      reportProblem(io, 'NN908', file, 'the model does not compile at any sequence length up to 4096', { hint: 'give --length' });
       return EXIT.invalid;
     }
     const length = opts.length ?? Math.max(DEFAULT_MIN_LENGTH, minimal);
     const concrete = graphAtLength(spec.bytes, length);
     if (!concrete) {
-      io.stderr.write(`nnspec: ${file}: the model does not compile with sequences of length ${length}; it needs at least ${minimal} (--length ${minimal})\n`);
+      reportProblem(io, 'NN908', file, `the model does not compile with sequences of length ${length}; it needs at least ${minimal}`, { hint: `give --length ${minimal} or more` });
       return EXIT.invalid;
     }
     graph = concrete;
