@@ -66,70 +66,9 @@ export const Where = defineOp({
   },
 });
 
-export const Div = defineOp({
-  type: 'Div',
-  infer: broadcastInfer('Div'),
-  vjp: ({ g, node, dy, needs }) => {
-    const [a, b] = node.inputs as Value[];
-    const y = node.outputs[0]!;
-    return [
-      needs[0] ? unbroadcast(g, g.op1('Div', [dy[0]!, b!]), a!.shape) : undefined,
-      needs[1] ? unbroadcast(g, g.op1('Neg', [g.op1('Div', [g.op1('Mul', [dy[0]!, y]), b!])]), b!.shape) : undefined,
-    ];
-  },
-});
-
-export const Sqrt = defineOp({
-  type: 'Sqrt',
-  infer: same,
-  vjp: ({ g, node, dy }) => [g.op1('Div', [g.op1('Mul', [dy[0]!, g.scalar(0.5)]), node.outputs[0]!])],
-});
-
-export const Abs = defineOp({
-  type: 'Abs',
-  infer: same,
-  vjp: ({ g, node, dy }) => [g.op1('Mul', [dy[0]!, g.op1('Sign', [node.inputs[0]!])])],
-});
-
 export const Sign = defineOp({ type: 'Sign', infer: same, vjp: () => [undefined] });
-
-/** Elementwise Max/Min of two operands; the gradient goes to the chosen one (to the first on ties). */
-function pick(type: 'Max' | 'Min') {
-  return defineOp({
-    type,
-    infer: broadcastInfer(type),
-    vjp: ({ g, node, dy, needs }) => {
-      const [a, b] = node.inputs as Value[];
-      const first = g.op1(type === 'Max' ? 'GreaterOrEqual' : 'LessOrEqual', [a!, b!]);
-      const zero = g.scalar(0);
-      return [
-        needs[0] ? unbroadcast(g, g.op1('Where', [first, dy[0]!, zero]), a!.shape) : undefined,
-        needs[1] ? unbroadcast(g, g.op1('Where', [first, zero, dy[0]!]), b!.shape) : undefined,
-      ];
-    },
-  });
-}
-export const Max = pick('Max');
-export const Min = pick('Min');
-
-/** Clip(x, min, max) (opset ≥ 11: bounds as scalar inputs); the gradient passes inside [min, max]. */
-export const Clip = defineOp({
-  type: 'Clip',
-  infer: (inputs) => [{ shape: inputs[0]!.shape, dtype: inputs[0]!.dtype }],
-  vjp: ({ g, node, dy }) => {
-    const [x, lo, hi] = node.inputs;
-    let inside: Value | undefined;
-    if (lo) inside = g.op1('GreaterOrEqual', [x!, lo]);
-    if (hi) {
-      const below = g.op1('LessOrEqual', [x!, hi]);
-      inside = inside ? g.op1('And', [inside, below]) : below;
-    }
-    return [inside ? g.op1('Where', [inside, dy[0]!, g.scalar(0)]) : dy[0], undefined, undefined];
-  },
-});
 
 export const GreaterOrEqual = defineOp({ type: 'GreaterOrEqual', infer: compare });
 export const LessOrEqual = defineOp({ type: 'LessOrEqual', infer: compare });
-export const And = defineOp({ type: 'And', infer: compare });
 
-export const elementwiseOps: OpRule[] = [Add, Sub, Mul, Neg, Identity, Relu, Greater, Where, Div, Sqrt, Abs, Sign, Max, Min, Clip, GreaterOrEqual, LessOrEqual, And];
+export const elementwiseOps: OpRule[] = [Add, Sub, Mul, Neg, Identity, Relu, Greater, Where, Sign, GreaterOrEqual, LessOrEqual];
