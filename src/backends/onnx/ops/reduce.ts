@@ -59,4 +59,16 @@ const reduction = (type: string) =>
 export const ReduceMean = reduction('ReduceMean');
 export const ReduceMax = reduction('ReduceMax');
 
-export const reduceOps: OpRule[] = [ReduceSum, Reshape, Expand, ReduceMean, ReduceMax];
+export const ReduceMin = reduction('ReduceMin');
+
+/** Index of the largest element along `axis` (first on ties), int64; no gradient. */
+export const ArgMax = defineOp({
+  type: 'ArgMax',
+  infer: (inputs, attrs) => {
+    const x = inputs[0]!;
+    const axis = ((attrs.axis as number | undefined) ?? 0) < 0 ? (attrs.axis as number) + x.shape.length : ((attrs.axis as number | undefined) ?? 0);
+    return [{ shape: x.shape.flatMap((d, i) => (i === axis ? (attrs.keepdims === 0 ? [] : [1]) : [d])), dtype: 'int64' }];
+  },
+});
+
+export const reduceOps: OpRule[] = [ReduceSum, Reshape, Expand, ReduceMean, ReduceMax, ReduceMin, ArgMax];
