@@ -19,7 +19,9 @@ export interface SyntaxProblem {
 const CORE_TAGS: Record<string, string> = { int: 'an integer', float: 'a number', bool: 'a boolean', null: 'null', str: 'a string', map: 'a mapping', seq: 'a list' };
 
 export function describeYamlError(e: YAMLError, text: string, tokens: readonly CST.Token[]): SyntaxProblem {
-  const at: Span = { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) };
+  // yaml places some errors at the end of the input (pos[0] === text.length): keep the span inside the text.
+  const start = Math.min(e.pos[0], text.length);
+  const at: Span = { start, end: Math.min(Math.max(e.pos[1], start + 1), text.length) };
   const first = e.message.split('\n')[0]!;
   switch (e.code) {
     case 'TAB_AS_INDENT':

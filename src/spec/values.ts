@@ -78,7 +78,7 @@ export class ValueReader {
   private keyText(keyNode: Node | null, mapSpan: Span): string | undefined {
     if (keyNode === null || (isScalar(keyNode) && keyNode.value === null && !keyNode.source)) {
       const at = keyNode ? rangeSpan(keyNode) : mapSpan;
-      this.sink.error('NN115', "an entry has no key before its ':'", { start: at.start, end: at.start + 1 }, 'write `key: value`');
+      this.sink.error('NN115', "an entry has no key before its ':'", { start: at.start, end: Math.min(at.start + 1, this.text.length) }, 'write `key: value`');
       return undefined;
     }
     if (isAlias(keyNode) || keyNode.anchor) {
