@@ -71,7 +71,7 @@ export function readRegularFile(abs: string, shown: string, maxBytes: number): {
   try {
     fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UsageError(`cannot read '${shown}': it is ${kindOf(stat)}, not a file`);
+    if (!stat.isFile()) throw new UsageError(`cannot read '${shown}': ${stat.isDirectory() ? 'it is a directory' : `it is ${kindOf(stat)}, not a file`}`);
     if (stat.size > maxBytes) return { tooLarge: stat.size };
     return { bytes: readFileSync(fd) };
   } catch (e) {

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { draw, type GraphFormat } from '../backends/graph/draw.js';
+import { draw, svgTooLarge, type GraphFormat } from '../backends/graph/draw.js';
 import { compileReporting } from './files.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
@@ -19,6 +19,8 @@ const BY_EXTENSION: Record<string, GraphFormat> = { '.svg': 'svg', '.dot': 'dot'
 export async function graphCommand(file: string, opts: GraphOptions, io: Io): Promise<number> {
   const format = opts.format ?? (opts.out ? BY_EXTENSION[extname(opts.out).toLowerCase()] : undefined) ?? 'svg';
   const result = compileReporting(file, io);
+  const tooLarge = format === 'svg' ? svgTooLarge(result) : undefined;
+  if (tooLarge) throw new UsageError(`cannot draw '${file}' as SVG: ${tooLarge}; use --format dot (Graphviz lays out large graphs) or --format mermaid`);
   const picture = await draw(result, format);
   if (picture === undefined) {
     io.stderr.write(`nnspec: nothing to draw: '${file}' does not describe inputs and layers\n`);

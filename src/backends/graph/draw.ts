@@ -1,7 +1,7 @@
 /** A compiled spec → its picture in one format. Undefined when the spec is too broken to have a graph. */
 import type { CompileResult } from '../../compiler/compile.js';
 import { renderDot } from './dot.js';
-import { layout } from './layout.js';
+import { layout, tooLargeToLayOut } from './layout.js';
 import { renderMermaid } from './mermaid.js';
 import { buildDiagram, type Diagram } from './model.js';
 import { sourceFacts } from './source.js';
@@ -13,6 +13,12 @@ export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 export function diagramOf(result: CompileResult): Diagram | undefined {
   if (!result.graph) return undefined;
   return buildDiagram(result.graph, sourceFacts(result.graph, result.doc, result.text, result.diagnostics));
+}
+
+/** Why `result` is too large to draw as SVG (then `dot` and `mermaid` still work), or undefined. */
+export function svgTooLarge(result: CompileResult): string | undefined {
+  const diagram = diagramOf(result);
+  return diagram ? tooLargeToLayOut(diagram) : undefined;
 }
 
 export async function draw(result: CompileResult, format: GraphFormat): Promise<string | undefined> {

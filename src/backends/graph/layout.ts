@@ -1,8 +1,9 @@
 /**
  * Positions for the SVG: elkjs's layered algorithm (Sugiyama-style, pure JavaScript) with data
  * flowing down, boxes sized to their labels, orthogonal edge routes. A shared layer's call
- * sites are linked by an extra edge elk routes around the boxes, except for sites on the same
- * level (a siamese pair), which are joined directly so the link does not push one below the other.
+ * sites are linked one to the next by an extra edge elk routes around the boxes, except for sites
+ * on the same level (a siamese pair), which are joined directly so the link does not push one
+ * below the other. Past MAX_LAYOUT_NODES the layout is refused (see tooLargeToLayOut).
  */
 import type ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
@@ -48,6 +49,23 @@ const INPUT_EXTRA = 6; // inputs have rounder corners, so their text keeps furth
 const GAP_BETWEEN_LAYERS = 36;
 const MAX_SEPARATE_EDGES = 32;
 
+/**
+ * The largest diagram the SVG layout takes: elkjs recurses per node (a chain of 5,000 layers
+ * overflows the stack; 4,000 take 12 s), so past these the picture is refused with a pointer to
+ * `--format dot` or `mermaid`, which need no layout.
+ */
+export const MAX_LAYOUT_NODES = 2000;
+export const MAX_LAYOUT_EDGES = 4000;
+
+/** Why the diagram is too large to lay out, or undefined when it is not. */
+export function tooLargeToLayOut(diagram: Diagram): string | undefined {
+  const nodes = diagram.nodes.length;
+  const edges = diagram.edges.length + diagram.shares.length;
+  if (nodes <= MAX_LAYOUT_NODES && edges <= MAX_LAYOUT_EDGES) return undefined;
+  const what = nodes > MAX_LAYOUT_NODES ? `${nodes} nodes` : `${edges} connections`;
+  return `the model has ${what}; the SVG layout takes at most ${MAX_LAYOUT_NODES} nodes and ${MAX_LAYOUT_EDGES} connections`;
+}
+
 export function boxSize(node: DiagramNode): { width: number; height: number } {
   const lines = labelLines(node);
   const text = Math.max(...lines.map((l) => textWidth(l.text)));
@@ -75,14 +93,26 @@ const OPTIONS = {
 };
 
 export async function layout(diagram: Diagram): Promise<Layout> {
+  const tooLarge = tooLargeToLayOut(diagram);
+  if (tooLarge) throw new Error(`internal: ${tooLarge}; callers check tooLargeToLayOut first`);
   const depth = depths(diagram);
   const children: ElkNode[] = diagram.nodes.map((n) => ({ id: n.id, ...boxSize(n) }));
   const edges: ElkExtendedEdge[] = diagram.edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] }));
-  const direct: number[] = [];
+  // A layer's call sites are linked one to the next (declaring node first), not each to the
+  // declaring node: a star of links spanning many levels costs elk a dummy node per level
+  // crossed (one layer called 200 times in a chain: 87 s), a chain costs one per level in all.
+  const direct = new Map<number, string>();
+  const previous = new Map<string, string>();
+  const linkFrom = diagram.shares.map((s) => {
+    const from = previous.get(s.layer) ?? s.from;
+    previous.set(s.layer, s.to);
+    return from;
+  });
   diagram.shares.forEach((s, i) => {
-    const [a, b] = [depth.get(s.from) ?? 0, depth.get(s.to) ?? 0];
-    if (a === b) direct.push(i);
-    else edges.push({ id: `s${i}`, sources: [a < b ? s.from : s.to], targets: [a < b ? s.to : s.from] });
+    const from = linkFrom[i]!;
+    const [a, b] = [depth.get(from) ?? 0, depth.get(s.to) ?? 0];
+    if (a === b) direct.set(i, from);
+    else edges.push({ id: `s${i}`, sources: [a < b ? from : s.to], targets: [a < b ? s.to : from] });
   });
   const Elk = await loadElk();
   const elk = new Elk();
@@ -96,7 +126,7 @@ export async function layout(diagram: Diagram): Promise<Layout> {
     if (s) routes.set(e.id, [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]);
   }
   const all = [...boxes.values()];
-  const shares = diagram.shares.map((s, i) => (direct.includes(i) ? sameLevelRoute(boxes.get(s.from)!, boxes.get(s.to)!, all) : (routes.get(`s${i}`) ?? [])));
+  const shares = diagram.shares.map((s, i) => (direct.has(i) ? sameLevelRoute(boxes.get(direct.get(i)!)!, boxes.get(s.to)!, all) : (routes.get(`s${i}`) ?? [])));
   return { width: out.width ?? 0, height: out.height ?? 0, boxes, edges: diagram.edges.map((_, i) => routes.get(`e${i}`) ?? []), shares };
 }
 
