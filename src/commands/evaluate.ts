@@ -2,22 +2,21 @@
  * `nnspec evaluate RUN --data DIR`: each output's loss, the weighted total (Σ wᵢ·lossᵢ plus
  * regularization, what training minimizes) and the metrics, over every sample.
  */
-import { compileObjective } from '../backends/tfjs/objective.js';
-import type { BackendChoice } from '../backends/tfjs/backend.js';
-import { evaluateAll } from '../backends/tfjs/evaluate.js';
+import type { Logs } from '../train/accumulate.js';
 import { makeBatches, range } from '../train/batches.js';
+import { evaluateAll } from '../train/evaluate.js';
 import type { OutputPlan } from '../train/objective.js';
 import { formatNumber } from '../train/progress.js';
-import type { Logs } from '../train/accumulate.js';
 import { loadData } from './data-arg.js';
+import type { EngineChoice } from './engine.js';
 import { EXIT, type Io } from './io.js';
-import { loadRunModel, openRun } from './run-dir.js';
+import { loadRunEngine, openRun } from './run-dir.js';
 
 export interface EvaluateOptions {
   data: string;
   format?: 'text' | 'json';
   batchSize?: number;
-  backend?: BackendChoice;
+  backend?: EngineChoice;
 }
 
 export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io): Promise<number> {
@@ -26,14 +25,12 @@ export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io
   const { graph, outputs } = opened;
   const data = loadData(graph, outputs, opts.data, io, { action: 'nothing was evaluated' });
   if (!data) return EXIT.invalid;
-  const loaded = await loadRunModel(run, graph, opts.backend ?? 'auto', io);
+  const loaded = await loadRunEngine(run, opened, opts.backend ?? 'auto', io);
   if (!loaded) return EXIT.invalid;
-  const { tf } = loaded.backend;
-  io.stderr.write(`backend: ${loaded.backend.detail}\n`);
-  const objective = compileObjective(tf, loaded.built.forward, outputs, loaded.built.penalties);
+  io.stderr.write(`backend: ${loaded.runtime.detail}\n`);
   const batches = makeBatches(graph, outputs, data.set, data.checked.fits);
-  const acc = await evaluateAll(tf, objective, outputs, batches, range(0, batches.samples), opts.batchSize ?? 32);
-  loaded.built.model.dispose();
+  const acc = await evaluateAll(loaded.engine, outputs, batches, range(0, batches.samples), opts.batchSize ?? 32);
+  loaded.engine.dispose();
   const report = structured(acc.logs(), acc.outputLosses(), outputs, batches.samples);
   io.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text(report));
   return EXIT.ok;

@@ -10,7 +10,7 @@ import { toKerasModel } from '../backends/export/keras-json.js';
 import { toTfjsModel } from '../backends/export/tfjs-json.js';
 import { NNSPEC_VERSION } from '../backends/export/version.js';
 import { selectBackend } from '../backends/tfjs/backend.js';
-import { MODEL_FILE, WEIGHTS_FILE } from '../backends/tfjs/save.js';
+import { MODEL_FILE, WEIGHTS_FILE } from '../train/run-files.js';
 import { EXIT, oneOf, UsageError, type Io } from './io.js';
 import { loadSpec } from './spec-file.js';
 

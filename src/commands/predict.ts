@@ -1,21 +1,21 @@
 /** `nnspec predict RUN --data DIR --out PRED`: the trained model's outputs, one .npy per output. */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BackendChoice } from '../backends/tfjs/backend.js';
-import { predictAll } from '../backends/tfjs/evaluate.js';
 import { shapeText } from '../data/array.js';
 import { npyBytes } from '../data/npy-write.js';
 import { writeFileAtomic } from '../train/atomic.js';
 import { makeBatches } from '../train/batches.js';
+import { predictAll } from '../train/evaluate.js';
 import { loadData } from './data-arg.js';
+import type { EngineChoice } from './engine.js';
 import { EXIT, type Io } from './io.js';
-import { loadRunModel, openRun } from './run-dir.js';
+import { loadRunEngine, openRun } from './run-dir.js';
 
 export interface PredictOptions {
   data: string;
   out: string;
   batchSize?: number;
-  backend?: BackendChoice;
+  backend?: EngineChoice;
 }
 
 export async function predictCommand(run: string, opts: PredictOptions, io: Io): Promise<number> {
@@ -24,13 +24,12 @@ export async function predictCommand(run: string, opts: PredictOptions, io: Io):
   const { graph, outputs } = opened;
   const data = loadData(graph, outputs, opts.data, io, { withTargets: false, action: 'nothing was predicted' });
   if (!data) return EXIT.invalid;
-  const loaded = await loadRunModel(run, graph, opts.backend ?? 'auto', io);
+  const loaded = await loadRunEngine(run, opened, opts.backend ?? 'auto', io);
   if (!loaded) return EXIT.invalid;
-  const { tf } = loaded.backend;
-  io.stderr.write(`backend: ${loaded.backend.detail}\n`);
+  io.stderr.write(`backend: ${loaded.runtime.detail}\n`);
   const batches = makeBatches(graph, outputs, data.set, undefined);
-  const predictions = await predictAll(tf, loaded.built.model, batches, opts.batchSize ?? 32);
-  loaded.built.model.dispose();
+  const predictions = await predictAll(loaded.engine, batches, opts.batchSize ?? 32);
+  loaded.engine.dispose();
   const dir = resolve(io.cwd, opts.out);
   mkdirSync(dir, { recursive: true });
   predictions.forEach((p, i) => {

@@ -1,30 +1,27 @@
 /**
- * Samples → batch tensors. Each input and target is kept as one flat typed array in the dtype
- * tfjs will use; a batch copies its samples' rows into fresh arrays (cheap next to a training
- * step, and it keeps the full data set out of the backend's memory).
+ * Samples → batches. Each input and target is kept as one flat typed array in the dtype the
+ * engine will use; a batch copies its samples' rows into fresh arrays (cheap next to a training
+ * step, and it keeps the full data set out of the engine's memory).
  */
-import type * as tfTypes from '@tensorflow/tfjs';
 import type { Graph } from '../compiler/graph.js';
 import type { TargetFit } from '../data/check.js';
 import type { DataSet } from '../data/dataset.js';
-import type { Tf } from '../backends/tfjs/env.js';
+import type { Batch, HostArray } from './engine.js';
 import type { OutputPlan } from './objective.js';
 
 interface Column {
   values: Float32Array | Int32Array;
   /** Elements per sample. */
   width: number;
-  /** Per-sample shape as tfjs gets it. */
+  /** Per-sample shape as the engine gets it. */
   shape: number[];
   dtype: 'float32' | 'int32';
 }
 
 export interface Batches {
   samples: number;
-  /** Input and target tensors for the given sample indices, in model input / output order. */
-  batch(tf: Tf, indices: ArrayLike<number>): { inputs: tfTypes.Tensor[]; targets: tfTypes.Tensor[] };
-  /** Just the inputs (predict). */
-  inputs(tf: Tf, indices: ArrayLike<number>): tfTypes.Tensor[];
+  /** Inputs and targets of the given samples, in model input / output order (no targets for predict). */
+  batch(indices: ArrayLike<number>): Batch;
 }
 
 function column(values: ArrayLike<number>, shape: readonly number[], dtype: 'float32' | 'int32'): Column {
@@ -48,19 +45,18 @@ export function makeBatches(graph: Graph, outputs: OutputPlan[], data: DataSet, 
       })
     : [];
   const samples = data.entries.get(graph.inputs[0]!.name)!.array.shape[0]!;
-  const take = (tf: Tf, c: Column, indices: ArrayLike<number>) => {
+  const take = (c: Column, indices: ArrayLike<number>): HostArray => {
     const n = indices.length;
     const out = c.dtype === 'int32' ? new Int32Array(n * c.width) : new Float32Array(n * c.width);
     for (let k = 0; k < n; k++) {
       const from = indices[k]! * c.width;
       out.set(c.values.subarray(from, from + c.width), k * c.width);
     }
-    return tf.tensor(out, [n, ...c.shape], c.dtype);
+    return { values: out, shape: [n, ...c.shape], dtype: c.dtype };
   };
   return {
     samples,
-    batch: (tf, indices) => ({ inputs: inputs.map((c) => take(tf, c, indices)), targets: targets.map((c) => take(tf, c, indices)) }),
-    inputs: (tf, indices) => inputs.map((c) => take(tf, c, indices)),
+    batch: (indices) => ({ size: indices.length, inputs: inputs.map((c) => take(c, indices)), targets: targets.map((c) => take(c, indices)) }),
   };
 }
 

@@ -1,19 +1,16 @@
 /**
  * The training loop: nnspec's own instead of tfjs's model.fit, because loss_weights must count,
  * per-output losses and validation numbers must be right, shuffling must be seeded by nnspec, and
- * Ctrl-C must finish the batch. Each batch: forward and backward pass, one read back of its
- * stats, a finiteness check *before* the update (so a NaN never reaches the weights), the update.
+ * Ctrl-C must finish the batch. Each batch is one engine step, which applies the update only
+ * when the batch's losses are finite (so a NaN never reaches the weights).
  */
-import type * as tfTypes from '@tensorflow/tfjs';
-import type { Tf } from '../backends/tfjs/env.js';
-import { evaluateAll } from '../backends/tfjs/evaluate.js';
-import type { Objective } from '../backends/tfjs/objective.js';
-import type { Optimizing } from '../backends/tfjs/optimizers.js';
 import { Accumulator, type Logs } from './accumulate.js';
 import type { Batches } from './batches.js';
+import type { TrainEngine } from './engine.js';
+import { evaluateAll } from './evaluate.js';
 import type { OutputPlan } from './objective.js';
 import type { Progress } from './progress.js';
-import { rngFor, withRandom } from './random.js';
+import { rngFor } from './random.js';
 import type { Interrupt } from './signals.js';
 import type { RunState } from './state.js';
 
@@ -23,10 +20,7 @@ export interface Split {
 }
 
 export interface LoopInput {
-  tf: Tf;
-  model: tfTypes.LayersModel;
-  objective: Objective;
-  optimizing: Optimizing;
+  engine: TrainEngine;
   outputs: OutputPlan[];
   train: Split;
   validation?: Split;
@@ -45,10 +39,8 @@ export type Outcome =
 const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
 
 export async function trainLoop(input: LoopInput): Promise<Outcome> {
-  const { tf, model, objective, optimizing, outputs, train, validation, state, progress, interrupt } = input;
+  const { engine, outputs, train, validation, state, progress, interrupt } = input;
   const { epochs, batchSize, seed, shuffle, earlyStopping } = state.settings;
-  const variables = model.trainableWeights.map((w) => w.read() as tfTypes.Variable);
-  const names = model.trainableWeights.map((w) => w.originalName);
   const n = train.indices.length;
   const batches = Math.ceil(n / batchSize);
   const lossCount = 1 + outputs.length;
@@ -64,18 +56,13 @@ export async function trainLoop(input: LoopInput): Promise<Outcome> {
     for (let b = state.batch; b < batches; b++) {
       const started = performance.now();
       const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-      const { inputs, targets } = train.batches.batch(tf, idx);
-      // Initializers, dropout and noise draw from Math.random; seed it per batch so any batch repeats.
-      const { stats, grads } = withRandom(rngFor(seed, 'step', epoch, b), () => objective.gradients(inputs, targets, variables));
-      const values = stats.dataSync();
+      // Dropout and noise draw from this stream, so any batch repeats.
+      const values = await engine.step(train.batches.batch(idx), rngFor(seed, 'step', epoch, b));
       const bad = firstNonFinite(values, lossCount);
       if (bad !== undefined) {
-        tf.dispose([stats, ...inputs, ...targets, ...Object.values(grads)]);
         const what = bad === 0 ? 'the loss' : `output '${outputs[bad - 1]!.name}''s loss`;
         return { status: 'diverged', epoch, batch: b, batches, what: `${what} is ${values[bad]}` };
       }
-      optimizing.apply(grads, variables, names);
-      tf.dispose([stats, ...inputs, ...targets, ...Object.values(grads)]);
       acc.add(values, idx.length);
       const seconds = (performance.now() - started) / 1000;
       epochSeconds += seconds;
@@ -92,7 +79,7 @@ export async function trainLoop(input: LoopInput): Promise<Outcome> {
     }
 
     let logs: Logs = acc.logs();
-    if (validation) logs = { ...logs, ...(await evaluateAll(tf, objective, outputs, validation.batches, validation.indices, batchSize)).logs('val_') };
+    if (validation) logs = { ...logs, ...(await evaluateAll(engine, outputs, validation.batches, validation.indices, batchSize)).logs('val_') };
     state.history.push(logs);
     const stop = earlyStopping !== undefined && shouldStop(state, logs[validation ? 'val_loss' : 'loss']!, earlyStopping);
     Object.assign(state, { epoch: epoch + 1, batch: 0, partial: undefined });

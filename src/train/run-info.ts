@@ -18,7 +18,8 @@ export interface RunInfo {
   validation_data?: string;
   backend: string;
   backend_detail: string;
-  tfjs: string;
+  /** The engine's library version (run.json has `tfjs` for the TensorFlow.js engine). */
+  tfjs?: string;
   samples: { train: number; validation: number };
   started_at: string;
   wall_seconds: number;

@@ -3,24 +3,25 @@
  * top-level model.json + weights.bin, history and run.json, each replaced atomically.
  */
 import { join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
-import type { Tf } from '../backends/tfjs/env.js';
-import type { Optimizing } from '../backends/tfjs/optimizers.js';
-import { saveModel, saveOptimizer } from '../backends/tfjs/save.js';
 import { writeFileAtomic } from './atomic.js';
 import { STATE_FILE, writeCheckpoint } from './checkpoint.js';
+import type { TrainEngine } from './engine.js';
 import { writeHistory } from './history.js';
+import { writeModelFiles, writeOptimizerFiles } from './run-files.js';
 import { writeRunInfo, type RunInfo } from './run-info.js';
 import type { RunState } from './state.js';
 
-export function saver(tf: Tf, run: string, model: tfTypes.LayersModel, optimizing: Optimizing, info: () => RunInfo): (state: RunState) => Promise<void> {
+export function saver(engine: TrainEngine, run: string, info: () => RunInfo): (state: RunState) => Promise<void> {
   return async (state) => {
+    const model = engine.describe();
+    const weights = await engine.readWeights();
+    const slots = await engine.readSlots();
     await writeCheckpoint(run, state.epoch, state.batch, async (dir) => {
-      await saveModel(tf, model, dir);
-      await saveOptimizer(tf, optimizing, dir);
+      writeModelFiles(dir, model, weights);
+      writeOptimizerFiles(dir, state.optimizer, slots);
       writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(state));
     });
-    await saveModel(tf, model, run);
+    writeModelFiles(run, model, weights);
     writeHistory(run, state.history);
     writeRunInfo(run, info(), state);
   };

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededModel } from '../../src/train/session.js';
+import { seededModel } from '../../src/backends/tfjs/seeded-model.js';
 import { compileText, runCli } from '../helpers.js';
 import { cpuTf, f32, readArray, readJson, savedWeights, tempDir, writeArrays, writeSpec } from './helpers.js';
 import { rngFor } from '../../src/train/random.js';

@@ -4,7 +4,8 @@
  * round trip that continues exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { makeOptimizer, optimizerConfig, type OptimizerConfig } from '../../src/backends/tfjs/optimizers.js';
+import { makeOptimizer } from '../../src/backends/tfjs/optimizers.js';
+import { optimizerConfig, type OptimizerConfig } from '../../src/train/optimizer-config.js';
 import type { TrainingSpec } from '../../src/spec/types.js';
 import { cpuTf } from './helpers.js';
 

@@ -14,7 +14,8 @@ import type { Graph } from '../../compiler/graph.js';
 import { buildModel } from '../tfjs/build.js';
 import { nnspecMetadata } from './keras-json.js';
 import type { Tf } from '../tfjs/env.js';
-import { loadWeightsInto, WEIGHTS_FILE } from '../tfjs/save.js';
+import { WEIGHTS_FILE } from '../../train/run-files.js';
+import { loadWeightsInto } from '../tfjs/save.js';
 
 export interface TfjsExport {
   /** The parsed model.json. */

@@ -3,6 +3,7 @@
  * cannot install everywhere), then WebAssembly with SIMD, then the pure-JS cpu backend. A backend
  * counts only once one real op has run on it. tfjs's start-up chatter is kept off the console.
  */
+import { EngineError } from '../../train/engine.js';
 import type { Tf } from './env.js';
 import { registerGapKernels } from './kernels/index.js';
 import { loadTf, quietly } from './load.js';
@@ -19,7 +20,7 @@ export interface Backend {
 }
 
 /** The user asked for a backend that cannot run here (exit 1, with the reason). */
-export class BackendError extends Error {}
+export class BackendError extends EngineError {}
 
 const TFJS_NAME: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 

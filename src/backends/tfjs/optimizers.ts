@@ -6,11 +6,8 @@
  * exactly and a resumed run continues bit for bit.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { TrainingSpec } from '../../spec/types.js';
-import { OPTIMIZERS, type OptimizerName } from '../../spec/vocabulary.js';
+import type { OptimizerConfig } from '../../train/optimizer-config.js';
 import type { Tf } from './env.js';
-
-export type OptimizerConfig = { type: OptimizerName } & Record<string, number | boolean>;
 
 type T = tfTypes.Tensor;
 
@@ -25,15 +22,6 @@ export interface Optimizing {
   /** Restores slots saved by `slots()` for the weights called `names` (every one must be present). */
   restore(iterations: number, saved: Map<string, T>, variables: tfTypes.Variable[], names: string[]): void;
   dispose(): void;
-}
-
-/** The spec's optimizer with Keras defaults filled in and the learning rate overridden if given. */
-export function optimizerConfig(spec: TrainingSpec['optimizer'], learningRate?: number): OptimizerConfig {
-  const given = typeof spec === 'string' ? { type: spec } : spec ?? { type: 'rmsprop' as const };
-  const { type, ...args } = given;
-  const config = { type, ...OPTIMIZERS[type], ...args } as unknown as OptimizerConfig;
-  if (learningRate !== undefined) config.learning_rate = learningRate;
-  return config;
 }
 
 interface Rule {

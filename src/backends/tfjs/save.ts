@@ -1,19 +1,13 @@
 /**
- * The TensorFlow.js layers format on disk: model.json (topology + weights manifest) and
- * weights.bin, each written atomically (weights first, so a model.json on disk never names
- * weights that are not there). Also the optimizer's state, in the same encoding.
+ * tf.LayersModel ⇄ the TensorFlow.js layers format on disk (model.json + weights.bin, see
+ * train/run-files.ts), for export and for loading files as a user's tf.loadLayersModel would.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../../train/atomic.js';
+import { MODEL_FILE, WEIGHTS_FILE } from '../../train/run-files.js';
 import type { Tf } from './env.js';
-import type { Optimizing } from './optimizers.js';
-
-export const MODEL_FILE = 'model.json';
-export const WEIGHTS_FILE = 'weights.bin';
-export const OPTIMIZER_FILE = 'optimizer.json';
-export const OPTIMIZER_WEIGHTS_FILE = 'optimizer.bin';
 
 function joined(tf: Tf, data: tfTypes.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
@@ -64,24 +58,5 @@ export function loadWeightsInto(tf: Tf, model: tfTypes.LayersModel, dir: string)
     model.loadWeights(tensors, true);
   } finally {
     tf.dispose(Object.values(tensors));
-  }
-}
-
-/** The optimizer's state: its configuration, step count and every slot, named after its weight. */
-export async function saveOptimizer(tf: Tf, optimizing: Optimizing, dir: string): Promise<void> {
-  const { data, specs } = await tf.io.encodeWeights(optimizing.slots());
-  writeFileAtomic(join(dir, OPTIMIZER_WEIGHTS_FILE), joined(tf, data));
-  writeFileAtomic(join(dir, OPTIMIZER_FILE), JSON.stringify({ config: optimizing.config, iterations: optimizing.iterations, weights: specs }));
-}
-
-export function loadOptimizer(tf: Tf, optimizing: Optimizing, dir: string, model: tfTypes.LayersModel): void {
-  const { iterations, weights } = JSON.parse(readFileSync(join(dir, OPTIMIZER_FILE), 'utf8')) as { iterations: number; weights: tfTypes.io.WeightsManifestEntry[] };
-  const bytes = readFileSync(join(dir, OPTIMIZER_WEIGHTS_FILE));
-  const map = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), weights);
-  const trainable = model.trainableWeights;
-  try {
-    optimizing.restore(iterations, new Map(Object.entries(map)), trainable.map((w) => w.read() as tfTypes.Variable), trainable.map((w) => w.originalName));
-  } finally {
-    tf.dispose(Object.values(map));
   }
 }

@@ -1,26 +1,15 @@
-/**
- * The pieces a run trains with, built from the compiled spec: the tfjs model (weights initialized
- * from the run's seed), the objective and the optimizer.
- */
+/** The tfjs model of a compiled spec, with its weights initialized from the run's seed. */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { regularizer } from '../backends/tfjs/args.js';
-import { buildModel } from '../backends/tfjs/build.js';
-import type { Tf } from '../backends/tfjs/env.js';
-import { compileObjective, type ActivityPenalty, type Objective } from '../backends/tfjs/objective.js';
-import { makeOptimizer, type OptimizerConfig, type Optimizing } from '../backends/tfjs/optimizers.js';
-import type { Graph } from '../compiler/graph.js';
-import type { Regularizer } from '../layers/params.js';
-import type { OutputPlan } from './objective.js';
-import { rngFor, withRandom } from './random.js';
-
-export interface Session {
-  /** The model as saved: the spec's inputs and outputs. */
-  model: tfTypes.LayersModel;
-  objective: Objective;
-  optimizing: Optimizing;
-}
+import type { Graph } from '../../compiler/graph.js';
+import type { Regularizer } from '../../layers/params.js';
+import { rngFor, withRandom } from '../../train/random.js';
+import { regularizer } from './args.js';
+import { buildModel } from './build.js';
+import type { Tf } from './env.js';
+import type { ActivityPenalty } from './objective.js';
 
 export interface SeededModel {
+  /** The model as saved: the spec's inputs and outputs. */
   model: tfTypes.LayersModel;
   /** The same layers with the activity-regularized nodes' outputs appended, when there are any. */
   forward: tfTypes.LayersModel;
@@ -47,10 +36,4 @@ export function seededModel(tf: Tf, graph: Graph, seed: number): SeededModel {
   } finally {
     console.warn = warn;
   }
-}
-
-export function buildSession(tf: Tf, graph: Graph, outputs: OutputPlan[], optimizer: OptimizerConfig, seed: number): Session {
-  const optimizing = makeOptimizer(tf, optimizer);
-  const { model, forward, penalties } = seededModel(tf, graph, seed);
-  return { model, objective: compileObjective(tf, forward, outputs, penalties), optimizing };
 }

@@ -1,0 +1,52 @@
+/** train's data steps: read and check --data (and --validation-data), then split into batches. */
+import { dataHash } from '../data/dataset.js';
+import { makeBatches, range } from '../train/batches.js';
+import type { Split } from '../train/loop.js';
+import type { RunState, Settings } from '../train/state.js';
+import { loadData, type LoadedData } from './data-arg.js';
+import type { Io } from './io.js';
+import type { SpecWithObjective } from './objective-spec.js';
+
+export interface TrainingData {
+  data: LoadedData;
+  validationData?: LoadedData;
+  /** What a resumed run must find unchanged. */
+  hashes: RunState['hashes'];
+}
+
+/** The checked data sets and their hashes, or undefined after printing every problem (exit 1). */
+export function loadTrainingData(spec: SpecWithObjective, paths: { data: string; validationData?: string }, specHash: string, io: Io): TrainingData | undefined {
+  const data = loadData(spec.graph, spec.outputs, paths.data, io);
+  if (!data) return undefined;
+  const validationData = paths.validationData ? loadData(spec.graph, spec.outputs, paths.validationData, io) : undefined;
+  if (paths.validationData && !validationData) return undefined;
+  const hashes = {
+    spec: specHash,
+    data: dataHash(data.set.entries),
+    ...(validationData ? { validation: dataHash(validationData.set.entries) } : {}),
+  };
+  return { data, ...(validationData ? { validationData } : {}), hashes };
+}
+
+/**
+ * The training samples and the validation samples: --validation-data, else Keras's
+ * validation_split (the last fraction of the samples, before shuffling). Undefined after printing
+ * why a split leaves either side empty (exit 1).
+ */
+export function splitData(spec: SpecWithObjective, sets: TrainingData, settings: Settings, io: Io): { train: Split; validation?: Split } | undefined {
+  const { graph, outputs } = spec;
+  const { data, validationData } = sets;
+  const samples = data.checked.samples;
+  const splitAt = Math.floor(samples * (1 - settings.validationSplit));
+  if (splitAt < 1 || (settings.validationSplit > 0 && splitAt >= samples)) {
+    io.stderr.write(`nnspec: --validation-split ${settings.validationSplit} of ${samples} samples leaves ${splitAt} for training and ${samples - splitAt} for validation; both need at least one\n`);
+    return undefined;
+  }
+  const trainBatches = makeBatches(graph, outputs, data.set, data.checked.fits);
+  const train: Split = { batches: trainBatches, indices: range(0, splitAt) };
+  if (validationData) {
+    const batches = makeBatches(graph, outputs, validationData.set, validationData.checked.fits);
+    return { train, validation: { batches, indices: range(0, validationData.checked.samples) } };
+  }
+  return splitAt < samples ? { train, validation: { batches: trainBatches, indices: range(splitAt, samples) } } : { train };
+}

@@ -1,0 +1,77 @@
+/**
+ * train's run-directory steps: open --out (new, or --resume from its checkpoint), settle the
+ * settings, build the engine's model (restored from the checkpoint when resuming), and write the
+ * run's first files.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../train/atomic.js';
+import { readPointer } from '../train/checkpoint.js';
+import type { EngineRuntime, TrainEngine } from '../train/engine.js';
+import { optimizerConfig, type OptimizerConfig } from '../train/optimizer-config.js';
+import { readModelWeights, readOptimizerFiles } from '../train/run-files.js';
+import { SPEC_FILE } from '../train/run-info.js';
+import { newSettings, resumeConflict, resumedSettings, type SettingFlags } from '../train/settings.js';
+import { readState, type RunState, type Settings } from '../train/state.js';
+import { UsageError, type Io } from './io.js';
+import type { SpecWithObjective } from './objective-spec.js';
+
+export interface TrainRun {
+  /** --out as given (for messages) and resolved. */
+  out: string;
+  path: string;
+  /** The checkpoint to continue from (--resume). */
+  resumed?: { state: RunState; dir: string };
+}
+
+/** --out, checked; undefined after printing why there is nothing to resume (exit 1). */
+export function openTrainRun(out: string, resume: boolean | undefined, io: Io): TrainRun | undefined {
+  const path = resolve(io.cwd, out);
+  if (existsSync(path) && !statSync(path).isDirectory()) throw new UsageError(`--out ${out} is a file; give a directory for the run`);
+  if (resume) {
+    const pointer = readPointer(path);
+    if (!pointer) {
+      io.stderr.write(`nnspec: ${out} holds no checkpoint to resume from (no readable ${join(out, 'checkpoint.json')})\n`);
+      return undefined;
+    }
+    const dir = join(path, pointer.dir);
+    return { out, path, resumed: { dir, state: readState(dir) } };
+  }
+  if (existsSync(path) && readdirSync(path).length > 0) {
+    throw new UsageError(`${out} is not empty; pass --resume to continue the run in it, or choose another --out`);
+  }
+  return { out, path };
+}
+
+/** The run's settings: the spec's and the flags', or the resumed run's; undefined after printing why it cannot resume. */
+export function settle(run: TrainRun, spec: SpecWithObjective, hashes: RunState['hashes'], flags: SettingFlags, io: Io): Settings | undefined {
+  if (!run.resumed) return newSettings(spec.graph.training ?? {}, flags);
+  const refused = resumeConflict(run.resumed.state, hashes, flags);
+  if (refused) {
+    io.stderr.write(`nnspec: cannot resume the run in ${run.out}: ${refused}\n`);
+    return undefined;
+  }
+  return resumedSettings(run.resumed.state.settings, flags);
+}
+
+/** The model to train on the engine: fresh from the seed, or with the checkpoint's weights and optimizer slots. */
+export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, spec: SpecWithObjective, settings: Settings, learningRate: number | undefined): Promise<{ engine: TrainEngine; optimizer: OptimizerConfig }> {
+  const optimizer = run.resumed ? (run.resumed.state.optimizer as OptimizerConfig) : optimizerConfig(spec.graph.training?.optimizer, learningRate);
+  const engine = runtime.create({ graph: spec.graph, outputs: spec.outputs, seed: settings.seed, optimizer });
+  if (run.resumed) {
+    await engine.writeWeights(readModelWeights(run.resumed.dir));
+    await engine.writeSlots(readOptimizerFiles(run.resumed.dir));
+  }
+  return { engine, optimizer };
+}
+
+/** Creates the run directory; a new run gets its spec.yaml and a first checkpoint. */
+export async function beginRun(run: TrainRun, spec: SpecWithObjective, state: RunState, save: (state: RunState) => Promise<void>): Promise<void> {
+  mkdirSync(run.path, { recursive: true });
+  // A process killed mid-write leaves its temporary file behind (never a torn real one).
+  for (const f of readdirSync(run.path)) if (/^\..+\.tmp-\d+-\d+$/.test(f)) rmSync(join(run.path, f), { force: true });
+  if (!run.resumed) {
+    writeFileAtomic(join(run.path, SPEC_FILE), spec.bytes);
+    await save(state);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Evaluation over a whole data set in batches: per-output losses, the weighted total and the
+ * metrics, accumulated exactly as training accumulates them (so evaluate on the training data
+ * agrees with a hand computation, and with the last epoch when the weights are the same).
+ */
+import { Accumulator } from './accumulate.js';
+import { range, type Batches } from './batches.js';
+import type { TrainEngine } from './engine.js';
+import type { OutputPlan } from './objective.js';
+
+export async function evaluateAll(engine: TrainEngine, outputs: OutputPlan[], data: Batches, indices: Int32Array, batchSize: number): Promise<Accumulator> {
+  const acc = new Accumulator(outputs);
+  for (let from = 0; from < indices.length; from += batchSize) {
+    const idx = indices.subarray(from, Math.min(indices.length, from + batchSize));
+    acc.add(await engine.evaluate(data.batch(idx)), idx.length);
+  }
+  return acc;
+}
+
+/** Model outputs over the data, concatenated in sample order: one Float32Array per output. */
+export async function predictAll(engine: TrainEngine, data: Batches, batchSize: number): Promise<{ values: Float32Array; shape: number[] }[]> {
+  const chunks: Float32Array[][] = [];
+  let shapes: number[][] = [];
+  const n = data.samples;
+  for (let from = 0; from < n; from += batchSize) {
+    const outputs = await engine.predict(data.batch(range(from, Math.min(n, from + batchSize))));
+    shapes = outputs.map((o) => o.shape.slice(1));
+    outputs.forEach((o, i) => (chunks[i] ??= []).push(o.values as Float32Array));
+  }
+  return chunks.map((parts, i) => {
+    const total = parts.reduce((s, p) => s + p.length, 0);
+    const values = new Float32Array(total);
+    let at = 0;
+    for (const p of parts) {
+      values.set(p, at);
+      at += p.length;
+    }
+    return { values, shape: [n, ...shapes[i]!] };
+  });
+}
