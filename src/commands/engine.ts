@@ -6,7 +6,7 @@
 import type { BackendChoice } from '../backends/tfjs/backend.js';
 import { tfjsRuntime } from '../backends/tfjs/engine.js';
 import { EngineError, type EngineRuntime } from '../train/engine.js';
-import type { Io } from './io.js';
+import { reportProblem, type Io } from './io.js';
 
 /** `--backend`: which runtime; every choice today is a TensorFlow.js backend. */
 export type EngineChoice = BackendChoice;
@@ -17,7 +17,7 @@ export async function startEngine(choice: EngineChoice, io: Io): Promise<EngineR
     return await tfjsRuntime(choice);
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
-    io.stderr.write(`nnspec: ${e.message}\n`);
+    reportProblem(io, 'NN904', null, e.message);
     return undefined;
   }
 }

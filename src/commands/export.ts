@@ -11,7 +11,7 @@ import { toTfjsModel } from '../backends/export/tfjs-json.js';
 import { NNSPEC_VERSION } from '../backends/export/version.js';
 import { selectBackend } from '../backends/tfjs/backend.js';
 import { MODEL_FILE, WEIGHTS_FILE } from '../train/run-files.js';
-import { EXIT, oneOf, UsageError, type Io } from './io.js';
+import { EXIT, oneOf, reportProblem, UsageError, type Io } from './io.js';
 import { loadSpec } from './spec-file.js';
 
 export const EXPORT_TARGETS = ['keras-json', 'tfjs'] as const;
@@ -29,18 +29,18 @@ export interface ExportOptions {
 export async function exportCommand(file: string, opts: ExportOptions, io: Io): Promise<number> {
   const to = parseTarget(opts.to);
   if (opts.weights !== undefined && to !== 'tfjs') {
-    throw new UsageError('--weights applies to --to tfjs; for Keras, convert the run with tensorflowjs_converter (see the README)');
+    throw new UsageError('--weights applies to --to tfjs; for Keras, convert the run with tensorflowjs_converter (see the README)', 'NN006');
   }
-  if (opts.weights !== undefined && opts.out === undefined) throw new UsageError('--weights needs --out: weights.bin is written next to model.json');
+  if (opts.weights !== undefined && opts.out === undefined) throw new UsageError('--weights needs --out: weights.bin is written next to model.json', 'NN002');
   const run = opts.weights === undefined ? undefined : resolve(io.cwd, opts.weights);
   if (run !== undefined) {
     for (const f of [MODEL_FILE, WEIGHTS_FILE]) {
-      if (!existsSync(join(run, f))) throw new UsageError(`'${opts.weights}' is not a training run: it has no ${f}`);
+      if (!existsSync(join(run, f))) throw new UsageError(`'${opts.weights}' is not a training run: it has no ${f}`, 'NN900');
     }
   }
   const spec = loadSpec(file, io);
   if (!spec) return EXIT.invalid;
-  const warn = (notes: string[]) => notes.forEach((n) => io.stderr.write(`nnspec: warning: ${n}\n`));
+  const warn = (notes: string[]) => notes.forEach((n) => reportProblem(io, 'NN910', file, n, { severity: 'warning' }));
 
   if (to === 'keras-json') {
     const { model, notes } = toKerasModel(spec.graph, NNSPEC_VERSION);
@@ -56,7 +56,7 @@ export async function exportCommand(file: string, opts: ExportOptions, io: Io): 
     exported = await toTfjsModel(spec.graph, tf, { weightsDir: run, version: NNSPEC_VERSION });
   } catch (e) {
     // tfjs names the weight it could not match; the run was trained from another spec.
-    io.stderr.write(`nnspec: the weights in '${opts.weights}' do not fit ${file}: ${(e as Error).message}\n`);
+    reportProblem(io, 'NN903', opts.weights ?? null, `the weights do not fit ${file}: ${(e as Error).message}`);
     return EXIT.invalid;
   }
   warn(exported.notes);

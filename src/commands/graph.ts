@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { draw, svgTooLarge, type GraphFormat } from '../backends/graph/draw.js';
 import { compileReporting } from './files.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, reportProblem, UsageError, type Io } from './io.js';
 
 export interface GraphOptions {
   /** Undefined: taken from --out's extension (.dot/.gv, .mmd/.mermaid), else svg. */
@@ -23,7 +23,7 @@ export async function graphCommand(file: string, opts: GraphOptions, io: Io): Pr
   if (tooLarge) throw new UsageError(`cannot draw '${file}' as SVG: ${tooLarge}; use --format dot (Graphviz lays out large graphs) or --format mermaid`);
   const picture = await draw(result, format);
   if (picture === undefined) {
-    io.stderr.write(`nnspec: nothing to draw: '${file}' does not describe inputs and layers\n`);
+    reportProblem(io, 'NN911', file, 'nothing to draw: the file does not describe inputs and layers');
     return EXIT.invalid;
   }
   if (opts.out === undefined) io.stdout.write(picture);

@@ -65,7 +65,7 @@ export function reportProblem(io: Io, code: Code, file: string | null, message: 
 }
 
 /** Reports a usage error: its code, the message, and the help to read. */
-export function reportUsage(io: Io, message: string, code: UsageCode = 'NN000', command = 'nnspec'): void {
+export function reportUsage(io: Io, message: string, code: Code = 'NN000', command = 'nnspec'): void {
   reporterOf(io).report(fileDiagnostic(code, null, message, { hint: `see \`${command} --help\`` }));
 }
 

@@ -1,8 +1,8 @@
 /** The first step of train, evaluate and predict: the compiled spec and what it trains for. */
 import type { OutputPlan } from '../train/objective.js';
 import { resolveObjective } from '../train/objective.js';
-import type { Io } from './io.js';
-import { loadSpec, type LoadedSpec } from './spec-file.js';
+import { reporterOf, type Io } from './io.js';
+import { loadSpec, specDiagnostic, type LoadedSpec } from './spec-file.js';
 
 export interface SpecWithObjective extends LoadedSpec {
   outputs: OutputPlan[];
@@ -14,7 +14,7 @@ export function loadObjective(file: string, io: Io): SpecWithObjective | undefin
   if (!spec) return undefined;
   const objective = resolveObjective(spec.graph);
   if ('error' in objective) {
-    io.stderr.write(`nnspec: ${file}: ${objective.error}\n`);
+    reporterOf(io).report(specDiagnostic(spec.graph, file, 'NN906', objective.error, spec.graph.training ? '/training' : '/outputs'));
     return undefined;
   }
   return { ...spec, outputs: objective.outputs };

@@ -5,14 +5,14 @@ import type { EngineRuntime, TrainEngine } from '../train/engine.js';
 import { MODEL_FILE, readModelWeights } from '../train/run-files.js';
 import { SPEC_FILE } from '../train/run-info.js';
 import { startEngine, type EngineChoice } from './engine.js';
-import { UsageError, type Io } from './io.js';
+import { reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective, type SpecWithObjective } from './objective-spec.js';
 
 /** The run's spec and objective, or undefined after printing why (exit 1). */
 export function openRun(run: string, io: Io): SpecWithObjective | undefined {
   const dir = resolve(io.cwd, run);
   for (const f of [SPEC_FILE, MODEL_FILE]) {
-    if (!existsSync(join(dir, f))) throw new UsageError(`${run} is not a training run: it has no ${f} (train one with \`nnspec train SPEC --data DIR --out ${run}\`)`);
+    if (!existsSync(join(dir, f))) throw new UsageError(`${run} is not a training run: it has no ${f} (train one with \`nnspec train SPEC --data DIR --out ${run}\`)`, 'NN900');
   }
   return loadObjective(join(run, SPEC_FILE), io);
 }
@@ -26,7 +26,7 @@ export async function loadRunEngine(run: string, opened: SpecWithObjective, choi
     await engine.writeWeights(readModelWeights(resolve(io.cwd, run)));
   } catch (e) {
     engine.dispose();
-    io.stderr.write(`nnspec: ${join(run, MODEL_FILE)}: the saved weights do not fit the run's spec (${(e as Error).message.split('\n')[0]})\n`);
+    reportProblem(io, 'NN903', join(run, MODEL_FILE), `the saved weights do not fit the run's spec (${(e as Error).message.split('\n')[0]})`);
     return undefined;
   }
   return { runtime, engine };

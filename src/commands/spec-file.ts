@@ -1,7 +1,11 @@
 /** Reading and compiling the spec a command is given; its diagnostics go to the command's reporter. */
 import type { Graph } from '../compiler/graph.js';
+import type { Code } from '../diagnostics/codes.js';
+import type { PrintedDiagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../diagnostics/lines.js';
-import type { SpecDocument } from '../spec/document.js';
+import { linesOf, spanPlace } from '../diagnostics/locate.js';
+import { fileDiagnostic } from '../diagnostics/report.js';
+import { keySpan, type SpecDocument } from '../spec/document.js';
 import { compileFile } from './files.js';
 import { reporterOf, UsageError, type Io } from './io.js';
 
@@ -16,6 +20,13 @@ const documents = new WeakMap<Graph, SpecDocument>();
 
 export function specDocumentOf(graph: Graph): SpecDocument | undefined {
   return documents.get(graph);
+}
+
+/** A problem with a compiled spec found after compiling (no loss to train on...), at the key `ptr` names. */
+export function specDiagnostic(graph: Graph, file: string, code: Code, message: string, ptr: string, hint?: string): PrintedDiagnostic {
+  const doc = documents.get(graph);
+  if (!doc) return fileDiagnostic(code, file, message, hint === undefined ? {} : { hint });
+  return { code, severity: 'error', message, file, ...spanPlace(linesOf(file, doc.text), keySpan(doc, ptr)), ...(hint === undefined ? {} : { hint }) };
 }
 
 /** The compiled spec, or undefined after reporting why it cannot be used (exit 1). */

@@ -4,7 +4,7 @@ import { makeBatches, range } from '../train/batches.js';
 import type { Split } from '../train/loop.js';
 import type { RunState, Settings } from '../train/state.js';
 import { loadData, type LoadedData } from './data-arg.js';
-import type { Io } from './io.js';
+import { reportProblem, type Io } from './io.js';
 import type { SpecWithObjective } from './objective-spec.js';
 
 export interface TrainingData {
@@ -39,7 +39,7 @@ export function splitData(spec: SpecWithObjective, sets: TrainingData, settings:
   const samples = data.checked.samples;
   const splitAt = Math.floor(samples * (1 - settings.validationSplit));
   if (splitAt < 1 || (settings.validationSplit > 0 && splitAt >= samples)) {
-    io.stderr.write(`nnspec: --validation-split ${settings.validationSplit} of ${samples} samples leaves ${splitAt} for training and ${samples - splitAt} for validation; both need at least one\n`);
+    reportProblem(io, 'NN907', null, `--validation-split ${settings.validationSplit} of ${samples} samples leaves ${splitAt} for training and ${samples - splitAt} for validation; both need at least one`);
     return undefined;
   }
   const trainBatches = makeBatches(graph, outputs, data.set, data.checked.fits);

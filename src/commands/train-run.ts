@@ -13,7 +13,7 @@ import { readModelWeights, readOptimizerFiles } from '../train/run-files.js';
 import { SPEC_FILE } from '../train/run-info.js';
 import { newSettings, resumeConflict, resumedSettings, type SettingFlags } from '../train/settings.js';
 import { readState, type RunState, type Settings } from '../train/state.js';
-import { UsageError, type Io } from './io.js';
+import { reportProblem, UsageError, type Io } from './io.js';
 import type { SpecWithObjective } from './objective-spec.js';
 
 export interface TrainRun {
@@ -27,18 +27,25 @@ export interface TrainRun {
 /** --out, checked; undefined after printing why there is nothing to resume (exit 1). */
 export function openTrainRun(out: string, resume: boolean | undefined, io: Io): TrainRun | undefined {
   const path = resolve(io.cwd, out);
-  if (existsSync(path) && !statSync(path).isDirectory()) throw new UsageError(`--out ${out} is a file; give a directory for the run`);
+  if (existsSync(path) && !statSync(path).isDirectory()) throw new UsageError(`--out ${out} is a file; give a directory for the run`, 'NN007');
   if (resume) {
     const pointer = readPointer(path);
     if (!pointer) {
-      io.stderr.write(`nnspec: ${out} holds no checkpoint to resume from (no readable ${join(out, 'checkpoint.json')})\n`);
+      reportProblem(io, 'NN901', out, `holds no checkpoint to resume from (no readable ${join(out, 'checkpoint.json')})`, { hint: 'train into a new --out, or drop --resume' });
       return undefined;
     }
     const dir = join(path, pointer.dir);
-    return { out, path, resumed: { dir, state: readState(dir) } };
+    let state: RunState;
+    try {
+      state = readState(dir);
+    } catch (e) {
+      reportProblem(io, 'NN909', join(out, pointer.dir), `the checkpoint's state cannot be read (${(e as Error).message.split('\n')[0]})`);
+      return undefined;
+    }
+    return { out, path, resumed: { dir, state } };
   }
   if (existsSync(path) && readdirSync(path).length > 0) {
-    throw new UsageError(`${out} is not empty; pass --resume to continue the run in it, or choose another --out`);
+    throw new UsageError(`${out} is not empty; pass --resume to continue the run in it, or choose another --out`, 'NN005');
   }
   return { out, path };
 }
@@ -48,7 +55,7 @@ export function settle(run: TrainRun, spec: SpecWithObjective, hashes: RunState[
   if (!run.resumed) return newSettings(spec.graph.training ?? {}, flags);
   const refused = resumeConflict(run.resumed.state, hashes, flags);
   if (refused) {
-    io.stderr.write(`nnspec: cannot resume the run in ${run.out}: ${refused}\n`);
+    reportProblem(io, 'NN902', run.out, `cannot resume the run: ${refused}`);
     return undefined;
   }
   return resumedSettings(run.resumed.state.settings, flags);

@@ -14,7 +14,7 @@ import type { SettingFlags } from '../train/settings.js';
 import { watchInterrupt } from '../train/signals.js';
 import type { RunState } from '../train/state.js';
 import { startEngine, type EngineChoice } from './engine.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective } from './objective-spec.js';
 import { loadTrainingData, splitData } from './train-data.js';
 import { beginRun, buildTrainEngine, openTrainRun, settle, type TrainRun } from './train-run.js';
@@ -32,7 +32,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const wallStart = performance.now();
   const spec = loadObjective(file, io);
   if (!spec) return EXIT.invalid;
-  if (opts.validationSplit && opts.validationData) throw new UsageError('give --validation-split or --validation-data, not both');
+  if (opts.validationSplit && opts.validationData) throw new UsageError('give --validation-split or --validation-data, not both', 'NN006');
   const run = openTrainRun(opts.out, opts.resume, io);
   if (!run) return EXIT.invalid;
   const sets = loadTrainingData(spec, opts, specHash(spec.bytes), io);
@@ -96,10 +96,9 @@ function report(outcome: Outcome, info: RunInfo, run: TrainRun, state: RunState,
   if (outcome.status === 'diverged') {
     final.message = `${outcome.what} at epoch ${outcome.epoch + 1}, batch ${outcome.batch + 1} of ${outcome.batches}; the update was not applied`;
     writeRunInfo(run.path, final, state);
-    io.stderr.write(
-      `nnspec: training stopped: ${final.message}. ${run.out} keeps the last good checkpoint (${state.epoch} epoch${state.epoch === 1 ? '' : 's'} completed${state.batch ? `, ${state.batch} batches into the next` : ''}).\n` +
-        `  hint: lower the learning rate, check the data for extreme values, or add clipnorm to the optimizer\n`,
-    );
+    reportProblem(io, 'NN905', run.out, `training stopped: ${final.message}; the run keeps the last good checkpoint (${state.epoch} epoch${state.epoch === 1 ? '' : 's'} completed${state.batch ? `, ${state.batch} batches into the next` : ''})`, {
+      hint: 'lower the learning rate, check the data for extreme values, or add clipnorm to the optimizer',
+    });
     return EXIT.invalid;
   }
   writeRunInfo(run.path, final, state);
