@@ -120,7 +120,7 @@ describe('hand-written Keras model JSON', () => {
     expect(existsSync(join(dir, 'nested', schema))).toBe(true);
     expect(readFileSync(join(dir, 'nested', schema), 'utf8')).toBe(readFileSync('schemas/nnspec.schema.json', 'utf8'));
     const again = await runCli(['import', fixture('keras2_15_functional_cnn.json'), '--out', out]);
-    expect([again.code, again.stderr]).toEqual([2, `nnspec: '${out}' exists; pass --force to overwrite it (see \`nnspec import --help\`)\n`]);
+    expect([again.code, again.stderr]).toEqual([2, `nnspec: error[NN005]: '${out}' exists; pass --force to overwrite it\n = hint: see \`nnspec import --help\`\n\n`]);
     expect((await runCli(['import', fixture('keras2_15_functional_cnn.json'), '--out', out, '--force'])).code).toBe(0);
   });
 });
@@ -140,21 +140,20 @@ describe('what cannot be carried over', () => {
     writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json, null, 2));
     const r = await runCli(['import', file, '--out', join(dir, 'never.yaml')]);
     expect(existsSync(join(dir, 'never.yaml'))).toBe(false);
-    return { code: r.code, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').map((l) => l.replace(file, 'M.json')) };
+    // The headlines only (pretty also quotes the JSON line under each, with a caret).
+    const headline = (l: string) => /^\S/.test(l) && !/^\d+ \|/.test(l);
+    return { code: r.code, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').filter(headline).map((l) => l.replace(file, 'M.json')) };
   }
 
   it('an unsupported layer and an unsupported argument, each at its line:column; nothing dropped, nothing written', async () => {
     const r = await runCli(['import', fixture('keras2_unsupported.json')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(
-      [
-        "test/fixtures/keras/keras2_unsupported.json:13:7: error: layer 'scaled' (Lambda): Lambda is not a layer type nnspec supports",
-        "test/fixtures/keras/keras2_unsupported.json:26:11: error: layer 'out' (Dense): argument lora_rank: 4 is not supported by nnspec's Dense",
-        'nnspec: 2 problems in test/fixtures/keras/keras2_unsupported.json; no spec written',
-        '',
-      ].join('\n'),
-    );
+    expect(r.stderr.split('\n').filter((l) => /^\S/.test(l) && !/^\d+ \|/.test(l))).toEqual([
+      "test/fixtures/keras/keras2_unsupported.json:13:7: error[NN702]: layer 'scaled' (Lambda): Lambda is not a layer type nnspec supports",
+      "test/fixtures/keras/keras2_unsupported.json:26:11: error[NN703]: layer 'out' (Dense): argument lora_rank: 4 is not supported by nnspec's Dense",
+      'nnspec: 2 problems in test/fixtures/keras/keras2_unsupported.json; no spec written',
+    ]);
   });
 
   const model = (layers: object[], extra: object = {}) => ({
@@ -175,11 +174,11 @@ describe('what cannot be carried over', () => {
     expect(r.code).toBe(1);
     // The layer's object: the brace before its class_name.
     const at = place(json, /(\{)\s*"class_name": "Functional",\s*"name": "inner"/, 1);
-    expect(r.lines[0]).toBe(`M.json:${at}: error: layer 'inner' (Functional): Functional is not a layer type nnspec supports; nested models are not supported (call the inner model's layers directly)`);
+    expect(r.lines[0]).toBe(`M.json:${at}: error[NN702]: layer 'inner' (Functional): Functional is not a layer type nnspec supports; nested models are not supported (call the inner model's layers directly)`);
   });
 
   it('a second output of a layer, a call with arguments, an undefined layer', async () => {
-    expect((await problems(model([dense({}, [[['x', 0, 1, {}]]])]))).lines[0]).toMatch(/^M\.json:\d+:\d+: error: layer 'd': takes output 1 of 'x'; nnspec layers have one output$/);
+    expect((await problems(model([dense({}, [[['x', 0, 1, {}]]])]))).lines[0]).toMatch(/^M\.json:\d+:\d+: error\[NN704\]: layer 'd': takes output 1 of 'x'; nnspec layers have one output$/);
     expect((await problems(model([dense({}, [[['x', 0, 0, { training: true }]]])]))).lines[0]).toMatch(/layer 'd': is called with arguments \(training\); nnspec calls layers on their inputs only$/);
     expect((await problems(model([dense({}, [[['y', 0, 0, {}]]])]))).lines[0]).toMatch(/layer 'd': takes 'y', which is not a layer of the model$/);
   });
@@ -188,15 +187,15 @@ describe('what cannot be carried over', () => {
     const json = model([{ class_name: 'Conv1D', name: 'd', config: { name: 'd', filters: 2, kernel_size: [3], groups: 2 }, inbound_nodes: [[['x', 0, 0, {}]]] }]);
     const r = await problems(json);
     expect(r.code).toBe(1);
-    expect(r.lines[0]).toBe(`M.json:${place(json, /(\{)\s*"class_name": "Conv1D"/, 1)}: error: layer 'd' (Conv1D): 'groups' in Conv1D layer 'd' must be 1, got 2`);
+    expect(r.lines[0]).toBe(`M.json:${place(json, /(\{)\s*"class_name": "Conv1D"/, 1)}: error[NN203]: layer 'd' (Conv1D): 'groups' in Conv1D layer 'd' must be 1, got 2`);
   });
 
   it('an unknown initializer and activation, at their keys', async () => {
     const json = model([dense({ kernel_initializer: { class_name: 'STFT', config: {} }, activation: 'my_act' })]);
     const r = await problems(json);
     expect(r.lines.slice(0, 2)).toEqual([
-      `M.json:${place(json, /"kernel_initializer"/)}: error: layer 'd' (Dense): argument kernel_initializer: initializer STFT is not one nnspec supports`,
-      `M.json:${place(json, /"activation"/)}: error: layer 'd' (Dense): argument activation: activation 'my_act' is not one nnspec supports`,
+      `M.json:${place(json, /"kernel_initializer"/)}: error[NN703]: layer 'd' (Dense): argument kernel_initializer: initializer STFT is not one nnspec supports`,
+      `M.json:${place(json, /"activation"/)}: error[NN703]: layer 'd' (Dense): argument activation: activation 'my_act' is not one nnspec supports`,
     ]);
     expect(place(json, /"activation"/)).toBe('29:11');
   });
@@ -204,14 +203,14 @@ describe('what cannot be carried over', () => {
   it('not JSON, and JSON that is not a model', async () => {
     const bad = await problems('{\n  "class_name": "Functional",\n  "config": {,}\n}');
     expect(bad.code).toBe(1);
-    expect(bad.lines[0]).toMatch(/^M\.json:3:14: error: not valid JSON: /);
+    expect(bad.lines[0]).toMatch(/^M\.json:3:14: error\[NN700\]: not valid JSON: /);
     const notModel = await problems({ hello: 'world' });
-    expect(notModel.lines[0]).toBe('M.json:1:1: error: not a Keras model: expected an object with class_name and config (what model.to_json() writes), or a TensorFlow.js model.json');
+    expect(notModel.lines[0]).toBe('M.json:1:1: error[NN701]: not a Keras model: expected an object with class_name and config (what model.to_json() writes), or a TensorFlow.js model.json');
   });
 
   it('usage errors (exit 2): no such file', async () => {
     const r = await runCli(['import', 'nope.json']);
-    expect([r.code, r.stderr]).toEqual([2, "nnspec: cannot read 'nope.json': no such file (see `nnspec import --help`)\n"]);
+    expect([r.code, r.stderr]).toEqual([2, "nnspec: error[NN004]: cannot read 'nope.json': no such file\n = hint: see `nnspec import --help`\n\n"]);
   });
 });
 
@@ -234,9 +233,9 @@ describe('what is carried over with a warning', () => {
     const r = await runCli(['import', file]);
     expect(r.code, r.stderr).toBe(0);
     expect(body(r.stdout)).toBe('nnspec: 1\nname: my_model\ninputs:\n  ids: {shape: [5], dtype: int32}\nlayers:\n  emb_1: {type: Embedding, input_dim: 10, output_dim: 3}\noutputs: [emb_1]\n');
-    expect(r.stderr).toContain("nnspec: warning: input 'ids': dtype int64 read as int32\n");
-    expect(r.stderr).toContain("nnspec: warning: 'emb/1' is named 'emb_1' in the spec (names are letters, digits, _ . -)\n");
-    expect(r.stderr).toContain('nnspec: warning: layer \'emb/1\' (Embedding): dtype "mixed_float16" left out; nnspec computes in float32\n');
+    expect(r.stderr).toContain("warning[NN707]: input 'ids': dtype int64 read as int32\n");
+    expect(r.stderr).toContain("warning[NN707]: 'emb/1' is named 'emb_1' in the spec (names are letters, digits, _ . -)\n");
+    expect(r.stderr).toContain('warning[NN707]: layer \'emb/1\' (Embedding): dtype "mixed_float16" left out; nnspec computes in float32\n');
   });
 });
 
