@@ -15,8 +15,15 @@ export function loadOrt(): Ort {
   return cached;
 }
 
+/**
+ * Where sessions run: ONNX Runtime's CPU kernels (inside the npm package), or its CUDA provider,
+ * whose binaries onnxruntime-node's install script downloads only when asked (see README).
+ */
+export type Device = 'cpu' | 'cuda';
+
 export interface SessionOptions {
   threads: number;
+  device?: Device;
 }
 
 export async function createSession(bytes: Uint8Array, opts: SessionOptions): Promise<OrtTypes.InferenceSession> {
@@ -26,5 +33,6 @@ export async function createSession(bytes: Uint8Array, opts: SessionOptions): Pr
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    ...(opts.device === 'cuda' ? { executionProviders: ['cuda', 'cpu'] } : {}),
   });
 }
