@@ -40,9 +40,7 @@ describe('pretty', () => {
         '4 |   x: {shape: [3]}',
         '  |   -',
         '',
-        "nnspec: error[NN001]: unknown option '--bogus'",
-        '  = hint: see `nnspec train --help`',
-        '',
+        "nnspec: error[NN001]: unknown option '--bogus' (see `nnspec train --help`)",
         '',
       ].join('\n'),
     );

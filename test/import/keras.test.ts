@@ -120,7 +120,7 @@ describe('hand-written Keras model JSON', () => {
     expect(existsSync(join(dir, 'nested', schema))).toBe(true);
     expect(readFileSync(join(dir, 'nested', schema), 'utf8')).toBe(readFileSync('schemas/nnspec.schema.json', 'utf8'));
     const again = await runCli(['import', fixture('keras2_15_functional_cnn.json'), '--out', out]);
-    expect([again.code, again.stderr]).toEqual([2, `nnspec: error[NN005]: '${out}' exists; pass --force to overwrite it\n = hint: see \`nnspec import --help\`\n\n`]);
+    expect([again.code, again.stderr]).toEqual([2, `nnspec: error[NN005]: '${out}' exists; pass --force to overwrite it (see \`nnspec import --help\`)\n`]);
     expect((await runCli(['import', fixture('keras2_15_functional_cnn.json'), '--out', out, '--force'])).code).toBe(0);
   });
 });
@@ -210,7 +210,7 @@ describe('what cannot be carried over', () => {
 
   it('usage errors (exit 2): no such file', async () => {
     const r = await runCli(['import', 'nope.json']);
-    expect([r.code, r.stderr]).toEqual([2, "nnspec: error[NN004]: cannot read 'nope.json': no such file\n = hint: see `nnspec import --help`\n\n"]);
+    expect([r.code, r.stderr]).toEqual([2, "nnspec: error[NN004]: cannot read 'nope.json': no such file (see `nnspec import --help`)\n"]);
   });
 });
 

@@ -3,7 +3,7 @@
  * with a caret under the span, related places (`::: file:line:col`) with their lines underlined,
  * and the hint; a blank line after each that shows more than its headline, a gutter as wide as
  * the largest line number shown, so that a file's diagnostics line up. A diagnostic without lines
- * is headed `file (place)`, and one about the command line itself `nnspec`.
+ * is headed `file (place)`; one about the command line itself is one line, `nnspec: error[NN001]: ... (hint)`.
  */
 import type { ChalkInstance } from 'chalk';
 import type { LocatedLabel, PrintedDiagnostic } from '../diagnostic.js';
@@ -44,6 +44,8 @@ export function placeText(d: PrintedDiagnostic): string {
 
 function renderOne(d: PrintedDiagnostic, sources: Sources, width: number, c: ChalkInstance): string {
   const sev = d.severity === 'error' ? c.red.bold(`error[${d.code}]`) : c.yellow.bold(`warning[${d.code}]`);
+  // About the command line itself: one line, the hint (which help to read) in parentheses.
+  if (d.file === null && !d.labels?.length) return `${c.bold('nnspec:')} ${sev}: ${c.bold(printable(d.message))}${d.hint ? ` (${printable(d.hint)})` : ''}\n`;
   let out = `${c.bold(`${placeText(d)}:`)} ${sev}: ${c.bold(printable(d.message))}\n`;
   let more = false;
   const pad = ' '.repeat(width);
