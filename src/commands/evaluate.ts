@@ -3,7 +3,8 @@
  * regularization, what training minimizes) and the metrics, over every sample.
  */
 import type { Logs } from '../train/accumulate.js';
-import { makeBatches, range } from '../train/batches.js';
+import { makeBatches } from '../data/batches.js';
+import { range } from '../train/batches.js';
 import { evaluateAll } from '../train/evaluate.js';
 import type { OutputPlan } from '../train/objective.js';
 import { formatNumber } from '../train/progress.js';

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { shapeText } from '../data/array.js';
 import { npyBytes } from '../data/npy-write.js';
 import { writeFileAtomic } from '../train/atomic.js';
-import { makeBatches } from '../train/batches.js';
+import { makeBatches } from '../data/batches.js';
 import { predictAll } from '../train/evaluate.js';
 import { loadData } from './data-arg.js';
 import type { EngineChoice } from './engine.js';

@@ -1,6 +1,7 @@
 /** train's data steps: read and check --data (and --validation-data), then split into batches. */
 import { dataHash } from '../data/dataset.js';
-import { makeBatches, range } from '../train/batches.js';
+import { makeBatches } from '../data/batches.js';
+import { range } from '../train/batches.js';
 import type { Split } from '../train/loop.js';
 import type { RunState, Settings } from '../train/state.js';
 import { loadData, type LoadedData } from './data-arg.js';

@@ -3,7 +3,7 @@ import { activation, defined, initializer, kernelArgs, regularizer, constraint }
 import { defineLayer, ONE_INPUT, only, rankError, type InferContext } from './kind.js';
 import { kernelParams, p } from './params.js';
 import { formatShape, type TensorSpec } from './shape.js';
-import { ACTIVATIONS } from '../spec/vocabulary.js';
+import { ACTIVATIONS } from './vocabulary.js';
 
 /** The last axis must be known for a layer that creates weights over it. */
 export function knownLastDim(input: TensorSpec, ctx: InferContext): number | undefined {

@@ -1,4 +1,4 @@
-import { ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS } from '../spec/vocabulary.js';
+import { ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS } from './vocabulary.js';
 
 /** A JSON Schema fragment (draft-07). */
 export type JsonSchema = Record<string, unknown>;

@@ -4,7 +4,8 @@
  * a value ("the string '2'"), a JSON type ("an integer") and a vocabulary ("an activation name").
  */
 import type { SpecDocument } from './document.js';
-import { ACTIVATIONS, CONSTRAINTS, INITIALIZERS, LOSSES, METRICS, OPTIMIZERS, REGULARIZERS } from './vocabulary.js';
+import { ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS } from '../layers/vocabulary.js';
+import { LOSSES, METRICS, OPTIMIZERS } from './vocabulary.js';
 
 export function segments(ptr: string): string[] {
   return ptr === '' ? [] : ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -1,22 +1,8 @@
 /**
- * Names the spec accepts where Keras accepts a string: activations, initializers, losses,
- * metrics, optimizers. One list each, used by the schema and by "did you mean".
+ * Names the spec's `training:` section accepts where Keras accepts a string: losses, metrics,
+ * optimizers. One list each, used by the schema and by "did you mean". The layer arguments'
+ * names (activations, initializers, ...) are in layers/vocabulary.ts.
  */
-
-export const ACTIVATIONS = [
-  'linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'softmax', 'softplus', 'softsign', 'tanh',
-  'elu', 'selu', 'gelu', 'swish', 'silu', 'mish', 'exponential', 'log_softmax', 'leaky_relu',
-] as const;
-
-export const INITIALIZERS = [
-  'zeros', 'ones', 'constant', 'random_normal', 'random_uniform', 'truncated_normal', 'glorot_uniform',
-  'glorot_normal', 'he_uniform', 'he_normal', 'lecun_uniform', 'lecun_normal', 'orthogonal', 'identity',
-  'variance_scaling',
-] as const;
-
-export const REGULARIZERS = ['l1', 'l2', 'l1_l2'] as const;
-
-export const CONSTRAINTS = ['max_norm', 'min_max_norm', 'non_neg', 'unit_norm'] as const;
 
 /** Keras loss names, with their aliases mapped to the canonical name. */
 export const LOSS_ALIASES = {

@@ -3,8 +3,14 @@
  * metrics, samples/s, ETA), one plain line per epoch otherwise or with --quiet, or JSON lines on
  * stdout with --json. Progress goes to stderr; stdout carries only --json's records.
  */
-import type { Output } from '../commands/io.js';
 import type { Logs } from './accumulate.js';
+
+/** Where progress is written (a stream; a terminal has `columns`). */
+export interface Output {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
 
 export interface Progress {
   epochStart(epoch: number, epochs: number, batches: number): void;
@@ -80,7 +86,7 @@ export function makeProgress(mode: ProgressMode, stdout: Output, stderr: Output)
       const eta = batch > 0 ? (elapsed / batch) * (current.batches - batch) : 0;
       const line = `epoch ${current.epoch + 1}/${current.epochs} [${bar}] ${batch}/${current.batches}  ${formatRate(rate)}  ETA ${formatSeconds(eta)}  ${formatLogs(logs)}`;
       // A line longer than the terminal wraps, and \r would then redraw only its last part.
-      const columns = (stderr as { columns?: number }).columns ?? 100;
+      const columns = stderr.columns ?? 100;
       clear();
       stderr.write(line.length < columns ? line : line.slice(0, columns - 2) + '…');
       drawn = true;

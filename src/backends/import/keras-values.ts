@@ -3,7 +3,7 @@
  * A value equal to its defaults becomes the bare name (`glorot_uniform`), otherwise
  * `{type, ...the arguments that differ}`. Returns a string when the value cannot be carried over.
  */
-import { ACTIVATIONS } from '../../spec/vocabulary.js';
+import { ACTIVATIONS } from '../../layers/vocabulary.js';
 import { CONSTRAINT_CLASSES, INITIALIZER_CLASSES, REGULARIZER_DEFAULT, VARIANCE_SCALING_NAMES } from '../export/keras-vocab.js';
 
 type Obj = Record<string, unknown>;
