@@ -76,7 +76,7 @@ describe('nnspec init', () => {
     const file = join(dir, 'taken.nnspec.yaml');
     writeFileSync(file, 'mine\n');
     const refused = await runCli(['init', file]);
-    expect(refused).toEqual({ code: 2, stdout: '', stderr: `nnspec: '${file}' exists; pass --force to overwrite it (see \`nnspec init --help\`)\n` });
+    expect(refused).toEqual({ code: 2, stdout: '', stderr: `nnspec: error[NN005]: '${file}' exists; pass --force to overwrite it (see \`nnspec init --help\`)\n` });
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
     expect((await runCli(['init', file, '--force', '-t', 'residual'])).code).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('name: residual\n');
@@ -87,7 +87,7 @@ describe('nnspec init', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain('name: multi_output\n');
     const bad = await runCli(['init', '-', '--template', 'cnn']);
-    expect(bad).toEqual({ code: 2, stdout: '', stderr: "nnspec: unknown --template 'cnn'; expected mlp, multi-input, multi-output or residual (see `nnspec init --help`)\n" });
+    expect(bad).toEqual({ code: 2, stdout: '', stderr: "nnspec: error[NN003]: unknown --template 'cnn'; expected mlp, multi-input, multi-output or residual (see `nnspec init --help`)\n" });
   });
 });
 
@@ -206,10 +206,10 @@ describe('nnspec export on the command line', () => {
   });
 
   it('usage errors (exit 2): no --to, an unknown target, no such spec', async () => {
-    expect(await runCli(['export', 'specs/sequential_mlp.yaml'])).toEqual({ code: 2, stdout: '', stderr: "nnspec: required option '--to <target>' not specified (see `nnspec export --help`)\n" });
+    expect(await runCli(['export', 'specs/sequential_mlp.yaml'])).toEqual({ code: 2, stdout: '', stderr: "nnspec: error[NN002]: required option '--to <target>' not specified (see `nnspec export --help`)\n" });
     const onnx = await runCli(['export', 'specs/sequential_mlp.yaml', '--to', 'onnx']);
-    expect([onnx.code, onnx.stderr]).toEqual([2, "nnspec: unknown --to 'onnx'; expected keras-json or tfjs (see `nnspec export --help`)\n"]);
+    expect([onnx.code, onnx.stderr]).toEqual([2, "nnspec: error[NN003]: unknown --to 'onnx'; expected keras-json or tfjs (see `nnspec export --help`)\n"]);
     const missing = await runCli(['export', 'nope.yaml', '--to', 'tfjs']);
-    expect([missing.code, missing.stderr]).toEqual([2, "nnspec: cannot read 'nope.yaml': no such file (see `nnspec export --help`)\n"]);
+    expect([missing.code, missing.stderr]).toEqual([2, "nnspec: error[NN004]: cannot read 'nope.yaml': no such file (see `nnspec export --help`)\n"]);
   });
 });

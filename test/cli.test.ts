@@ -88,16 +88,16 @@ describe('what validate reads', () => {
 
 describe('usage errors: exit 2, one line on stderr, nothing on stdout, no stack trace', () => {
   it.each([
-    ['an unknown flag', ['validate', '--bogus', 'good'], "nnspec: unknown option '--bogus' (see `nnspec validate --help`)"],
-    ['a misspelled flag', ['validate', '--stirct', 'good'], "nnspec: unknown option '--stirct'; did you mean --strict? (see `nnspec validate --help`)"],
-    ['an unknown --format value', ['validate', '--format', 'xml', 'good'], "nnspec: unknown --format 'xml'; expected pretty, json, github or sarif (see `nnspec validate --help`)"],
-    ['a --format without a value', ['validate', 'good', '--format'], "nnspec: option '-f, --format <format>' argument missing (see `nnspec validate --help`)"],
-    ['no paths', ['validate'], "nnspec: missing required argument 'paths' (see `nnspec validate --help`)"],
-    ['no such path', ['validate', 'good', 'nope.yaml'], "nnspec: no such file or directory: 'nope.yaml' (see `nnspec validate --help`)"],
-    ['a glob that matches nothing', ['validate', 'specs/*.json'], "nnspec: no files match 'specs/*.json' (see `nnspec validate --help`)"],
-    ['a directory without specs', ['validate', 'empty'], "nnspec: no *.yaml or *.yml files in 'empty' (see `nnspec validate --help`)"],
-    ['an unknown command', ['valdate', 'good'], "nnspec: unknown command 'valdate'; did you mean validate? (see `nnspec --help`)"],
-    ['an unknown summary --format', ['summary', '--format', 'xml', 'good/one.yaml'], "nnspec: unknown --format 'xml'; expected table, json or markdown (see `nnspec summary --help`)"],
+    ['an unknown flag', ['validate', '--bogus', 'good'], "nnspec: error[NN001]: unknown option '--bogus' (see `nnspec validate --help`)"],
+    ['a misspelled flag', ['validate', '--stirct', 'good'], "nnspec: error[NN001]: unknown option '--stirct'; did you mean --strict? (see `nnspec validate --help`)"],
+    ['an unknown --format value', ['validate', '--format', 'xml', 'good'], "nnspec: error[NN003]: unknown --format 'xml'; expected pretty, json, github or sarif (see `nnspec validate --help`)"],
+    ['a --format without a value', ['validate', 'good', '--format'], "nnspec: error[NN002]: option '-f, --format <format>' argument missing (see `nnspec validate --help`)"],
+    ['no paths', ['validate'], "nnspec: error[NN002]: missing required argument 'paths' (see `nnspec validate --help`)"],
+    ['no such path', ['validate', 'good', 'nope.yaml'], "nnspec: error[NN004]: no such file or directory: 'nope.yaml' (see `nnspec validate --help`)"],
+    ['a glob that matches nothing', ['validate', 'specs/*.json'], "nnspec: error[NN004]: no files match 'specs/*.json' (see `nnspec validate --help`)"],
+    ['a directory without specs', ['validate', 'empty'], "nnspec: error[NN004]: no *.yaml or *.yml files in 'empty' (see `nnspec validate --help`)"],
+    ['an unknown command', ['valdate', 'good'], "nnspec: error[NN001]: unknown command 'valdate'; did you mean validate? (see `nnspec --help`)"],
+    ['an unknown summary --format', ['summary', '--format', 'xml', 'good/one.yaml'], "nnspec: error[NN003]: unknown --format 'xml'; expected table, json or markdown (see `nnspec summary --help`)"],
   ])('%s', async (_, argv, line) => {
     const r = await run(...argv);
     expect(r).toEqual({ code: 2, stdout: '', stderr: `${line}\n` });
@@ -105,14 +105,14 @@ describe('usage errors: exit 2, one line on stderr, nothing on stdout, no stack 
 
   it('a path that is not a file or directory', async () => {
     const r = await run('validate', '/dev/null');
-    expect(r).toEqual({ code: 2, stdout: '', stderr: "nnspec: '/dev/null' is not a file or directory (see `nnspec validate --help`)\n" });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: "nnspec: error[NN007]: '/dev/null' is not a file or directory (see `nnspec validate --help`)\n" });
   });
 
   it.skipIf(process.getuid?.() === 0)('an unreadable file', async () => {
     writeFileSync(join(dir, 'locked.yaml'), VALID);
     chmodSync(join(dir, 'locked.yaml'), 0o000);
     const r = await run('validate', 'locked.yaml');
-    expect(r).toEqual({ code: 2, stdout: '', stderr: "nnspec: cannot read 'locked.yaml': permission denied (see `nnspec validate --help`)\n" });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: "nnspec: error[NN004]: cannot read 'locked.yaml': permission denied (see `nnspec validate --help`)\n" });
   });
 
   it('a bare `nnspec` prints help on stderr and exits 2', async () => {
@@ -155,15 +155,15 @@ describe('--format json', () => {
           file: fixture('unknown_keys.yaml'),
           valid: false,
           diagnostics: [
-            { code: 'NN200', severity: 'error', message: "unknown key 'unit' in Dense layer 'hidden'; did you mean 'units'?", file: fixture('unknown_keys.yaml'), line: 7, column: 25, end_line: 7, end_column: 29, hint: null },
-            { code: 'NN203', severity: 'error', message: "unknown activation 'rellu' in Dense layer 'hidden'; did you mean 'relu'?", file: fixture('unknown_keys.yaml'), line: 7, column: 47, end_line: 7, end_column: 52, hint: null },
+            { code: 'NN200', severity: 'error', message: "unknown key 'unit' in Dense layer 'hidden'; did you mean 'units'?", file: fixture('unknown_keys.yaml'), line: 7, column: 25, end_line: 7, end_column: 29, offset: null, place: null, hint: null, labels: [] },
+            { code: 'NN203', severity: 'error', message: "unknown activation 'rellu' in Dense layer 'hidden'; did you mean 'relu'?", file: fixture('unknown_keys.yaml'), line: 7, column: 47, end_line: 7, end_column: 52, offset: null, place: null, hint: null, labels: [] },
           ],
         },
         {
           file: fixture('unused_layer.yaml'),
           valid: true,
           diagnostics: [
-            { code: 'NN605', severity: 'warning', message: "layer 'probe' does not reach any output", file: fixture('unused_layer.yaml'), line: 8, column: 3, end_line: 8, end_column: 8, hint: 'list it in `outputs`, connect it to a layer that does, or remove it' },
+            { code: 'NN605', severity: 'warning', message: "layer 'probe' does not reach any output", file: fixture('unused_layer.yaml'), line: 8, column: 3, end_line: 8, end_column: 8, offset: null, place: null, hint: 'list it in `outputs`, connect it to a layer that does, or remove it', labels: [] },
           ],
         },
       ],
@@ -175,7 +175,7 @@ describe('--format json', () => {
   it('keys in a fixed order', async () => {
     const r = await runCli(['validate', '-f', 'json', fixture('duplicate_layer.yaml')]);
     const d = (JSON.parse(r.stdout) as { files: { diagnostics: object[] }[] }).files[0]!.diagnostics[0]!;
-    expect(Object.keys(d)).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'end_line', 'end_column', 'hint']);
+    expect(Object.keys(d)).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'end_line', 'end_column', 'offset', 'place', 'hint', 'labels']);
   });
 
   it('a valid run', async () => {

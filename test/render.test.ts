@@ -128,7 +128,8 @@ describe('colour', () => {
   });
 
   it('never appears when not a TTY, whatever the output and the environment (short of FORCE_COLOR)', async () => {
-    for (const env of [{}, { TERM: 'xterm-256color', COLORTERM: 'truecolor' }, { NO_COLOR: '1' }, { FORCE_COLOR: '0' }, { CI: 'true' }]) {
+    const envs: Record<string, string>[] = [{}, { TERM: 'xterm-256color', COLORTERM: 'truecolor' }, { NO_COLOR: '1' }, { FORCE_COLOR: '0' }, { CI: 'true' }];
+    for (const env of envs) {
       for (const format of ['pretty', 'json', 'github']) {
         const r = await runCli(['validate', '--format', format, ...FIXTURES], { env, isTTY: false });
         expect(r.stdout).not.toContain('\u001b');
@@ -161,7 +162,7 @@ describe('JSON and GitHub renderers', () => {
 
   it('JSON carries every field, hint null when there is none', () => {
     expect(JSON.parse(renderJson([{ file: 'a.yaml', valid: false, diagnostics: [d, { ...d, hint: 'h' }] }], 2, 0))).toEqual({
-      files: [{ file: 'a.yaml', valid: false, diagnostics: [{ ...d, hint: null }, { ...d, hint: 'h' }] }],
+      files: [{ file: 'a.yaml', valid: false, diagnostics: [{ ...d, offset: null, place: null, hint: null, labels: [] }, { ...d, offset: null, place: null, hint: 'h', labels: [] }] }],
       errors: 2,
       warnings: 0,
     });

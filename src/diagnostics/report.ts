@@ -1,7 +1,8 @@
 /**
  * The one printing path for every command: diagnostics are reported here as they are found and
  * rendered in the format the user chose. Line-by-line faces (pretty, github) print at once; the
- * document faces (json, sarif) print once, at `end()`, so a run always gives one parseable document.
+ * document faces (json, sarif) print once, at `end()`: one parseable document when anything was
+ * reported, nothing when nothing was.
  */
 import type { PrintedDiagnostic } from './diagnostic.js';
 import { painter, type ColorEnv } from './render/color.js';
@@ -64,9 +65,9 @@ export class Reporter {
     if (this.format === 'pretty') this.out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** Prints the json or sarif document; once. */
+  /** Prints the json or sarif document, once, when anything was reported (a clean run leaves stderr empty). */
   end(): void {
-    if (this.ended) return;
+    if (this.ended || this.items.length === 0) return;
     this.ended = true;
     if (this.format === 'json') this.out.write(renderJsonReport(this.options.command, this.items));
     if (this.format === 'sarif') this.out.write(renderSarif(this.items, this.options.version, this.options.cwd));
