@@ -8,13 +8,15 @@ import type { onnx as OnnxNs } from 'onnx-proto';
 const require = createRequire(import.meta.url);
 export const onnx: typeof OnnxNs = (require('onnx-proto') as { onnx: typeof OnnxNs }).onnx;
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'bool';
-export const ELEM: Record<ElemType, number> = { float32: 1, int32: 6, int64: 7, bool: 9 };
+export type ElemType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
+export const ELEM: Record<ElemType, number> = { float32: 1, float64: 11, int32: 6, int64: 7, bool: 9 };
 
-export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
+/** float64 is for gradient checks (finite differences); training graphs are float32. */
+export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
 
 export function elemTypeOf(data: TensorData): ElemType {
   if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
   if (data instanceof BigInt64Array) return 'int64';
   if (data instanceof Int32Array) return 'int32';
   return 'bool';

@@ -1,9 +1,12 @@
-/** Elementwise arithmetic with broadcasting, and the unary activations. */
-import type { Value } from '../graph.js';
+/**
+ * Arithmetic on several operands with NumPy broadcasting: Add, Sub, Mul, Div, Pow, Max, Min, Sum,
+ * Mean, Where. Each operand's gradient is summed back to its own shape (`unbroadcast`).
+ */
+import type { OnnxGraph, Value } from '../graph.js';
 import { broadcastShapes, unbroadcast } from './broadcast.js';
-import { defineOp, shapeError, type OpRule } from './rule.js';
+import { defineOp, scalarOf, shapeError, type OpRule, type VjpContext } from './rule.js';
 
-function broadcastInfer(type: string) {
+export function broadcasting(type: string) {
   return (inputs: readonly (Value | undefined)[]) => {
     const shape = broadcastShapes(inputs.map((v) => v!.shape));
     if (!shape) throw shapeError(type, 'shapes do not broadcast', inputs);
@@ -11,53 +14,119 @@ function broadcastInfer(type: string) {
   };
 }
 
-const same = (inputs: readonly (Value | undefined)[]) => [{ shape: inputs[0]!.shape, dtype: inputs[0]!.dtype }];
+/** Where(cond, v, 0). */
+export function where0(g: OnnxGraph, cond: Value, v: Value): Value {
+  return g.op1('Where', [cond, v, scalarOf(g, v, 0)]);
+}
+
+/** A binary op's VJP from the two local gradients (each given dy, a, b, y), unbroadcast to the operands. */
+function binaryVjp(da: (g: OnnxGraph, dy: Value, a: Value, b: Value, y: Value) => Value, db: (g: OnnxGraph, dy: Value, a: Value, b: Value, y: Value) => Value) {
+  return ({ g, node, dy, needs }: VjpContext) => {
+    const [a, b] = node.inputs as Value[];
+    const y = node.outputs[0]!;
+    return [needs[0] ? unbroadcast(g, da(g, dy[0]!, a!, b!, y), a!.shape) : undefined, needs[1] ? unbroadcast(g, db(g, dy[0]!, a!, b!, y), b!.shape) : undefined];
+  };
+}
 
 export const Add = defineOp({
   type: 'Add',
-  infer: broadcastInfer('Add'),
-  vjp: ({ g, node, dy, needs }) => node.inputs.map((x, i) => (needs[i] ? unbroadcast(g, dy[0]!, x!.shape) : undefined)),
+  infer: broadcasting('Add'),
+  vjp: binaryVjp(
+    (_g, dy) => dy,
+    (_g, dy) => dy,
+  ),
 });
 
 export const Sub = defineOp({
   type: 'Sub',
-  infer: broadcastInfer('Sub'),
-  vjp: ({ g, node, dy, needs }) => [
-    needs[0] ? unbroadcast(g, dy[0]!, node.inputs[0]!.shape) : undefined,
-    needs[1] ? unbroadcast(g, g.op1('Neg', [dy[0]!]), node.inputs[1]!.shape) : undefined,
-  ],
+  infer: broadcasting('Sub'),
+  vjp: binaryVjp(
+    (_g, dy) => dy,
+    (g, dy) => g.op1('Neg', [dy]),
+  ),
 });
 
 export const Mul = defineOp({
   type: 'Mul',
-  infer: broadcastInfer('Mul'),
+  infer: broadcasting('Mul'),
+  vjp: binaryVjp(
+    (g, dy, _a, b) => g.op1('Mul', [dy, b]),
+    (g, dy, a) => g.op1('Mul', [dy, a]),
+  ),
+});
+
+/** d(a/b)/db = -y/b. */
+export const Div = defineOp({
+  type: 'Div',
+  infer: broadcasting('Div'),
+  vjp: binaryVjp(
+    (g, dy, _a, b) => g.op1('Div', [dy, b]),
+    (g, dy, _a, b, y) => g.op1('Neg', [g.op1('Div', [g.op1('Mul', [dy, y]), b])]),
+  ),
+});
+
+/** d(a^b)/da = b·a^(b-1); d(a^b)/db = y·ln a where a > 0, else 0 (as TensorFlow). */
+export const Pow = defineOp({
+  type: 'Pow',
+  infer: broadcasting('Pow'),
+  vjp: binaryVjp(
+    (g, dy, a, b) => g.op1('Mul', [dy, g.op1('Mul', [b, g.op1('Pow', [a, g.op1('Sub', [b, scalarOf(g, b, 1)])])])]),
+    (g, dy, a, _b, y) => {
+      const positive = g.op1('Greater', [a, scalarOf(g, a, 0)]);
+      const safe = g.op1('Where', [positive, a, scalarOf(g, a, 1)]);
+      return g.op1('Mul', [dy, where0(g, positive, g.op1('Mul', [y, g.op1('Log', [safe])]))]);
+    },
+  ),
+});
+
+/**
+ * Variadic Max/Min: the gradient goes to the operand that gave the result, to the first one on
+ * ties (as TensorFlow's maximum/minimum, which send ties to their first operand).
+ */
+function extremum(type: 'Max' | 'Min'): OpRule {
+  return defineOp({
+    type,
+    infer: broadcasting(type),
+    vjp: ({ g, node, dy, needs }) => {
+      const y = node.outputs[0]!;
+      let taken: Value | undefined;
+      return node.inputs.map((x, i) => {
+        const hit = g.op1('Equal', [x!, y]);
+        const mine = taken ? g.op1('And', [hit, g.op1('Not', [taken])]) : hit;
+        if (i < node.inputs.length - 1) taken = taken ? g.op1('Or', [taken, hit]) : hit;
+        return needs[i] ? unbroadcast(g, where0(g, mine, dy[0]!), x!.shape) : undefined;
+      });
+    },
+  });
+}
+export const Max = extremum('Max');
+export const Min = extremum('Min');
+
+export const Sum = defineOp({
+  type: 'Sum',
+  infer: broadcasting('Sum'),
+  vjp: ({ g, node, dy, needs }) => node.inputs.map((x, i) => (needs[i] ? unbroadcast(g, dy[0]!, x!.shape) : undefined)),
+});
+
+export const Mean = defineOp({
+  type: 'Mean',
+  infer: broadcasting('Mean'),
   vjp: ({ g, node, dy, needs }) => {
-    const [a, b] = node.inputs as Value[];
-    return [needs[0] ? unbroadcast(g, g.op1('Mul', [dy[0]!, b!]), a!.shape) : undefined, needs[1] ? unbroadcast(g, g.op1('Mul', [dy[0]!, a!]), b!.shape) : undefined];
+    const share = g.op1('Mul', [dy[0]!, scalarOf(g, dy[0]!, 1 / node.inputs.length)]);
+    return node.inputs.map((x, i) => (needs[i] ? unbroadcast(g, share, x!.shape) : undefined));
   },
 });
 
-export const Neg = defineOp({ type: 'Neg', infer: same, vjp: ({ g, dy }) => [g.op1('Neg', [dy[0]!])] });
-
-export const Identity = defineOp({ type: 'Identity', infer: same, vjp: ({ dy }) => [dy[0]] });
-
-export const Relu = defineOp({
-  type: 'Relu',
-  infer: same,
-  vjp: ({ g, node, dy }) => {
-    const y = node.outputs[0]!;
-    return [g.op1('Where', [g.op1('Greater', [y, g.scalar(0)]), dy[0]!, g.scalar(0)])];
-  },
-});
-
-const compare = (inputs: readonly (Value | undefined)[]) => [{ ...broadcastInfer('compare')(inputs)[0]!, dtype: 'bool' as const }];
-export const Greater = defineOp({ type: 'Greater', infer: compare });
 export const Where = defineOp({
   type: 'Where',
-  infer: (inputs) => [{ shape: broadcastShapes(inputs.map((v) => v!.shape))!, dtype: inputs[1]!.dtype }],
+  infer: (inputs) => {
+    const shape = broadcastShapes(inputs.map((v) => v!.shape));
+    if (!shape) throw shapeError('Where', 'shapes do not broadcast', inputs);
+    return [{ shape, dtype: inputs[1]!.dtype }];
+  },
   vjp: ({ g, node, dy, needs }) => {
     const [c, a, b] = node.inputs as Value[];
-    const zero = g.scalar(0);
+    const zero = scalarOf(g, dy[0]!, 0);
     return [
       undefined,
       needs[1] ? unbroadcast(g, g.op1('Where', [c!, dy[0]!, zero]), a!.shape) : undefined,
@@ -66,9 +135,4 @@ export const Where = defineOp({
   },
 });
 
-export const Sign = defineOp({ type: 'Sign', infer: same, vjp: () => [undefined] });
-
-export const GreaterOrEqual = defineOp({ type: 'GreaterOrEqual', infer: compare });
-export const LessOrEqual = defineOp({ type: 'LessOrEqual', infer: compare });
-
-export const elementwiseOps: OpRule[] = [Add, Sub, Mul, Neg, Identity, Relu, Greater, Where, Sign, GreaterOrEqual, LessOrEqual];
+export const elementwiseOps: OpRule[] = [Add, Sub, Mul, Div, Pow, Max, Min, Sum, Mean, Where];

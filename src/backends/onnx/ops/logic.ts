@@ -4,23 +4,36 @@ import type { ElemType } from '../proto.js';
 import { broadcastShapes } from './broadcast.js';
 import { defineOp, shapeError, type OpRule } from './rule.js';
 
-function compare(type: string) {
-  return (inputs: readonly (Value | undefined)[]) => {
-    const shape = broadcastShapes(inputs.map((v) => v!.shape));
-    if (!shape) throw shapeError(type, 'shapes do not broadcast', inputs);
-    return [{ shape, dtype: 'bool' as const }];
-  };
+/** A bool result of broadcast operands; no gradient flows through a comparison. */
+function boolOp(type: string): OpRule {
+  return defineOp({
+    type,
+    infer: (inputs) => {
+      const shape = broadcastShapes(inputs.map((v) => v!.shape));
+      if (!shape) throw shapeError(type, 'shapes do not broadcast', inputs);
+      return [{ shape, dtype: 'bool' as const }];
+    },
+  });
 }
 
-export const Less = defineOp({ type: 'Less', infer: compare('Less') });
-export const Equal = defineOp({ type: 'Equal', infer: compare('Equal') });
-export const And = defineOp({ type: 'And', infer: compare('And') });
-export const Or = defineOp({ type: 'Or', infer: compare('Or') });
-export const Not = defineOp({ type: 'Not', infer: (inputs) => [{ shape: inputs[0]!.shape, dtype: 'bool' as const }] });
+export const Greater = boolOp('Greater');
+export const GreaterOrEqual = boolOp('GreaterOrEqual');
+export const Less = boolOp('Less');
+export const LessOrEqual = boolOp('LessOrEqual');
+export const Equal = boolOp('Equal');
+export const And = boolOp('And');
+export const Or = boolOp('Or');
+export const Xor = boolOp('Xor');
+export const Not = boolOp('Not');
+export const IsNaN = boolOp('IsNaN');
+export const IsInf = boolOp('IsInf');
 
 /** ONNX TensorProto.DataType → nnspec's element type. */
-const TO: Record<number, ElemType> = { 1: 'float32', 6: 'int32', 7: 'int64', 9: 'bool' };
+const TO: Record<number, ElemType> = { 1: 'float32', 6: 'int32', 7: 'int64', 9: 'bool', 11: 'float64' };
+const CODE: Record<ElemType, number> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11 };
+const FLOAT = new Set<ElemType>(['float32', 'float64']);
 
+/** Float to float passes the gradient back in the input's type; from an integer, nothing flows. */
 export const Cast = defineOp({
   type: 'Cast',
   infer: (inputs, attrs) => {
@@ -28,6 +41,11 @@ export const Cast = defineOp({
     if (!dtype) throw shapeError('Cast', `unsupported target type ${String(attrs.to)}`, inputs);
     return [{ shape: inputs[0]!.shape, dtype }];
   },
+  vjp: ({ g, node, dy }) => {
+    const x = node.inputs[0] as Value;
+    if (!FLOAT.has(node.outputs[0]!.dtype)) return [undefined];
+    return [x.dtype === dy[0]!.dtype ? dy[0] : g.op1('Cast', [dy[0]!], { to: CODE[x.dtype] })];
+  },
 });
 
-export const logicOps: OpRule[] = [Less, Equal, And, Or, Not, Cast];
+export const logicOps: OpRule[] = [Greater, GreaterOrEqual, Less, LessOrEqual, Equal, And, Or, Xor, Not, IsNaN, IsInf, Cast];

@@ -1,92 +1,84 @@
 /**
- * Elementwise math beyond elementwise.ts: the unary functions activations are made of, division,
- * powers, extrema and clipping. Shape rules here; VJPs are the autodiff module's to complete.
+ * Functions of one tensor, elementwise: the math and activations layers are made of. Each rule's
+ * VJP gives dx from dy, the input x and the output y (whichever is cheaper). Where a function has
+ * a kink, the side the gradient takes at the kink follows TensorFlow's (noted per rule).
  */
-import type { Attrs, Value } from '../graph.js';
-import { broadcastShapes, unbroadcast } from './broadcast.js';
-import { defineOp, shapeError, type OpRule } from './rule.js';
+import type { Attrs, OnnxGraph, Value } from '../graph.js';
+import { unbroadcast } from './broadcast.js';
+import { broadcasting, where0 } from './elementwise.js';
+import { attrNum, defineOp, sameAsFirst, scalarOf, type OpRule } from './rule.js';
 
-const same = (inputs: readonly (Value | undefined)[]) => [{ shape: inputs[0]!.shape, dtype: inputs[0]!.dtype }];
+type Local = (g: OnnxGraph, dy: Value, x: Value, y: Value, attrs: Attrs) => Value;
 
-function broadcasting(type: string) {
-  return (inputs: readonly (Value | undefined)[]) => {
-    const shape = broadcastShapes(inputs.map((v) => v!.shape));
-    if (!shape) throw shapeError(type, 'shapes do not broadcast', inputs);
-    return [{ shape, dtype: inputs[0]!.dtype }];
-  };
-}
-
-const unary = (type: string): OpRule => defineOp({ type, infer: same });
-const binary = (type: string): OpRule => defineOp({ type, infer: broadcasting(type) });
-
-export const Sigmoid = unary('Sigmoid');
-export const Tanh = unary('Tanh');
-export const Exp = unary('Exp');
-export const Log = unary('Log');
-export const Sqrt = defineOp({
-  type: 'Sqrt',
-  infer: same,
-  vjp: ({ g, node, dy }) => [g.op1('Div', [g.op1('Mul', [dy[0]!, g.scalar(0.5)]), node.outputs[0]!])],
-});
-export const Abs = defineOp({
-  type: 'Abs',
-  infer: same,
-  vjp: ({ g, node, dy }) => [g.op1('Mul', [dy[0]!, g.op1('Sign', [node.inputs[0]!])])],
-});
-export const Erf = unary('Erf');
-export const Softplus = unary('Softplus');
-export const Softsign = unary('Softsign');
-export const Reciprocal = unary('Reciprocal');
-/** alpha attribute. */
-export const Elu = unary('Elu');
-export const Selu = unary('Selu');
-export const LeakyRelu = unary('LeakyRelu');
-/** max(0, min(1, alpha * x + beta)). */
-export const HardSigmoid = unary('HardSigmoid');
-/** axis attribute (opset 13+: over that one axis). */
-export const Softmax = unary('Softmax');
-export const LogSoftmax = unary('LogSoftmax');
-
-export const Div = defineOp({
-  type: 'Div',
-  infer: broadcasting('Div'),
-  vjp: ({ g, node, dy, needs }) => {
-    const [a, b] = node.inputs as Value[];
-    const y = node.outputs[0]!;
-    return [
-      needs[0] ? unbroadcast(g, g.op1('Div', [dy[0]!, b!]), a!.shape) : undefined,
-      needs[1] ? unbroadcast(g, g.op1('Neg', [g.op1('Div', [g.op1('Mul', [dy[0]!, y]), b!])]), b!.shape) : undefined,
-    ];
-  },
-});
-export const Pow = binary('Pow');
-/** Variadic, broadcasting. */
-export const Max = pick('Max');
-export const Min = pick('Min');
-
-/** Max/Min of two operands; the gradient goes to the chosen one (to the first on ties). */
-function pick(type: 'Max' | 'Min'): OpRule {
+/** A one-input rule; `grad` absent: not differentiable; null: the gradient is zero. */
+function unary(type: string, grad: Local | null | undefined): OpRule {
   return defineOp({
     type,
-    infer: broadcasting(type),
-    vjp: ({ g, node, dy, needs }) => {
-      if (node.inputs.length !== 2) throw new Error(`internal: the ${type} gradient rule takes two operands`);
-      const [a, b] = node.inputs as Value[];
-      const first = g.op1(type === 'Max' ? 'GreaterOrEqual' : 'LessOrEqual', [a!, b!]);
-      const zero = g.scalar(0);
-      return [
-        needs[0] ? unbroadcast(g, g.op1('Where', [first, dy[0]!, zero]), a!.shape) : undefined,
-        needs[1] ? unbroadcast(g, g.op1('Where', [first, zero, dy[0]!]), b!.shape) : undefined,
-      ];
-    },
+    infer: sameAsFirst,
+    ...(grad === undefined ? {} : { vjp: ({ g, node, dy }) => [grad ? grad(g, dy[0]!, node.inputs[0]!, node.outputs[0]!, node.attrs) : undefined, ...node.inputs.slice(1).map(() => undefined)] }),
   });
 }
 
-/** Clip(x, min?, max?): min and max are optional scalar inputs. */
+const k = scalarOf;
+const mul = (g: OnnxGraph, a: Value, b: Value) => g.op1('Mul', [a, b]);
+const positive = (g: OnnxGraph, x: Value) => g.op1('Greater', [x, k(g, x, 0)]);
+
+export const Neg = unary('Neg', (g, dy) => g.op1('Neg', [dy]));
+export const Identity = unary('Identity', (_g, dy) => dy);
+export const Sign = unary('Sign', null);
+export const Floor = unary('Floor', null);
+export const Ceil = unary('Ceil', null);
+export const Round = unary('Round', null);
+export const Abs = unary('Abs', (g, dy, x) => mul(g, dy, g.op1('Sign', [x])));
+export const Sqrt = unary('Sqrt', (g, dy, _x, y) => g.op1('Div', [mul(g, dy, k(g, y, 0.5)), y]));
+export const Reciprocal = unary('Reciprocal', (g, dy, _x, y) => g.op1('Neg', [mul(g, dy, mul(g, y, y))]));
+export const Exp = unary('Exp', (g, dy, _x, y) => mul(g, dy, y));
+export const Log = unary('Log', (g, dy, x) => g.op1('Div', [dy, x]));
+/** d erf(x)/dx = 2/√π · exp(−x²). */
+export const Erf = unary('Erf', (g, dy, x) => mul(g, dy, mul(g, k(g, x, 2 / Math.sqrt(Math.PI)), g.op1('Exp', [g.op1('Neg', [mul(g, x, x)])]))));
+export const Tanh = unary('Tanh', (g, dy, _x, y) => mul(g, dy, g.op1('Sub', [k(g, y, 1), mul(g, y, y)])));
+export const Sigmoid = unary('Sigmoid', (g, dy, _x, y) => mul(g, dy, mul(g, y, g.op1('Sub', [k(g, y, 1), y]))));
+export const Softplus = unary('Softplus', (g, dy, x) => mul(g, dy, g.op1('Sigmoid', [x])));
+/** x / (1 + |x|) → 1 / (1 + |x|)². */
+export const Softsign = unary('Softsign', (g, dy, x) => {
+  const d = g.op1('Add', [k(g, x, 1), g.op1('Abs', [x])]);
+  return g.op1('Div', [dy, mul(g, d, d)]);
+});
+/** Relu: the gradient is 0 at x = 0. */
+export const Relu = unary('Relu', (g, dy, _x, y) => where0(g, positive(g, y), dy));
+/** x < 0: alpha·(eˣ − 1), whose derivative is y + alpha; at 0 the left side's (TensorFlow: x > 0 → 1). */
+export const Elu = unary('Elu', (g, dy, x, y, attrs) => g.op1('Where', [positive(g, x), dy, mul(g, dy, g.op1('Add', [y, k(g, y, attrNum(attrs, 'alpha', 1))]))]));
+export const Selu = unary('Selu', (g, dy, x, y, attrs) => {
+  const alpha = attrNum(attrs, 'alpha', 1.67326319217681884765625);
+  const gamma = attrNum(attrs, 'gamma', 1.05070102214813232421875);
+  return g.op1('Where', [positive(g, x), mul(g, dy, k(g, dy, gamma)), mul(g, dy, g.op1('Add', [y, k(g, y, alpha * gamma)]))]);
+});
+/** x ≤ 0 takes the slope alpha (TensorFlow: x > 0 → 1). */
+export const LeakyRelu = unary('LeakyRelu', (g, dy, x, _y, attrs) => g.op1('Where', [positive(g, x), dy, mul(g, dy, k(g, dy, attrNum(attrs, 'alpha', 0.01)))]));
+/** max(0, min(1, alpha·x + beta)): alpha where 0 ≤ alpha·x + beta ≤ 1 (clipByValue's inclusive bounds). */
+export const HardSigmoid = unary('HardSigmoid', (g, dy, x, _y, attrs) => {
+  const alpha = attrNum(attrs, 'alpha', 0.2);
+  const z = g.op1('Add', [mul(g, x, k(g, x, alpha)), k(g, x, attrNum(attrs, 'beta', 0.5))]);
+  const inside = g.op1('And', [g.op1('GreaterOrEqual', [z, k(g, z, 0)]), g.op1('LessOrEqual', [z, k(g, z, 1)])]);
+  return where0(g, inside, mul(g, dy, k(g, dy, alpha)));
+});
+/** x · relu6(x + 3) / 6: 0 below −3, 1 above 3, (2x + 3)/6 between. */
+export const HardSwish = unary('HardSwish', (g, dy, x) => {
+  const mid = g.op1('Add', [mul(g, x, k(g, x, 1 / 3)), k(g, x, 0.5)]);
+  const slope = g.op1('Where', [g.op1('Less', [x, k(g, x, -3)]), k(g, x, 0), g.op1('Where', [g.op1('Greater', [x, k(g, x, 3)]), k(g, x, 1), mid])]);
+  return mul(g, dy, slope);
+});
+/** x · tanh(softplus(x)). */
+export const Mish = unary('Mish', (g, dy, x) => {
+  const t = g.op1('Tanh', [g.op1('Softplus', [x])]);
+  const dt = g.op1('Sub', [k(g, t, 1), mul(g, t, t)]);
+  return mul(g, dy, g.op1('Add', [t, mul(g, mul(g, x, g.op1('Sigmoid', [x])), dt)]));
+});
+
+/** Clip(x, min?, max?): the gradient passes where min ≤ x ≤ max (TensorFlow's clip_by_value). */
 export const Clip = defineOp({
   type: 'Clip',
-  infer: (inputs: readonly (Value | undefined)[], _a: Attrs) => same(inputs),
-  // The gradient passes where min ≤ x ≤ max.
+  infer: sameAsFirst,
   vjp: ({ g, node, dy }) => {
     const [x, lo, hi] = node.inputs;
     let inside: Value | undefined;
@@ -95,8 +87,22 @@ export const Clip = defineOp({
       const below = g.op1('LessOrEqual', [x!, hi]);
       inside = inside ? g.op1('And', [inside, below]) : below;
     }
-    return [inside ? g.op1('Where', [inside, dy[0]!, g.scalar(0)]) : dy[0], undefined, undefined];
+    return [inside ? where0(g, inside, dy[0]!) : dy[0], undefined, undefined];
   },
 });
 
-export const mathOps: OpRule[] = [Sigmoid, Tanh, Exp, Log, Sqrt, Abs, Erf, Softplus, Softsign, Reciprocal, Elu, Selu, LeakyRelu, HardSigmoid, Softmax, LogSoftmax, Div, Pow, Max, Min, Clip];
+/** PRelu(x, slope): slope broadcasts to x (one slope per element or per shared axis); x ≤ 0 takes the slope. */
+export const PRelu = defineOp({
+  type: 'PRelu',
+  infer: broadcasting('PRelu'),
+  vjp: ({ g, node, dy, needs }) => {
+    const [x, slope] = node.inputs as Value[];
+    const pos = positive(g, x!);
+    return [
+      needs[0] ? unbroadcast(g, g.op1('Where', [pos, dy[0]!, mul(g, dy[0]!, slope!)]), x!.shape) : undefined,
+      needs[1] ? unbroadcast(g, where0(g, g.op1('Not', [pos]), mul(g, dy[0]!, x!)), slope!.shape) : undefined,
+    ];
+  },
+});
+
+export const mathOps: OpRule[] = [Neg, Identity, Sign, Floor, Ceil, Round, Abs, Sqrt, Reciprocal, Exp, Log, Erf, Tanh, Sigmoid, Softplus, Softsign, Relu, Elu, Selu, LeakyRelu, HardSigmoid, HardSwish, Mish, Clip, PRelu];
