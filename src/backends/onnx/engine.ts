@@ -1,0 +1,247 @@
+/**
+ * The ONNX engine: each batch is one `session.run` of the training graph (./train-step.ts) on
+ * ONNX Runtime, weights and optimizer slots in, updated values out. Weights and slots stay ONNX
+ * Runtime tensors between steps (the outputs of one step are the inputs of the next, no copies).
+ * One session per graph kind and batch shape (full batch, last partial batch, each sequence
+ * length), created on first use and cached.
+ *
+ * The initial weights and the model description (model.json's topology) come from the same
+ * seeded TensorFlow.js model the tfjs engine builds, on tfjs's cpu backend: same seed, same
+ * initial weights and the same run-directory format whichever engine trains.
+ */
+import { availableParallelism } from 'node:os';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { Batch, EngineRuntime, HostArray, ModelDescription, ModelPlan, NamedArray, Slots, TrainEngine } from '../../train/engine.js';
+import { EngineError } from '../../train/engine.js';
+import { loadTf, quietly } from '../tfjs/load.js';
+import type { Tf } from '../tfjs/env.js';
+import { registerNnspecLayers } from '../tfjs/register.js';
+import { seededModel } from '../tfjs/seeded-model.js';
+import { OnnxGraph } from './graph.js';
+import { onnxOptimizer, type OnnxOptimizer } from './optimizers.js';
+import { createSession, loadOrt, type Device, type Ort } from './runtime.js';
+import { buildGraph, NEXT, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
+
+export interface OnnxRuntimeOptions {
+  /** Intra-op threads; default: every core. */
+  threads?: number;
+  device?: Device;
+}
+
+/** ONNX Runtime, proved able to run a graph here; throws EngineError when it cannot load. */
+export async function onnxRuntime(opts: OnnxRuntimeOptions = {}): Promise<EngineRuntime> {
+  let ort: Ort;
+  try {
+    ort = loadOrt();
+  } catch (e) {
+    throw new EngineError(`onnxruntime-node does not load here (${String((e as Error).message ?? e).split('\n')[0]})`);
+  }
+  const threads = opts.threads ?? availableParallelism();
+  const device = opts.device ?? 'cpu';
+  await prove(ort, threads, device);
+  const tf = await quietly(() => loadTf('cpu'));
+  registerNnspecLayers(tf);
+  const version = ort.env.versions.node ?? ort.env.versions.common;
+  return {
+    name: 'onnx',
+    detail: `onnx (ONNX Runtime ${version}, ${device === 'cuda' ? 'CUDA' : 'CPU'}, ${threads} thread${threads === 1 ? '' : 's'})`,
+    skipped: [],
+    versions: { onnxruntime: version, tfjs: tf.version.tfjs },
+    threads,
+    create: (plan) => onnxEngine(tf, plan, { threads, device }),
+  } as EngineRuntime;
+}
+
+/** Runs 1 + 2 on the device: a runtime counts only once it has computed something. */
+async function prove(ort: Ort, threads: number, device: Device): Promise<void> {
+  const g = new OnnxGraph('prove');
+  g.output(g.op1('Add', [g.input('x', [1]), g.scalar(2)]), 'y');
+  let ok = false;
+  let why = '';
+  try {
+    const session = await createSession(g.toBytes(), { threads, device });
+    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.of(1), [1]) });
+    ok = (out.y!.data as Float32Array)[0] === 3;
+    await session.release();
+  } catch (e) {
+    why = ` (${String((e as Error).message ?? e).split('\n')[0]})`;
+  }
+  if (ok) return;
+  if (device === 'cuda') {
+    throw new EngineError(
+      `ONNX Runtime's CUDA provider does not run here${why}; it needs an NVIDIA GPU with CUDA 12 and the provider binaries, which onnxruntime-node's install script downloads when installed with ONNXRUNTIME_NODE_INSTALL_CUDA=v12 (see README)`,
+    );
+  }
+  throw new EngineError(`ONNX Runtime does not run here${why}`);
+}
+
+interface Compiled {
+  session: InferenceSession;
+  built: BuiltGraph;
+}
+
+function allFinite(values: ArrayLike<number>, count: number): boolean {
+  for (let i = 0; i < count; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true;
+}
+
+function shapesOf(plan: ModelPlan, batch: Batch): BatchShapes {
+  const inputs: BatchShapes['inputs'] = {};
+  plan.graph.inputs.forEach((n, i) => (inputs[n.name] = { shape: batch.inputs[i]!.shape, dtype: batch.inputs[i]!.dtype }));
+  const targets: BatchShapes['targets'] = {};
+  plan.outputs.forEach((o, i) => {
+    const t = batch.targets[i];
+    if (t) targets[o.name] = { shape: t.shape, dtype: t.dtype };
+  });
+  return { inputs, targets };
+}
+
+export interface EngineOptions {
+  threads: number;
+  device: Device;
+  /** A hand-built forward pass instead of the spec's (tests). */
+  forward?: ForwardBuilder;
+}
+
+export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainEngine {
+  const ort = loadOrt();
+  const optimizer: OnnxOptimizer | undefined = plan.optimizer ? onnxOptimizer(plan.optimizer) : undefined;
+  const lossCount = 1 + plan.outputs.length;
+
+  // Initial weights, names and order, and model.json's topology, from the seeded tfjs model.
+  const { model } = seededModel(tf, plan.graph, plan.seed);
+  const description: ModelDescription = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: null,
+    modelTopology: model.toJSON(null, false),
+  };
+  const order = model.weights.map((w) => ({ name: w.originalName, shape: [...w.shape] as number[] }));
+  const trainable = model.trainableWeights.map((w) => w.originalName);
+  const store = new Map<string, Tensor>();
+  for (const w of model.weights) store.set(w.originalName, new ort.Tensor('float32', w.read().dataSync() as Float32Array, [...w.shape] as number[]));
+  model.dispose();
+  const shapeOf = new Map(order.map((w) => [w.name, w.shape]));
+
+  let iterations = 0;
+  /** Slots exist from the first step (or a restore), as in the tfjs engine. */
+  let slotsReady = false;
+  const slotName = (w: string, s: string) => `${w}/${s}`;
+  const initSlots = () => {
+    if (!optimizer) return;
+    for (const w of trainable) for (const s of optimizer.slots) store.set(slotName(w, s.name), new ort.Tensor('float32', new Float32Array(size(shapeOf.get(w)!)).fill(s.init), shapeOf.get(w)!));
+    slotsReady = true;
+  };
+
+  const sessions = new Map<string, Promise<Compiled>>();
+  const compiled = (kind: GraphKind, shapes: BatchShapes): Promise<Compiled> => {
+    const key = `${kind} ${JSON.stringify(shapes)}`;
+    let c = sessions.get(key);
+    if (!c) {
+      c = (async () => {
+        const built = buildGraph({ graph: plan.graph, outputs: plan.outputs, optimizer, seed: plan.seed, forward: opts.forward }, kind, shapes);
+        for (const w of built.weights) if (!shapeOf.has(w.name)) throw new Error(`internal: the ONNX forward graph has weight '${w.name}', which the tfjs model does not`);
+        return { session: await createSession(built.bytes, { threads: opts.threads, device: opts.device }), built };
+      })();
+      sessions.set(key, c);
+    }
+    return c;
+  };
+
+  const feed = (session: InferenceSession, batch: Batch, extra: Record<string, Tensor> = {}): Record<string, Tensor> => {
+    const feeds: Record<string, Tensor> = {};
+    const byName = new Map<string, HostArray>();
+    plan.graph.inputs.forEach((n, i) => byName.set(n.name, batch.inputs[i]!));
+    plan.outputs.forEach((o, i) => batch.targets[i] && byName.set(TARGET(o.name), batch.targets[i]!));
+    for (const name of session.inputNames) {
+      const host = byName.get(name);
+      const t = host ? new ort.Tensor(host.dtype, host.values, host.shape) : extra[name] ?? store.get(name);
+      if (!t) throw new Error(`internal: nothing to feed the ONNX graph's input '${name}'`);
+      feeds[name] = t;
+    }
+    return feeds;
+  };
+
+  return {
+    async step(batch) {
+      if (!optimizer) throw new Error('internal: this model was built without an optimizer');
+      if (!slotsReady) initSlots();
+      const { session, built } = await compiled('train', shapesOf(plan, batch));
+      const t = iterations + 1;
+      const scalars: Record<string, Tensor> = {};
+      optimizer.scalarValues(t).forEach((x, i) => (scalars[SCALAR(optimizer.scalars[i]!)] = new ort.Tensor('float32', Float32Array.of(x), [])));
+      const out = await session.run(feed(session, batch, scalars));
+      const stats = out[STATS]!.data as Float32Array;
+      // Never adopt a non-finite update: the loop stops the run with the last good weights.
+      if (allFinite(stats, lossCount)) {
+        for (const u of built.updated) {
+          store.set(u.weight, out[NEXT(u.weight)]!);
+          for (const s of u.slots) store.set(s, out[NEXT(s)]!);
+        }
+        for (const m of built.moving) store.set(m, out[NEXT(m)]!);
+        iterations = t;
+      }
+      return stats;
+    },
+    async evaluate(batch) {
+      const { session } = await compiled('evaluate', shapesOf(plan, batch));
+      const out = await session.run(feed(session, batch));
+      return out[STATS]!.data as Float32Array;
+    },
+    async predict(batch) {
+      const { session } = await compiled('predict', shapesOf(plan, { ...batch, targets: [] }));
+      const out = await session.run(feed(session, batch));
+      return plan.graph.outputs.map((o): HostArray => {
+        const t = out[PREDICTION(o)]!;
+        return { values: t.data as Float32Array, shape: [...t.dims], dtype: 'float32' };
+      });
+    },
+    describe: () => description,
+    async readWeights() {
+      return order.map((w) => named(w.name, store.get(w.name)!));
+    },
+    async writeWeights(weights) {
+      const given = new Map(weights.map((w) => [w.name, w]));
+      for (const w of order) {
+        const v = given.get(w.name);
+        if (!v) throw new Error(`the saved weights have no '${w.name}'`);
+        if (v.shape.join() !== w.shape.join()) throw new Error(`the saved weight '${w.name}' has shape [${v.shape.join(', ')}]; the model's is [${w.shape.join(', ')}]`);
+      }
+      for (const w of order) store.set(w.name, new ort.Tensor('float32', Float32Array.from(given.get(w.name)!.values), w.shape));
+    },
+    async readSlots(): Promise<Slots> {
+      if (!optimizer || !slotsReady) return { iterations, slots: [] };
+      return { iterations, slots: trainable.flatMap((w) => optimizer.slots.map((s) => named(slotName(w, s.name), store.get(slotName(w, s.name))!))) };
+    },
+    async writeSlots(saved) {
+      if (!optimizer) throw new Error('internal: this model was built without an optimizer');
+      iterations = saved.iterations;
+      if (saved.iterations === 0 && saved.slots.length === 0) {
+        slotsReady = false;
+        return;
+      }
+      const given = new Map(saved.slots.map((s) => [s.name, s]));
+      for (const w of trainable) {
+        for (const s of optimizer.slots) {
+          const v = given.get(slotName(w, s.name));
+          if (!v) throw new Error(`the checkpoint has no optimizer slot '${slotName(w, s.name)}'`);
+          store.set(slotName(w, s.name), new ort.Tensor('float32', Float32Array.from(v.values), shapeOf.get(w)!));
+        }
+      }
+      slotsReady = true;
+    },
+    dispose() {
+      for (const c of sessions.values()) void c.then((x) => x.session.release()).catch(() => {});
+      sessions.clear();
+      store.clear();
+    },
+  };
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function named(name: string, t: Tensor): NamedArray {
+  return { name, shape: [...t.dims], values: t.data as Float32Array };
+}

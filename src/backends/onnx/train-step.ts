@@ -1,0 +1,123 @@
+/**
+ * The training step as one ONNX graph: forward (./forward.ts), objective (./objective.ts),
+ * backward (./autodiff.ts) and the optimizer update (./optimizers.ts). Its inputs are the batch's
+ * arrays and targets, every weight and optimizer slot, and the optimizer's per-step scalars; its
+ * outputs are the batch's stats, every updated weight and slot, and the moving statistics'
+ * new values. The engine runs it once per batch and adopts the outputs only when the stats are
+ * finite. Graphs are specialised to the concrete batch shapes; the evaluation graph (inference
+ * forward + objective) and the prediction graph (inference forward) are built the same way.
+ *
+ * Graph value names: model inputs by node name, `target:<output>`, weights as tfjs names them
+ * (`dense_1/kernel`), slots `<weight>/<slot>` (as checkpoints name them), `optimizer:<scalar>`;
+ * outputs `stats`, `<weight or slot>:next`, `output:<output>`.
+ */
+import type { Graph } from '../../compiler/graph.js';
+import type { OutputPlan } from '../../train/objective.js';
+import { gradients } from './autodiff.js';
+import { emitForward, type ForwardResult } from './forward.js';
+import { OnnxGraph, type Value } from './graph.js';
+import { emitObjective, penaltyOf, weightPenalty, type Penalty } from './objective.js';
+import type { OnnxOptimizer } from './optimizers.js';
+
+export type GraphKind = 'train' | 'evaluate' | 'predict';
+
+/** Element type and shape of a graph input as fed, batch first. */
+export interface FeedShape {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+}
+
+export interface BatchShapes {
+  inputs: Record<string, FeedShape>;
+  /** By output name; absent for predict. */
+  targets: Record<string, FeedShape>;
+}
+
+/** Builds the forward graph into `g`; the default is emitForward over the compiled spec. */
+export type ForwardBuilder = (g: OnnxGraph, training: boolean, shapes: BatchShapes) => ForwardResult;
+
+export interface StepModel {
+  graph: Graph;
+  outputs: OutputPlan[];
+  optimizer?: OnnxOptimizer;
+  /** Base seed of the graph's random ops (dropout, noise). */
+  seed: number;
+  forward?: ForwardBuilder;
+}
+
+export const TARGET = (output: string) => `target:${output}`;
+export const NEXT = (name: string) => `${name}:next`;
+export const SCALAR = (name: string) => `optimizer:${name}`;
+export const PREDICTION = (output: string) => `output:${output}`;
+export const STATS = 'stats';
+
+export interface BuiltGraph {
+  bytes: Uint8Array;
+  /** Trainable weights the loss depends on, each with the slots the graph reads and writes. */
+  updated: { weight: string; slots: string[] }[];
+  /** Non-trainable weights with a new value (moving statistics). */
+  moving: string[];
+  /** Every weight the forward pass declares, in the model's order. */
+  weights: { name: string; shape: number[]; trainable: boolean }[];
+  statsSize: number;
+}
+
+function defaultForward(graph: Graph, seed: number): ForwardBuilder {
+  return (g, training, shapes) =>
+    emitForward(graph, { g, training, seed, inputShapes: Object.fromEntries(Object.entries(shapes.inputs).map(([k, v]) => [k, v.shape])) });
+}
+
+/** The penalties of the model: regularized weights and activity-regularized node outputs. */
+function penalties(model: StepModel, fwd: ForwardResult): { weights: Penalty[]; activity: Penalty[] } {
+  const layers = new Map(model.graph.layers.map((l) => [l.name, l]));
+  const weights: Penalty[] = [];
+  for (const w of fwd.weights) {
+    const p = weightPenalty(layers.get(w.layer)!, w.weight);
+    if (p) weights.push({ value: w.value, ...p });
+  }
+  const activity: Penalty[] = [];
+  for (const node of model.graph.order) {
+    const p = node.layer ? penaltyOf(node.layer.config.activity_regularizer as never) : undefined;
+    if (p) activity.push({ value: fwd.values.get(node.name)!.value, ...p });
+  }
+  return { weights, activity };
+}
+
+export function buildGraph(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGraph {
+  const g = new OnnxGraph(`${model.graph.name}_${kind}`);
+  const forward = model.forward ?? defaultForward(model.graph, model.seed);
+  const fwd = forward(g, kind === 'train', shapes);
+  const preds = model.graph.outputs.map((o) => fwd.outputs.get(o)!.value);
+  const weights = fwd.weights.map((w) => ({ name: w.name, shape: w.shape, trainable: w.trainable }));
+  if (kind === 'predict') {
+    model.graph.outputs.forEach((o, i) => g.output(preds[i]!, PREDICTION(o)));
+    return { bytes: g.toBytes(), updated: [], moving: [], weights, statsSize: 0 };
+  }
+  const targets = model.outputs.map((o) => {
+    const t = shapes.targets[o.name]!;
+    return g.input(TARGET(o.name), t.shape, t.dtype);
+  });
+  const objective = emitObjective(g, model.outputs, preds, targets, penalties(model, fwd));
+  g.output(objective.stats, STATS);
+  if (kind === 'evaluate') return { bytes: g.toBytes(), updated: [], moving: [], weights, statsSize: objective.size };
+
+  const optimizer = model.optimizer;
+  if (!optimizer) throw new Error('internal: a training graph needs an optimizer');
+  const trainable = fwd.weights.filter((w) => w.trainable);
+  const grads = gradients(g, objective.total, trainable.map((w) => w.value));
+  const scalars = optimizer.scalars.map((s) => g.input(SCALAR(s), []));
+  const updated: BuiltGraph['updated'] = [];
+  trainable.forEach((w, i) => {
+    const grad = grads[i];
+    // A weight the loss does not depend on keeps its value and slots (Keras skips it too).
+    if (!grad) return;
+    const slotNames = optimizer.slots.map((s) => `${w.name}/${s.name}`);
+    const slots = slotNames.map((n) => g.input(n, w.shape));
+    const next = optimizer.emit(g, w.value, grad, slots, scalars);
+    g.output(next.weight, NEXT(w.name));
+    next.slots.forEach((s: Value, k) => g.output(s, NEXT(slotNames[k]!)));
+    updated.push({ weight: w.name, slots: slotNames });
+  });
+  for (const u of fwd.updates) g.output(u.value, NEXT(u.name));
+  return { bytes: g.toBytes(), updated, moving: fwd.updates.map((u) => u.name), weights, statsSize: objective.size };
+}

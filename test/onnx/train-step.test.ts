@@ -1,0 +1,116 @@
+/**
+ * The ONNX engine's training step against the tfjs engine (cpu backend) on the same spec, seed,
+ * weights and batches: the same stats every step, the same weights and optimizer slots after,
+ * a non-finite step leaves everything as it was, and evaluate/predict agree.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.js';
+import { onnxEngine } from '../../src/backends/onnx/engine.js';
+import { tfjsEngine } from '../../src/backends/tfjs/engine.js';
+import type { Batch, ModelPlan, NamedArray, TrainEngine } from '../../src/train/engine.js';
+import { resolveObjective } from '../../src/train/objective.js';
+import { optimizerConfig } from '../../src/train/optimizer-config.js';
+import { rngFor } from '../../src/train/random.js';
+import { cpuTf } from '../train/helpers.js';
+
+export function planOf(text: string, seed = 7): ModelPlan {
+  const r = compile(text, 'spec.yaml');
+  const graph = r.graph!;
+  const objective = resolveObjective(graph);
+  if ('error' in objective) throw new Error(objective.error);
+  return { graph, outputs: objective.outputs, seed, optimizer: optimizerConfig(graph.training?.optimizer) };
+}
+
+const MLP = `
+nnspec: 1
+name: mlp
+inputs:
+  x: {shape: [6]}
+layers:
+  hidden: {type: Dense, units: 5, activation: relu, kernel_regularizer: l2}
+  out:    {type: Dense, units: 3, activation: softmax}
+outputs: [out]
+training:
+  optimizer: {type: adam, learning_rate: 0.05}
+  loss: categorical_crossentropy
+  metrics: [acc]
+`;
+
+export function randomBatch(size: number, seed: number): Batch {
+  const rng = rngFor(seed, 'batch');
+  const x = Float32Array.from({ length: size * 6 }, () => rng.normal());
+  const y = new Float32Array(size * 3);
+  for (let i = 0; i < size; i++) y[i * 3 + rng.int(3)] = 1;
+  return { size, inputs: [{ values: x, shape: [size, 6], dtype: 'float32' }], targets: [{ values: y, shape: [size, 3], dtype: 'float32' }] };
+}
+
+export function expectNamedClose(a: NamedArray[], b: NamedArray[], tol: number): void {
+  expect(a.map((w) => w.name)).toEqual(b.map((w) => w.name));
+  a.forEach((w, k) => {
+    expect(w.shape).toEqual(b[k]!.shape);
+    w.values.forEach((x, i) => {
+      const e = b[k]!.values[i]!;
+      if (!(Math.abs(x - e) <= tol * Math.max(1, Math.abs(e)))) throw new Error(`${w.name}[${i}]: onnx ${x} vs tfjs ${e}`);
+    });
+  });
+}
+
+async function engines(text: string): Promise<{ onnx: TrainEngine; tfjs: TrainEngine }> {
+  const tf = await cpuTf();
+  const plan = planOf(text);
+  return { onnx: onnxEngine(tf, plan, { threads: 1, device: 'cpu' }), tfjs: tfjsEngine(tf, plan) };
+}
+
+describe('ONNX training step', () => {
+  it('starts from the tfjs engine\'s seeded weights and model description', async () => {
+    const { onnx, tfjs } = await engines(MLP);
+    expect(await onnx.readWeights()).toEqual(await tfjs.readWeights());
+    expect(onnx.describe()).toEqual(tfjs.describe());
+    expect(await onnx.readSlots()).toEqual({ iterations: 0, slots: [] });
+  });
+
+  it('takes the same steps as the tfjs engine (full and partial batches)', async () => {
+    const { onnx, tfjs } = await engines(MLP);
+    for (let s = 0; s < 6; s++) {
+      const batch = randomBatch(s % 3 === 2 ? 3 : 8, s);
+      const a = await onnx.step(batch, rngFor(1, 'step', s));
+      const b = await tfjs.step(batch, rngFor(1, 'step', s));
+      [...b].forEach((x, i) => expect(a[i]).toBeCloseTo(x, 5));
+    }
+    expectNamedClose(await onnx.readWeights(), await tfjs.readWeights(), 1e-5);
+    const [sa, sb] = [await onnx.readSlots(), await tfjs.readSlots()];
+    expect(sa.iterations).toBe(6);
+    expect(sb.iterations).toBe(6);
+    expectNamedClose(sa.slots, sb.slots, 1e-5);
+    const batch = randomBatch(5, 99);
+    const [ea, eb] = [await onnx.evaluate(batch), await tfjs.evaluate(batch)];
+    [...eb].forEach((x, i) => expect(ea[i]).toBeCloseTo(x, 5));
+    const [pa, pb] = [await onnx.predict({ ...batch, targets: [] }), await tfjs.predict({ ...batch, targets: [] })];
+    expect(pa[0]!.shape).toEqual(pb[0]!.shape);
+    [...pb[0]!.values].forEach((x, i) => expect(pa[0]!.values[i]).toBeCloseTo(x, 6));
+  });
+
+  it('does not apply a non-finite step', async () => {
+    const { onnx } = await engines(MLP);
+    await onnx.step(randomBatch(4, 1), rngFor(1));
+    const before = await onnx.readWeights();
+    const slots = await onnx.readSlots();
+    const bad = randomBatch(4, 2);
+    (bad.inputs[0]!.values as Float32Array)[0] = Number.NaN;
+    const stats = await onnx.step(bad, rngFor(2));
+    expect(Number.isNaN(stats[0])).toBe(true);
+    expect(await onnx.readWeights()).toEqual(before);
+    expect(await onnx.readSlots()).toEqual(slots);
+  });
+
+  it('restores weights and slots written by the tfjs engine and continues as it does', async () => {
+    const { onnx, tfjs } = await engines(MLP);
+    for (let s = 0; s < 3; s++) await tfjs.step(randomBatch(8, s), rngFor(1, s));
+    await onnx.writeWeights(await tfjs.readWeights());
+    await onnx.writeSlots(await tfjs.readSlots());
+    const batch = randomBatch(8, 50);
+    const [a, b] = [await onnx.step(batch, rngFor(3)), await tfjs.step(batch, rngFor(3))];
+    [...b].forEach((x, i) => expect(a[i]).toBeCloseTo(x, 5));
+    expectNamedClose(await onnx.readWeights(), await tfjs.readWeights(), 1e-5);
+  });
+});
