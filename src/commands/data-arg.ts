@@ -56,7 +56,9 @@ export function loadData(graph: Graph, outputs: OutputPlan[], path: string, io: 
   const wanted = withTargets ? outputs : [];
   const names = [...graph.inputs.map((n) => n.name), ...wanted.map((o) => o.name)];
   const set = readDataSet(resolve(io.cwd, path), path.replace(/\/+$/, ''), names);
-  const stem = (f: string) => /([^/\\:]+?)(\.[^.]*)?$/.exec(f)?.[1];
+  // The array's name: a file's base name without its extension, or an .npz entry's name after the
+  // ':' ('X.npz:answer' is 'answer'; the extension must not reach across the ':').
+  const stem = (f: string) => /([^/\\:]+?)(\.[^./\\:]*)?$/.exec(f)?.[1];
   if (!withTargets) set.extra = set.extra.filter((f) => !outputs.some((o) => stem(f) === o.name));
   const checked = checkData(graph, wanted, set);
   if (checked.problems.length > 0) {

@@ -4,6 +4,7 @@
  * Embedding ids inside [0, input_dim), labels that fit each output's loss, and finite values.
  * Every problem is reported, each located by file; none is thrown.
  */
+import { inferConcrete, minimumSize, openAxes } from '../compiler/concrete.js';
 import type { Graph, GraphNode } from '../compiler/graph.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { formatShape } from '../layers/shape.js';
@@ -77,6 +78,7 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): C
     }
     for (const emb of embeddingsFedBy(graph, node.name)) checkIds(entry.file, a, emb, problems);
   }
+  checkConcreteSizes(graph, data, problems);
 
   for (const o of outputs) {
     const entry = data.entries.get(o.name);
@@ -85,6 +87,46 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): C
     if (fit) fits.set(o.name, fit);
   }
   return { problems, samples, fits };
+}
+
+/**
+ * The data's sizes where the spec says null (sequence lengths, image sizes), through the
+ * compiler's shape rules: a length below what a convolution or pool needs, or 0, is refused
+ * here, naming the layer and the minimum, not inside the tensor library. Runs once every input
+ * file passed its own checks.
+ */
+function checkConcreteSizes(graph: Graph, data: DataSet, problems: DataProblem[]): void {
+  const shapes = new Map<string, number[]>();
+  for (const node of graph.inputs) {
+    const entry = data.entries.get(node.name);
+    if (!entry || problems.some((p) => p.file === entry.file)) return;
+    shapes.set(node.name, [...entry.array.shape.slice(1)]);
+  }
+  const failure = inferConcrete(graph, shapes);
+  if (!failure) return;
+  for (const node of graph.inputs) {
+    const entry = data.entries.get(node.name)!;
+    const given = shapes.get(node.name)!;
+    for (const axis of openAxes(node.output!.shape)) {
+      const minimum = minimumSize(graph, shapes, node.name, axis);
+      if (minimum === undefined || minimum <= given[axis]!) continue;
+      problems.push({
+        code: 'NN830',
+        file: entry.file,
+        against: { role: 'input', name: node.name },
+        message: `holds samples of ${formatShape(given)} for input '${node.name}': size ${given[axis]} on axis ${axis + 1} is too small for ${failure.type} '${failure.node}', which needs at least ${minimum} there (${failure.message})`,
+        hint: `give samples of size ${minimum} or more on axis ${axis + 1} (pad the sequences), or use padding: same in the layer`,
+      });
+      return;
+    }
+  }
+  const first = graph.inputs.find((n) => openAxes(n.output!.shape).length > 0) ?? graph.inputs[0]!;
+  problems.push({
+    code: 'NN830',
+    file: data.entries.get(first.name)!.file,
+    against: { role: 'input', name: first.name },
+    message: `holds samples of ${formatShape(shapes.get(first.name)!)} for input '${first.name}', which ${failure.type} '${failure.node}' cannot take: ${failure.message}`,
+  });
 }
 
 function baseName(file: string): string {

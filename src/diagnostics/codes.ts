@@ -108,6 +108,7 @@ export const CODES = {
   NN827: { name: 'target-shape-mismatch', summary: 'A target does not fit its output and loss (class ids vs one-hot rows, wrong size).' },
   NN828: { name: 'label-out-of-range', summary: 'A label is outside what its loss accepts (class ids in [0, classes), binary labels in [0, 1]).' },
   NN829: { name: 'not-a-data-set', summary: '`--data` names neither a directory nor an .npz (or does not exist).' },
+  NN830: { name: 'data-too-small', summary: 'The data\'s sizes where the spec says `null` (a sequence length, an image size) are too small for a layer of the model, or zero.' },
   // runs and engines (train, evaluate, predict, export --weights, synth)
   NN900: { name: 'not-a-run', summary: 'A directory given as a run has no model.json or spec.yaml from `nnspec train`.' },
   NN901: { name: 'no-checkpoint', summary: '`--resume` finds no readable checkpoint in the run directory.' },
