@@ -1,0 +1,35 @@
+/** The ONNX emitter of every layer type, by Keras class name; one module per family, as src/layers/. */
+import { activationEmitters } from './activations.js';
+import { convEmitters } from './conv.js';
+import { coreEmitters } from './core.js';
+import type { LayerEmitter } from './emitter.js';
+import { mergeEmitters } from './merge.js';
+import { normalizationEmitters } from './normalization.js';
+import { poolingEmitters } from './pooling.js';
+import { recurrentEmitters } from './recurrent.js';
+import { reshapeEmitters } from './reshape.js';
+import { resizingEmitters } from './resizing.js';
+import { wrapperEmitters } from './wrappers.js';
+
+const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
+  Object.entries({
+    ...coreEmitters,
+    ...reshapeEmitters,
+    ...convEmitters,
+    ...poolingEmitters,
+    ...resizingEmitters,
+    ...recurrentEmitters,
+    ...wrapperEmitters,
+    ...normalizationEmitters,
+    ...activationEmitters,
+    ...mergeEmitters,
+  }),
+);
+
+export function layerEmitter(type: string): LayerEmitter | undefined {
+  return EMITTERS.get(type);
+}
+
+export function emitterTypes(): string[] {
+  return [...EMITTERS.keys()];
+}

@@ -1,0 +1,182 @@
+/**
+ * The ONNX forward graph against the tfjs cpu backend: a compiled spec built both ways, the tfjs
+ * model's weights set to seeded random values and copied into the ONNX graph's weight inputs, the
+ * same seeded inputs fed to both (integer ids with padding zeros at the end of some rows).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { buildModel } from '../../src/backends/tfjs/build.js';
+import { compile } from '../../src/compiler/compile.js';
+import { ROOT } from '../helpers.js';
+import type { Tf } from '../../src/backends/tfjs/env.js';
+import type { Graph } from '../../src/compiler/graph.js';
+import { emitForward, type ForwardResult } from '../../src/backends/onnx/forward.js';
+import { OnnxGraph } from '../../src/backends/onnx/graph.js';
+import { createSession, loadOrt } from '../../src/backends/onnx/runtime.js';
+import { rng } from './rng.js';
+
+type Tensor = ReturnType<Tf['tensor']>;
+
+export interface OracleOptions {
+  batch?: number;
+  /** Size given to unknown (null) input dims. */
+  steps?: number;
+  seed?: number;
+  intType?: 'int32' | 'int64';
+  /** Pad ids with zeros at the end of every other row (for mask_zero). */
+  padIds?: boolean;
+}
+
+export interface OutputDiff {
+  name: string;
+  shape: number[];
+  /** Largest |onnx - tfjs| / (|tfjs| + 1e-2 * max|tfjs|) over the elements. */
+  relative: number;
+  maxAbs: number;
+  onnx: Float32Array;
+  tfjs: Float32Array;
+}
+
+function normal(next: () => number): number {
+  const u = Math.max(next(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+}
+
+/** The smallest Embedding vocabulary fed directly by `input`, so ids are valid everywhere. */
+function vocabulary(graph: Graph, input: string): number {
+  let v = 1000;
+  for (const node of graph.order) {
+    if (!node.layer || !node.inputs.includes(input)) continue;
+    const c = node.layer.config;
+    if (c.type === 'Embedding') v = Math.min(v, c.input_dim as number);
+  }
+  return v;
+}
+
+export interface Feeds {
+  shapes: Record<string, number[]>;
+  data: Record<string, Float32Array | Int32Array>;
+}
+
+export function makeFeeds(graph: Graph, opts: OracleOptions = {}): Feeds {
+  const next = rng(opts.seed ?? 7);
+  const batch = opts.batch ?? 2;
+  const shapes: Record<string, number[]> = {};
+  const data: Record<string, Float32Array | Int32Array> = {};
+  for (const node of graph.inputs) {
+    const shape = [batch, ...node.output!.shape.slice(1).map((d) => d ?? opts.steps ?? 5)];
+    shapes[node.name] = shape;
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (node.output!.dtype === 'int32') {
+      const vocab = vocabulary(graph, node.name);
+      const ids = Int32Array.from({ length: size }, () => 1 + Math.floor(next() * (vocab - 1)));
+      if (opts.padIds && shape.length === 2) {
+        const steps = shape[1]!;
+        for (let b = 0; b < batch; b += 2) for (let t = steps - 1 - b / 2; t < steps; t++) if (t > 0) ids[b * steps + t] = 0;
+      }
+      data[node.name] = ids;
+    } else {
+      data[node.name] = Float32Array.from({ length: size }, () => normal(next));
+    }
+  }
+  return { shapes, data };
+}
+
+/** Sets every weight of the tfjs model to seeded random values (variances positive). */
+export function randomizeWeights(tf: Tf, graph: Graph, layers: Map<string, { weights: { shape: number[] }[]; setWeights(ws: Tensor[]): void }>, seed = 11): void {
+  const next = rng(seed);
+  for (const layer of graph.layers) {
+    const t = layers.get(layer.name)!;
+    const values = t.weights.map((w, k) => {
+      const name = layer.weights![k]!.name;
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      const data = Float32Array.from({ length: size }, () => (name.endsWith('moving_variance') ? 0.5 + next() : next() - 0.5));
+      return tf.tensor(data, w.shape);
+    });
+    t.setWeights(values);
+  }
+}
+
+export interface OracleRun {
+  diffs: OutputDiff[];
+  forward: ForwardResult;
+}
+
+/** Predicts with tfjs (inference) and runs the ONNX forward graph; returns each output's difference. */
+export async function compareForward(tf: Tf, graph: Graph, opts: OracleOptions = {}): Promise<OracleRun> {
+  const built = buildModel(graph, tf);
+  try {
+    randomizeWeights(tf, graph, built.layers as never, (opts.seed ?? 7) + 1);
+    const feeds = makeFeeds(graph, opts);
+    const tfFeeds = graph.inputs.map((n) => tf.tensor(feeds.data[n.name]!, feeds.shapes[n.name], n.output!.dtype));
+    const expected = ([built.model.predict(tfFeeds)].flat() as Tensor[]).map((t) => t.dataSync() as Float32Array);
+
+    const g = new OnnxGraph(graph.name);
+    const forward = emitForward(graph, { g, training: false, inputShapes: feeds.shapes, intType: opts.intType });
+    for (const [name, flow] of forward.outputs) g.output(flow.value, `out_${name}`);
+    const session = await createSession(g.toBytes(), { threads: 1 });
+    const ort = loadOrt();
+    const inputs: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    for (const n of graph.inputs) {
+      const d = feeds.data[n.name]!;
+      const shape = feeds.shapes[n.name]!;
+      inputs[n.name] =
+        d instanceof Int32Array
+          ? opts.intType === 'int64'
+            ? new ort.Tensor('int64', BigInt64Array.from(d, (x) => BigInt(x)), shape)
+            : new ort.Tensor('int32', d, shape)
+          : new ort.Tensor('float32', d, shape);
+    }
+    let k = 0;
+    for (const layer of graph.layers) {
+      const t = built.layers.get(layer.name)!;
+      for (const w of t.weights) {
+        const fw = forward.weights[k++]!;
+        inputs[fw.name] = new ort.Tensor('float32', w.read().dataSync() as Float32Array, fw.shape);
+      }
+    }
+    const out = await session.run(inputs);
+    await session.release();
+    const diffs = graph.outputs.map((name, i): OutputDiff => {
+      const o = out[`out_${name}`]!;
+      const a = o.data as Float32Array;
+      const b = expected[i]!;
+      const scale = b.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+      let relative = 0;
+      let maxAbs = 0;
+      for (let j = 0; j < b.length; j++) {
+        const d = Math.abs(a[j]! - b[j]!);
+        maxAbs = Math.max(maxAbs, d);
+        relative = Math.max(relative, d / (Math.abs(b[j]!) + 1e-2 * scale + 1e-30));
+      }
+      if (a.length !== b.length) relative = Number.POSITIVE_INFINITY;
+      return { name, shape: [...o.dims], relative, maxAbs, onnx: a, tfjs: b };
+    });
+    return { diffs, forward };
+  } finally {
+    built.model.dispose();
+  }
+}
+
+/** A compiled spec: a path under the repository (with text edits) or inline YAML. */
+export function specGraph(pathOrYaml: string, edits: [string, string][] = []): Graph {
+  const inline = pathOrYaml.includes('\n');
+  const file = inline ? '<inline>' : join(ROOT, pathOrYaml);
+  let text = inline ? pathOrYaml : readFileSync(file, 'utf8');
+  for (const [from, to] of edits) {
+    expect(text).toContain(from);
+    text = text.replace(from, to);
+  }
+  const result = compile(text, file);
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return result.graph!;
+}
+
+/** Every output within `tolerance` (relative, see OutputDiff) of tfjs's; returns the worst error seen. */
+export async function expectSameAsTfjs(tf: Tf, spec: string, opts: OracleOptions & { edits?: [string, string][]; tolerance?: number } = {}): Promise<number> {
+  const { diffs } = await compareForward(tf, specGraph(spec, opts.edits), opts);
+  const tol = opts.tolerance ?? 1e-5;
+  for (const d of diffs) expect({ output: d.name, relative: d.relative < tol ? 'ok' : d.relative }).toEqual({ output: d.name, relative: 'ok' });
+  return Math.max(...diffs.map((d) => d.relative));
+}
