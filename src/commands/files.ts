@@ -3,10 +3,9 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type
 import { isAbsolute, relative, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { compile, type CompileResult } from '../compiler/compile.js';
-import { painter } from '../diagnostics/render/color.js';
-import { renderPretty } from '../diagnostics/render/pretty.js';
+import { LineIndex } from '../diagnostics/lines.js';
 import { MAX_SPEC_BYTES, TOO_LARGE_HINT, tooLargeMessage } from '../spec/bytes.js';
-import { UsageError, type Io } from './io.js';
+import { reporterOf, UsageError, type Io } from './io.js';
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
@@ -100,6 +99,8 @@ export function compileFile(file: string, cwd: string): CompileResult {
 /** compileFile for the commands that take one spec: its diagnostics go to stderr, the result is returned. */
 export function compileReporting(file: string, io: Io): CompileResult {
   const result = compileFile(file, io.cwd);
-  if (result.diagnostics.length > 0) io.stderr.write(renderPretty(result.diagnostics, result.text, painter({ isTTY: io.stderr.isTTY, env: io.env })));
+  const reporter = reporterOf(io);
+  if (result.text.length > 0) reporter.source(file, new LineIndex(result.text));
+  reporter.reportAll(result.diagnostics);
   return result;
 }

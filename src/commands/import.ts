@@ -39,7 +39,7 @@ export async function importCommand(file: string, opts: ImportOptions, io: Io): 
   const reporter = reporterOf(io);
   reporter.source(file, lines);
   const report = (problems: readonly Problem[]) => {
-    for (const p of problems) reporter.report(atJson(p, 'error'));
+    reporter.reportAll(problems.map((p) => atJson(p, 'error')));
     reporter.note(`nnspec: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}; no spec written`);
     return EXIT.invalid;
   };

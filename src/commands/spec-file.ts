@@ -34,7 +34,7 @@ export function loadSpec(file: string, io: Io): LoadedSpec | undefined {
   const result = compileFile(file, io.cwd);
   const reporter = reporterOf(io);
   if (result.text.length > 0) reporter.source(file, new LineIndex(result.text));
-  for (const d of result.diagnostics) reporter.report(d);
+  reporter.reportAll(result.diagnostics);
   const bytes = Buffer.from(result.text, 'utf8');
   if (!result.ok || !result.graph) return undefined;
   if (result.doc) documents.set(result.graph, result.doc);

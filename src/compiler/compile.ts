@@ -3,7 +3,7 @@
  * parse → schema → resolve → order → infer → check; each pass reports into one sink.
  */
 import { DiagnosticSink, sortBySource, type LocatedDiagnostic } from '../diagnostics/diagnostic.js';
-import { LineIndex } from '../diagnostics/lines.js';
+import { linesOf, locateDiagnostic } from '../diagnostics/locate.js';
 import { keySpan, type SpecDocument } from '../spec/document.js';
 import { parseSpec } from '../spec/parse.js';
 import { checkSchema } from '../spec/schema.js';
@@ -71,13 +71,8 @@ export function compile(source: string | Uint8Array, file = '<spec>'): CompileRe
   return { graph, diagnostics, ok: sink.errorCount === 0, text, ...(doc ? { doc } : {}) };
 }
 
+/** Offsets to lines and columns, labels included (src/diagnostics/locate.ts). */
 export function locate(items: ReturnType<typeof sortBySource>, file: string, text: string): LocatedDiagnostic[] {
-  const lines = new LineIndex(text);
-  return items.map((d) => {
-    const start = lines.position(d.span.start);
-    const end = lines.position(Math.max(d.span.end, d.span.start));
-    const out: LocatedDiagnostic = { code: d.code, severity: d.severity, message: d.message, file, line: start.line, column: start.column, end_line: end.line, end_column: end.column };
-    if (d.hint !== undefined) out.hint = d.hint;
-    return out;
-  });
+  const lines = linesOf(file, text);
+  return items.map((d) => locateDiagnostic(lines, d));
 }

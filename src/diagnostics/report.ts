@@ -60,6 +60,14 @@ export class Reporter {
     } else if (this.format === 'github') this.out.write(renderGithub([d]));
   }
 
+  /** Several diagnostics of one file together, so that pretty lines up their gutters. */
+  reportAll(ds: readonly PrintedDiagnostic[]): void {
+    if (ds.length === 0) return;
+    this.items.push(...ds);
+    if (this.format === 'pretty') this.out.write(renderPrettyFrom(ds, (f) => this.sources.get(f), painter(this.colorEnv())));
+    else if (this.format === 'github') this.out.write(renderGithub(ds));
+  }
+
   /** A line for people (a count, what was not done); pretty only, so machine output stays one document. */
   note(text: string): void {
     if (this.format === 'pretty') this.out.write(text.endsWith('\n') ? text : `${text}\n`);
