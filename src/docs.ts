@@ -4,22 +4,11 @@ import { draw } from './backends/graph/draw.js';
 import { renderTable } from './backends/summary/table.js';
 import { summarize } from './backends/summary/rows.js';
 import { compile } from './compiler/compile.js';
-import { CODE_RANGES, CODES } from './diagnostics/codes.js';
 import { painter } from './diagnostics/render/color.js';
 import { countLine, renderPretty } from './diagnostics/render/pretty.js';
 import { LAYER_KINDS } from './layers/registry.js';
 
-/** One row per code of the one list (src/diagnostics/codes.ts), a heading row per range. */
-export function codesTable(): string {
-  const rows: string[] = [];
-  for (const range of CODE_RANGES) {
-    const codes = Object.entries(CODES).filter(([code]) => code.startsWith(range.prefix));
-    if (codes.length === 0) continue;
-    rows.push(`| **${range.prefix}xx** | | **${range.title}** |`);
-    for (const [code, { name, summary }] of codes) rows.push(`| \`${code}\` | ${name} | ${summary} |`);
-  }
-  return ['| code | name | meaning |', '| --- | --- | --- |', ...rows].join('\n');
-}
+export { codesTable } from './diagnostics/codes-table.js';
 
 export function layersTable(): string {
   const rows = [...LAYER_KINDS.values()].map((k) => {

@@ -3,9 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODE_RANGES, CODES } from '../../src/diagnostics/codes.js';
-import { codesTable } from '../../src/docs.js';
-import { ROOT } from '../helpers.js';
+import { codesTable } from '../../src/diagnostics/codes-table.js';
+import { fileURLToPath } from 'node:url';
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const ALL = Object.keys(CODES);
 
