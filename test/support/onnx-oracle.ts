@@ -188,3 +188,54 @@ export async function expectSameAsTfjs(tf: Tf, spec: string, opts: OracleOptions
   for (const d of diffs) expect({ output: d.name, relative: d.relative < tol ? 'ok' : d.relative }).toEqual({ output: d.name, relative: 'ok' });
   return Math.max(...diffs.map((d) => d.relative));
 }
+
+export interface OnnxRun {
+  forward: ForwardResult;
+  /** Each model output by node name, then each update by weight name. */
+  outputs: Map<string, Float32Array>;
+  updates: Map<string, Float32Array>;
+  /** The weights fed, by tfjs name. */
+  weights: Map<string, Float32Array>;
+  /** Runs the same session again on the same feeds (random ops draw afresh). */
+  again(): Promise<Map<string, Float32Array>>;
+  release(): Promise<void>;
+}
+
+/** Emits and runs the forward graph alone: seeded random weights (or `weights` by tfjs name) and feeds. */
+export async function runOnnx(graph: Graph, feeds: Feeds, opts: { training: boolean; seed?: number; weights?: Map<string, Float32Array> }): Promise<OnnxRun> {
+  const g = new OnnxGraph(graph.name);
+  const forward = emitForward(graph, { g, training: opts.training, inputShapes: feeds.shapes, seed: opts.seed ?? 1 });
+  for (const [name, flow] of forward.outputs) g.output(flow.value, `out_${name}`);
+  forward.updates.forEach((u, i) => g.output(u.value, `update_${i}`));
+  const session = await createSession(g.toBytes(), { threads: 1 });
+  const ort = loadOrt();
+  const next = rng(5);
+  const weights = new Map<string, Float32Array>();
+  const inputs: Record<string, InstanceType<typeof ort.Tensor>> = {};
+  for (const fw of forward.weights) {
+    const size = fw.shape.reduce((a, b) => a * b, 1);
+    const data = opts.weights?.get(fw.name) ?? Float32Array.from({ length: size }, () => (fw.weight.endsWith('moving_variance') ? 0.5 + next() : next() - 0.5));
+    weights.set(fw.name, data);
+    inputs[fw.name] = new ort.Tensor('float32', data, fw.shape);
+  }
+  for (const n of graph.inputs) {
+    const d = feeds.data[n.name]!;
+    inputs[n.name] = d instanceof Int32Array ? new ort.Tensor('int32', d, feeds.shapes[n.name]!) : new ort.Tensor('float32', d, feeds.shapes[n.name]!);
+  }
+  const collect = async () => {
+    const out = await session.run(inputs);
+    return new Map(Object.entries(out).map(([k, t]) => [k, t.data as Float32Array]));
+  };
+  const first = await collect();
+  return {
+    forward,
+    outputs: new Map(graph.outputs.map((o) => [o, first.get(`out_${o}`)!])),
+    updates: new Map(forward.updates.map((u, i) => [u.name, first.get(`update_${i}`)!])),
+    weights,
+    again: async () => {
+      const out = await collect();
+      return new Map(graph.outputs.map((o) => [o, out.get(`out_${o}`)!]));
+    },
+    release: () => session.release(),
+  };
+}
