@@ -99,7 +99,7 @@ outputs: [gru, gru_old, rnn, bi, bi_last, avg, after_masking, shared_a, shared_b
 
 describe('masks', () => {
   it('mask_zero and Masking reach recurrent layers (forwards, backwards, Bidirectional) and the masked mean', async () => {
-    // Rows of feats that are all zero after step 2 are masked too.
+    // Every other row of ids and of feats ends in padding (ids 0, all-zero feature vectors).
     await expectSameAsTfjs(tf, MASKED, { steps: 6, padIds: true, batch: 4 });
   });
 });

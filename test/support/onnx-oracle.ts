@@ -24,7 +24,7 @@ export interface OracleOptions {
   steps?: number;
   seed?: number;
   intType?: 'int32' | 'int64';
-  /** Pad ids with zeros at the end of every other row (for mask_zero). */
+  /** Pad every other row's end with zeros: ids (for mask_zero) and the feature vectors of sequences (for Masking). */
   padIds?: boolean;
   /**
    * The model tfjs runs, when it must differ from the ONNX one (to avoid a tfjs bug): the same
@@ -86,7 +86,12 @@ export function makeFeeds(graph: Graph, opts: OracleOptions = {}): Feeds {
       }
       data[node.name] = ids;
     } else {
-      data[node.name] = Float32Array.from({ length: size }, () => normal(next));
+      const values = Float32Array.from({ length: size }, () => normal(next));
+      if (opts.padIds && shape.length === 3) {
+        const [, steps, features] = shape as [number, number, number];
+        for (let b = 0; b < batch; b += 2) for (let t = steps - 1 - b / 2; t < steps; t++) if (t > 0) values.fill(0, (b * steps + t) * features, (b * steps + t + 1) * features);
+      }
+      data[node.name] = values;
     }
   }
   return { shapes, data };
