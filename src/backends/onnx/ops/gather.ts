@@ -3,7 +3,8 @@
  * gradients are made of.
  *
  * A Gather's gradient adds each looked-up row's dy into a zero table: ScatterND with reduction
- * 'add' (bench/onnx-gather-grad.mjs measured it against a one-hot MatMul and ScatterElements).
+ * 'add'. bench/onnx-grad-kernels.mjs, 10,000×64 table, [64, 100] ids, 1 thread (min of 100 runs,
+ * busy machine): ScatterND 0.8 ms, ScatterElements on flattened rows 4.5 ms, one-hot Gemm 139 ms.
  */
 import type { OnnxGraph, Value } from '../graph.js';
 import { axisOf, defineOp, fill, shapeError, type OpRule } from './rule.js';
