@@ -12,7 +12,8 @@ export type LayerEntry = ({ type: string; inputs?: string | string[] } & Record<
 export type PerOutput<T> = T | T[] | Record<string, T>;
 
 export interface TrainingSpec {
-  optimizer?: OptimizerName | ({ type: OptimizerName } & Record<string, number | boolean>);
+  // The index signature admits `type` too, so an object literal such as {type: 'sgd', momentum: 0.9} type-checks.
+  optimizer?: OptimizerName | ({ type: OptimizerName } & Record<string, OptimizerName | number | boolean>);
   loss?: PerOutput<LossName>;
   loss_weights?: number[] | Record<string, number>;
   metrics?: MetricName[] | Record<string, MetricName | MetricName[]>;

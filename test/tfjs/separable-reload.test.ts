@@ -1,4 +1,5 @@
 /** A saved SeparableConv2D with depth_multiplier > 1 reloads in plain tfjs with weights that fit. */
+import type * as tfTypes from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/backends/tfjs/build.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
@@ -9,7 +10,7 @@ describe('SeparableConv2D model.json', () => {
     const tf = await loadTf('cpu');
     const graph = compileText(oneLayer('{type: SeparableConv2D, filters: 4, kernel_size: 3, depth_multiplier: 3}', '[8, 8, 2]')).graph!;
     const { model } = buildModel(graph, tf);
-    let saved: Parameters<typeof tf.io.fromMemory>[0] | undefined;
+    let saved: tfTypes.io.ModelArtifacts | undefined;
     await model.save(tf.io.withSaveHandler(async (artifacts) => {
       saved = artifacts;
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };

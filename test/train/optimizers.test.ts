@@ -117,7 +117,7 @@ describe('optimizers follow Keras 3', () => {
   it('clips by value and by norm before the update', async () => {
     const tf = await cpuTf();
     for (const [extra, expected] of [[{ clipvalue: 0.1 }, [-0.1, 0.1]], [{ clipnorm: 1 }, [-0.6, 0.8]]] as const) {
-      const opt = makeOptimizer(tf, { ...optimizerConfig({ type: 'sgd', learning_rate: 1 }), ...extra });
+      const opt = makeOptimizer(tf, optimizerConfig({ type: 'sgd', learning_rate: 1, ...extra }));
       const v = tf.variable(tf.tensor1d([0, 0]));
       opt.apply({ [v.name]: tf.tensor1d([3, -4]) }, [v], ['w']);
       [...v.dataSync()].forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, 6));
