@@ -146,6 +146,8 @@ export async function compareForward(tf: Tf, graph: Graph, opts: OracleOptions =
     for (const fw of forward.weights) {
       const index = graph.layers.find((l) => l.name === fw.layer)!.weights!.findIndex((w) => w.name === fw.weight);
       const w = built.layers.get(fw.layer)!.weights[index]!;
+      // The ONNX weight input is named as tfjs names the variable (before tfjs's uniquifying suffix).
+      expect(fw.name).toBe(w.originalName);
       inputs[fw.name] = new ort.Tensor('float32', w.read().dataSync() as Float32Array, fw.shape);
     }
     const out = await session.run(inputs);
