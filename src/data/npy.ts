@@ -45,11 +45,12 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
 function splitHeader(bytes: Uint8Array, fail: Fail): { header: string; headerStart: number; dataStart: number } {
   if (!MAGIC.every((b, i) => bytes[i] === b)) fail('NN802', notNpy(bytes), { offset: 0, place: 'magic string' });
   const length = { offset: 8, place: 'header length' };
-  if (bytes.length < 10) fail('NN804', 'header is truncated', length);
+  // Cut before the header length ends: placed where the file ends.
+  if (bytes.length < 10) fail('NN804', 'header is truncated', { offset: Math.min(8, bytes.length), place: 'header length' });
   const [major, minor] = [bytes[6]!, bytes[7]!];
   if (![1, 2, 3].includes(major) || minor !== 0) fail('NN803', `format version ${major}.${minor} is not supported; expected 1.0, 2.0 or 3.0`, { offset: 6, place: 'format version' });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (major > 1 && bytes.length < 12) fail('NN804', 'header is truncated', length);
+  if (major > 1 && bytes.length < 12) fail('NN804', 'header is truncated', { offset: Math.min(8, bytes.length), place: 'header length' });
   const size = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
   if (size > MAX_HEADER_BYTES) fail('NN804', `header is ${size} bytes; at most ${MAX_HEADER_BYTES} are accepted`, length);

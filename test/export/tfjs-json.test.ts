@@ -120,13 +120,13 @@ describe('--weights RUN', () => {
     const { run } = await fakeRun('specs/sequential_mlp.yaml', 'run-mlp');
     const r = await runCli(['export', 'specs/siamese_lstm.yaml', '--to', 'tfjs', '--out', join(dir, 'refused'), '--weights', run]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^nnspec: the weights in '.*run-mlp' do not fit specs\/siamese_lstm.yaml: /);
+    expect(r.stderr).toMatch(/^.*run-mlp: error\[NN903\]: the weights do not fit specs\/siamese_lstm.yaml: /);
     expect(existsSync(join(dir, 'refused'))).toBe(false);
   });
 
   it('usage errors (exit 2): no --out, keras-json, a directory that is not a run', async () => {
     const noOut = await runCli(['export', 'specs/sequential_mlp.yaml', '--to', 'tfjs', '--weights', dir]);
-    expect([noOut.code, noOut.stderr]).toEqual([2, 'nnspec: --weights needs --out: weights.bin is written next to model.json (see `nnspec export --help`)\n']);
+    expect([noOut.code, noOut.stderr]).toEqual([2, 'nnspec: error[NN002]: --weights needs --out: weights.bin is written next to model.json (see `nnspec export --help`)\n']);
     const keras = await runCli(['export', 'specs/sequential_mlp.yaml', '--to', 'keras-json', '--out', join(dir, 'k.json'), '--weights', dir]);
     expect(keras.code).toBe(2);
     expect(keras.stderr).toMatch(/--weights applies to --to tfjs/);
@@ -175,8 +175,8 @@ describe('the fixtures', () => {
 
   it('says what model.json cannot hold: activity regularizers, nnspec\'s classes', async () => {
     const r = await exportTo('test/fixtures/valid/recurrent_gru_reset_after.yaml', join(dir, 'gru', 'model.json'));
-    expect(r.stderr).toContain("nnspec: warning: layer 'gru' is written as nnspec's TensorFlow.js class ResetAfterGRU");
+    expect(r.stderr).toContain("warning[NN910]: layer 'gru' is written as nnspec's TensorFlow.js class ResetAfterGRU");
     const c = await exportTo('test/fixtures/valid/conv_2d.yaml', join(dir, 'conv', 'model.json'));
-    expect(c.stderr).toContain("nnspec: warning: layer 'c2': its activity_regularizer is not in model.json");
+    expect(c.stderr).toContain("warning[NN910]: layer 'c2': its activity_regularizer is not in model.json");
   });
 });

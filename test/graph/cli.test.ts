@@ -137,13 +137,13 @@ describe('--out and --format', () => {
 
   it('usage errors exit 2 with one line naming the help', async () => {
     const cases: [string[], string][] = [
-      [['graph', 'specs/residual_block.yaml', '--format', 'png'], "nnspec: unknown --format 'png'; expected svg, dot or mermaid (see `nnspec graph --help`)\n"],
-      [['graph', 'no/such.yaml'], "nnspec: cannot read 'no/such.yaml': no such file (see `nnspec graph --help`)\n"],
-      [['graph'], "nnspec: missing required argument 'spec' (see `nnspec graph --help`)\n"],
-      [['graph', 'specs/residual_block.yaml', '--colour'], "nnspec: unknown option '--colour' (see `nnspec graph --help`)\n"],
-      [['graph', 'specs/residual_block.yaml', '--out', join(ROOT, 'no/such/dir/x.svg')], `nnspec: cannot write '${join(ROOT, 'no/such/dir/x.svg')}': no such directory (see \`nnspec graph --help\`)\n`],
-      [['graph', 'specs/residual_block.yaml', '--out', 'specs'], "nnspec: cannot write 'specs': it is a directory (see `nnspec graph --help`)\n"],
-      [['graph', 'specs'], "nnspec: cannot read 'specs': it is a directory (see `nnspec graph --help`)\n"],
+      [['graph', 'specs/residual_block.yaml', '--format', 'png'], "nnspec: error[NN003]: unknown --format 'png'; expected svg, dot or mermaid (see `nnspec graph --help`)\n"],
+      [['graph', 'no/such.yaml'], "nnspec: error[NN004]: cannot read 'no/such.yaml': no such file (see `nnspec graph --help`)\n"],
+      [['graph'], "nnspec: error[NN002]: missing required argument 'spec' (see `nnspec graph --help`)\n"],
+      [['graph', 'specs/residual_block.yaml', '--colour'], "nnspec: error[NN001]: unknown option '--colour' (see `nnspec graph --help`)\n"],
+      [['graph', 'specs/residual_block.yaml', '--out', join(ROOT, 'no/such/dir/x.svg')], `nnspec: error[NN004]: cannot write '${join(ROOT, 'no/such/dir/x.svg')}': no such directory (see \`nnspec graph --help\`)\n`],
+      [['graph', 'specs/residual_block.yaml', '--out', 'specs'], "nnspec: error[NN007]: cannot write 'specs': it is a directory (see `nnspec graph --help`)\n"],
+      [['graph', 'specs'], "nnspec: error[NN007]: cannot read 'specs': it is a directory (see `nnspec graph --help`)\n"],
     ];
     for (const [argv, stderr] of cases) expect(await runCli(argv)).toEqual({ code: 2, stdout: '', stderr });
   });
@@ -236,6 +236,6 @@ describe('an invalid spec', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('error[NN103]');
-    expect(r.stderr).toContain("nnspec: nothing to draw: 'test/fixtures/invalid/unclosed_bracket.yaml' does not describe inputs and layers\n");
+    expect(r.stderr).toContain("test/fixtures/invalid/unclosed_bracket.yaml: error[NN911]: nothing to draw: the file does not describe inputs and layers\n");
   });
 });

@@ -42,7 +42,7 @@ describe('backends', () => {
     const { dir, spec, data } = setup();
     const r = await runCli(['train', spec, '--data', data, '--out', join(dir, 'run'), '--backend', 'node']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^nnspec: @tensorflow\/tfjs-node is not installed/m);
+    expect(r.stderr).toMatch(/^nnspec: error\[NN904\]: @tensorflow\/tfjs-node is not installed/m);
   });
 
   it("keeps tfjs's banner and warnings off the output: stdout empty, one backend line on stderr", async () => {

@@ -46,24 +46,24 @@ describe('data checks before training', () => {
     const r = await trainOn(spec, { featurs: f32([5, 4], () => 0), notes: f32([5], () => 0) });
     expect(r.code).toBe(1);
     expect(r.ranRun).toBe(false);
-    expect(r.stderr).toContain(`${r.data}: error: has no file for the model's input 'features'; expected features.npy, features.json or features.csv`);
-    expect(r.stderr).toContain(`${r.data}: error: has no file for the model's output 'y'`);
-    expect(r.stderr).toContain(`${join(r.data, 'featurs.npy')}: error: matches no input or output of the spec (inputs: features; outputs: y)\n  hint: did you mean 'features'? rename the file`);
-    expect(r.stderr).toContain(`${join(r.data, 'notes.npy')}: error: matches no input or output of the spec (inputs: features; outputs: y)\n  hint: remove it, or name it after an input or output`);
+    expect(r.stderr).toContain(`${r.data}: error[NN819]: has no file for the model's input 'features'; expected features.npy, features.json or features.csv`);
+    expect(r.stderr).toContain(`${r.data}: error[NN819]: has no file for the model's output 'y'`);
+    expect(r.stderr).toContain(`${join(r.data, 'featurs.npy')}: error[NN820]: matches no input or output of the spec (inputs: features; outputs: y)\n = hint: did you mean 'features'? rename the file`);
+    expect(r.stderr).toContain(`${join(r.data, 'notes.npy')}: error[NN820]: matches no input or output of the spec (inputs: features; outputs: y)\n = hint: remove it, or name it after an input or output`);
     expect(r.stderr).toMatch(/4 problems with the data in .*; nothing was trained/);
   });
 
   it('reports differing sample counts', async () => {
     const r = await trainOn(CLASSIFIER, { x: f32([5, 4], () => 0), y: oneHot(6, 3) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(r.data, 'y.npy')}: error: has 6 samples but ${join(r.data, 'x.npy')} has 5; every file needs one entry per sample, in the same order`);
+    expect(r.stderr).toContain(`${join(r.data, 'y.npy')}: error[NN822]: has 6 samples but ${join(r.data, 'x.npy')} has 5; every file needs one entry per sample, in the same order`);
   });
 
   it('reports per-sample shapes that differ from the declared input and output shapes', async () => {
     const r = await trainOn(CLASSIFIER, { x: f32([5, 5], () => 0), y: oneHot(5, 4) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(r.data, 'x.npy')}: error: has shape (5, 5), samples of (5,), but input 'x' takes samples of (4,)`);
-    expect(r.stderr).toContain(`${join(r.data, 'y.npy')}: error: has samples of (4,), but output 'y' produces (3,)`);
+    expect(r.stderr).toContain(`${join(r.data, 'x.npy')}: error[NN823]: has shape (5, 5), samples of (5,), but input 'x' takes samples of (4,)`);
+    expect(r.stderr).toContain(`${join(r.data, 'y.npy')}: error[NN827]: has samples of (4,), but output 'y' produces (3,)`);
   });
 
   it('accepts any length for a null dimension, and refuses a wrong rank there', async () => {
@@ -78,8 +78,7 @@ describe('data checks before training', () => {
   it('refuses ragged arrays (nested JSON lists of different lengths), naming the place', async () => {
     const r = await trainOn(CLASSIFIER, { y: oneHot(2, 3) }, (data) => writeFileSync(join(data, 'x.json'), '[[1, 2, 3, 4], [1, 2, 3]]'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(r.data, 'x.json')}: error:`);
-    expect(r.stderr).toContain('x.json: error: row 1 has 3 items, row 0 has 4');
+    expect(r.stderr).toContain(`${join(r.data, 'x.json')}:1:16: error[NN814]: row 1 has 3 items, row 0 has 4`);
   });
 
   it("finds the seed chapter's swapped Embedding arguments: ids outside [0, input_dim), with the fix", async () => {
@@ -89,16 +88,16 @@ describe('data checks before training', () => {
     const data = join(ROOT, 'test/fixtures/data/question_answering');
     const r = await runCli(['train', spec, '--data', data, '--out', join(dir, 'run'), '--backend', 'cpu']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(data, 'text.npy')}: error: has 24 ids outside [0, 64) for Embedding 'embedded_text' (input_dim 64); the largest is 9261 at sample 1, index [3]`);
+    expect(r.stderr).toContain(`${join(data, 'text.npy')} (sample 1, index [3]): error[NN826]: has 24 ids outside [0, 64) for Embedding 'embedded_text' (input_dim 64); the largest is 9261 at sample 1, index [3]`);
     expect(r.stderr).toContain('did you swap them? (input_dim: 10000, output_dim: 64)');
-    expect(r.stderr).toContain(`${join(data, 'question.npy')}: error:`);
+    expect(r.stderr).toMatch(/question\.npy \(sample \d+, index \[\d+\]\): error\[NN826\]:/);
     expect(r.stderr).toContain("for Embedding 'embedded_question' (input_dim 32)");
   });
 
   it('suggests sparse_categorical_crossentropy for class ids given to categorical_crossentropy', async () => {
     const r = await trainOn(CLASSIFIER, { x: f32([5, 4], () => 0), y: i32([5], (i) => i % 3) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(r.data, 'y.npy')}: error: holds class ids (one number per sample), but output 'y' uses categorical_crossentropy, which takes one-hot rows of 3: samples of (3,)`);
+    expect(r.stderr).toContain(`${join(r.data, 'y.npy')}: error[NN827]: holds class ids (one number per sample), but output 'y' uses categorical_crossentropy, which takes one-hot rows of 3: samples of (3,)`);
     expect(r.stderr).toContain('hint: use loss sparse_categorical_crossentropy for class ids, or one-hot encode the labels');
   });
 
@@ -115,7 +114,7 @@ describe('data checks before training', () => {
   it('refuses NaN and Inf in inputs and fractional values in int32 inputs', async () => {
     const r = await trainOn(CLASSIFIER, { x: f32([5, 4], (i) => (i === 9 ? NaN : 0)), y: oneHot(5, 3) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(r.data, 'x.npy')}: error: holds NaN at sample 2, index [1]; inputs must be finite numbers`);
+    expect(r.stderr).toContain(`${join(r.data, 'x.npy')} (sample 2, index [1]): error[NN824]: holds NaN at sample 2, index [1]; inputs must be finite numbers`);
     const inf = await trainOn(CLASSIFIER, { x: f32([5, 4], (i) => (i === 0 ? -Infinity : 0)), y: oneHot(5, 3) });
     expect(inf.stderr).toContain('holds -Inf at sample 0, index [0]');
     const frac = await trainOn(SEQUENCE, { tokens: f32([4, 5], (i) => i / 2), label: f32([4, 1], () => 0) });
@@ -128,19 +127,19 @@ describe('data checks before training', () => {
     writeArrays(outside, { x: f32([5, 4], () => 0) });
     const r = await trainOn(CLASSIFIER, { y: oneHot(5, 3) }, (data) => symlinkSync(join(outside, 'x.npy'), join(data, 'x.npy')));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/x\.npy: error: is a symlink to .*outside the data directory/);
+    expect(r.stderr).toMatch(/x\.npy: error\[NN818\]: is a symlink to .*outside the data directory/);
   });
 
   it('refuses two files for one name, and a file given as --data', async () => {
     const r = await trainOn(CLASSIFIER, { x: f32([5, 4], () => 0), y: oneHot(5, 3) }, (data) => writeFileSync(join(data, 'x.csv'), '1,2,3,4\n'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("has 2 files for 'x' (x.csv, x.npy); keep exactly one");
+    expect(r.stderr).toContain("error[NN821]: has 2 files for 'x' (x.csv, x.npy); keep exactly one");
     const dir = tempDir();
     const spec = writeSpec(dir, CLASSIFIER);
     writeFileSync(join(dir, 'x.npy'), 'not really');
     const f = await runCli(['train', spec, '--data', join(dir, 'x.npy'), '--out', join(dir, 'run')]);
     expect(f.code).toBe(1);
-    expect(f.stderr).toContain('is a file; --data takes a directory with one file per input and output, or an .npz');
+    expect(f.stderr).toContain('error[NN829]: is a file but not an .npz; --data takes a directory with one file per input and output, or an .npz');
   });
 
   it('reads .csv, .json and .npz data, and names a missing .npz array', async () => {
@@ -154,8 +153,8 @@ describe('data checks before training', () => {
     const spec = writeSpec(dir, CLASSIFIER);
     const bad = await runCli(['train', spec, '--data', join(ROOT, 'test/fixtures/data/mlp.npz'), '--out', join(dir, 'c')]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("mlp.npz: error: has no array 'x' for the model's input 'x'");
-    expect(bad.stderr).toContain('mlp.npz:features: error: matches no input or output of the spec');
+    expect(bad.stderr).toContain("mlp.npz: error[NN819]: has no array 'x' for the model's input 'x'");
+    expect(bad.stderr).toContain('mlp.npz:features: error[NN820]: matches no input or output of the spec');
   });
 
   it('reports a --data path that does not exist', async () => {
@@ -164,6 +163,7 @@ describe('data checks before training', () => {
     mkdirSync(join(dir, 'empty'));
     const r = await runCli(['train', spec, '--data', join(dir, 'nope'), '--out', join(dir, 'run')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(dir, 'nope')}: error: no such file or directory`);
+    // One mistake, one diagnostic: not also one per input and output that has no file.
+    expect(r.stderr).toBe(`${join(dir, 'nope')}: error[NN829]: does not exist; --data takes a directory with one file per input and output, or an .npz\n\nnnspec: 1 problem with the data in ${join(dir, 'nope')}; nothing was trained\n`);
   });
 });
