@@ -9,7 +9,7 @@ import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { LAYER_KINDS } from '../../src/layers/registry.js';
 import { ACTIVATIONS } from '../../src/layers/vocabulary.js';
-import { expectSameAsTfjs } from '../support/onnx-oracle.js';
+import { expectSameAsTfjs, makeFeeds, runOnnx, specGraph } from '../support/onnx-oracle.js';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -101,5 +101,35 @@ describe('masks', () => {
   it('mask_zero and Masking reach recurrent layers (forwards, backwards, Bidirectional) and the masked mean', async () => {
     // Every other row of ids and of feats ends in padding (ids 0, all-zero feature vectors).
     await expectSameAsTfjs(tf, MASKED, { steps: 6, padIds: true, batch: 4 });
+  });
+});
+
+/** tfjs has no `exponential` or `leaky_relu` activation (nnspec's tfjs path cannot build them); they are checked against Keras 3's formulas. */
+const WITHOUT_TFJS: Record<string, (x: number) => number> = { exponential: Math.exp, leaky_relu: (x) => (x >= 0 ? x : 0.2 * x) };
+
+const activationSpec = (names: readonly string[]) => `
+nnspec: 1
+name: activations
+inputs:
+  x: {shape: [4, 6]}
+layers:
+${names.map((a) => `  a_${a}: {type: Activation, activation: ${a}, inputs: x}`).join('\n')}
+outputs: [${names.map((a) => `a_${a}`).join(', ')}]
+`;
+
+describe('activation functions', () => {
+  it('every activation tfjs has equals its tfjs value', () =>
+    expectSameAsTfjs(tf, activationSpec(ACTIVATIONS.filter((a) => !(a in WITHOUT_TFJS))), { batch: 3 }));
+
+  it('exponential and leaky_relu follow Keras 3', async () => {
+    const graph = specGraph(activationSpec(Object.keys(WITHOUT_TFJS)));
+    const feeds = makeFeeds(graph, { batch: 3 });
+    const run = await runOnnx(graph, feeds, { training: false });
+    const x = feeds.data.x as Float32Array;
+    for (const [name, fn] of Object.entries(WITHOUT_TFJS)) {
+      const y = run.outputs.get(`a_${name}`)!;
+      x.forEach((v, i) => expect(Math.abs(y[i]! - fn(v))).toBeLessThan(1e-6 * (1 + Math.abs(fn(v)))));
+    }
+    await run.release();
   });
 });
