@@ -54,7 +54,7 @@ describe('--resume', () => {
     writeFileSync(spec, SPEC.replace('units: 12', 'units: 13'));
     const changed = await train('guarded', '--epochs', '2', '--resume');
     expect(changed.code).toBe(1);
-    expect(changed.stderr).toContain('cannot resume the run in');
+    expect(changed.stderr).toMatch(/guarded: error\[NN902\]: cannot resume the run: /);
     expect(changed.stderr).toContain('the spec changed since the run started');
     writeFileSync(spec, '# a comment\n' + SPEC);
     const original = readFileSync(join(data, 'x.npy'));

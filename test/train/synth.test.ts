@@ -85,7 +85,7 @@ describe('nnspec synth', () => {
   it('refuses a --length the model cannot take, naming the smallest it can', async () => {
     const s = await synth('social_posts.yaml', ['--length', '20']);
     expect(s.code).toBe(1);
-    expect(s.stderr).toMatch(/does not compile with sequences of length 20; it needs at least \d+ \(--length \d+\)/);
+    expect(s.stderr).toMatch(/social_posts\.yaml: error\[NN908\]: the model does not compile with sequences of length 20; it needs at least (\d+)\n = hint: give --length \1 or more/);
   });
 
   it('is a usage error without --samples or with a bad count', async () => {
