@@ -30,6 +30,8 @@ interface Settings {
 export function startServer(opts: LspOptions = {}, connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, { analysis: Analysis; pos: Positions }>();
+  /** The last analysis that compiled to a graph: names and types for completion while the text is mid-edit. */
+  const lastGood = new Map<string, Analysis>();
   const timers = new Map<string, NodeJS.Timeout>();
   const debounceMs = opts.debounceMs ?? 200;
   const settings: Settings = { inlayHints: true };
@@ -47,6 +49,7 @@ export function startServer(opts: LspOptions = {}, connection: Connection = crea
     const analysis = analyze(doc.uri, doc.version, text, fileOf(doc.uri));
     if (documents.get(doc.uri)?.version !== doc.version) return; // edited meanwhile: the newer run reports
     analyses.set(doc.uri, { analysis, pos: new Positions(text) });
+    if (analysis.result.graph) lastGood.set(doc.uri, analysis);
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: analysis.result.diagnostics.map((d) => toLspDiagnostic(d, doc.uri)) });
     if (settings.inlayHints) void connection.languages.inlayHint.refresh().catch(() => {});
   };
@@ -102,6 +105,7 @@ export function startServer(opts: LspOptions = {}, connection: Connection = crea
   documents.onDidClose((e) => {
     clearTimeout(timers.get(e.document.uri));
     analyses.delete(e.document.uri);
+    lastGood.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -118,7 +122,8 @@ export function startServer(opts: LspOptions = {}, connection: Connection = crea
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     const text = doc.getText();
-    return complete(analyses.get(p.textDocument.uri)?.analysis, text, doc.offsetAt(p.position));
+    const latest = analyses.get(p.textDocument.uri)?.analysis;
+    return complete(latest?.result.graph ? latest : (lastGood.get(p.textDocument.uri) ?? latest), text, doc.offsetAt(p.position));
   });
   connection.onDefinition((p) => {
     const c = at(p.textDocument.uri, p.position);

@@ -109,7 +109,7 @@ describe('nnspec lsp, driven by a real LSP client over stdio', () => {
     const typo = qa.replace('outputs: [answer]', 'outputs: [anser]');
     client.open(u, typo, 1);
     const { diagnostics } = await client.diagnostics(u, 1);
-    expect(diagnostics.map((d) => d.code)).toContain('NN300');
+    expect(diagnostics.map((d) => d.code)).toEqual(['NN600']);
     const actions = await client.request<{ title: string; edit: { changes: Record<string, { newText: string; range: { start: { line: number } } }[]> } }[]>('textDocument/codeAction', {
       textDocument: { uri: u },
       range: diagnostics[0]!.range,
