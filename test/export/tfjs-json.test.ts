@@ -84,7 +84,7 @@ describe('the seed specs', () => {
         outputs: graph.outputs.map((o) => graph.nodes.get(o)!.output!.shape),
       });
     }
-  }, 120_000);
+  });
 });
 
 describe('--weights RUN', () => {
