@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { onnxEngine } from '../../src/backends/onnx/engine.js';
+import { onnxOptimizer } from '../../src/backends/onnx/optimizers.js';
+import { bucket, gatherRows, sparseTables } from '../../src/backends/onnx/tables.js';
 import { tfjsEngine } from '../../src/backends/tfjs/engine.js';
 import type { Batch, ModelPlan, NamedArray, TrainEngine } from '../../src/train/engine.js';
 import { resolveObjective } from '../../src/train/objective.js';
@@ -112,5 +114,77 @@ describe('ONNX training step', () => {
     const [a, b] = [await onnx.step(batch, rngFor(3)), await tfjs.step(batch, rngFor(3))];
     [...b].forEach((x, i) => expect(a[i]).toBeCloseTo(x, 5));
     expectNamedClose(await onnx.readWeights(), await tfjs.readWeights(), 1e-5);
+  });
+});
+
+const TABLE = (optimizer: string, maskZero: boolean) => `
+nnspec: 1
+name: table
+inputs:
+  ids: {shape: [5], dtype: int32}
+layers:
+  embedded: {type: Embedding, input_dim: 40, output_dim: 3, mask_zero: ${maskZero}}
+  flat:     {type: Flatten}
+  out:      {type: Dense, units: 2, activation: softmax}
+outputs: [out]
+training:
+  optimizer: ${optimizer}
+  loss: sparse_categorical_crossentropy
+  metrics: [acc]
+`;
+
+function idsBatch(size: number, seed: number, vocab: number): Batch {
+  const rng = rngFor(seed, 'ids');
+  // Few distinct ids per batch, so most rows sit out most steps.
+  const ids = Int32Array.from({ length: size * 5 }, () => (rng.next() < 0.2 ? 0 : 1 + rng.int(Math.min(vocab - 1, 6 + seed * 5))));
+  const y = Int32Array.from({ length: size }, () => rng.int(2));
+  return { size, inputs: [{ values: ids, shape: [size, 5], dtype: 'int32' }], targets: [{ values: y, shape: [size, 1], dtype: 'int32' }] };
+}
+
+describe('tables fed row by row', () => {
+  it.each([
+    ['rmsprop', false],
+    ['rmsprop', true],
+    ['{type: rmsprop, centered: true, clipnorm: 0.5}', false],
+    ['{type: adagrad, learning_rate: 0.1}', false],
+    ['{type: adadelta, learning_rate: 1}', false],
+    ['{type: sgd, learning_rate: 0.5}', false],
+  ] as const)('%s (mask_zero %s): the same steps, weights and slots as the dense tfjs engine', async (optimizer, maskZero) => {
+    const tf = await cpuTf();
+    const plan = planOf(TABLE(optimizer, maskZero));
+    expect(sparseTables(plan.graph, onnxOptimizer(plan.optimizer!), 1).map((t) => t.weight)).toEqual(['embedded/embeddings']);
+    const onnx = onnxEngine(tf, plan, { threads: 1, device: 'cpu', sparseMinElements: 1 });
+    const tfjs = tfjsEngine(tf, plan);
+    for (let s = 0; s < 7; s++) {
+      const batch = idsBatch(s === 6 ? 3 : 6, s, 40);
+      const [a, b] = [await onnx.step(batch, rngFor(1, s)), await tfjs.step(batch, rngFor(1, s))];
+      [...b].forEach((x, i) => expect(a[i]).toBeCloseTo(x, 5));
+    }
+    expectNamedClose(await onnx.readWeights(), await tfjs.readWeights(), 1e-5);
+    const [sa, sb] = [await onnx.readSlots(), await tfjs.readSlots()];
+    expectNamedClose(sa.slots, sb.slots, 1e-5);
+    const batch = idsBatch(4, 20, 40);
+    const [ea, eb] = [await onnx.evaluate(batch), await tfjs.evaluate(batch)];
+    [...eb].forEach((x, i) => expect(ea[i]).toBeCloseTo(x, 5));
+  });
+
+  it('stay dense where a zero gradient still moves the weights, below the size limit, or when regularized', () => {
+    const plan = planOf(TABLE('adam', false));
+    expect(sparseTables(plan.graph, onnxOptimizer(plan.optimizer!), 1)).toEqual([]);
+    const rms = planOf(TABLE('rmsprop', false));
+    expect(sparseTables(rms.graph, onnxOptimizer(rms.optimizer!))).toEqual([]);
+    const reg = planOf(TABLE('rmsprop', false).replace('mask_zero: false', 'mask_zero: false, embeddings_regularizer: l2'));
+    expect(sparseTables(reg.graph, onnxOptimizer(reg.optimizer!), 1)).toEqual([]);
+  });
+
+  it('feeds row 0 first, each touched row once, padded to a bucket', () => {
+    const plan = planOf(TABLE('rmsprop', true));
+    const [table] = sparseTables(plan.graph, onnxOptimizer(plan.optimizer!), 1);
+    const batch: Batch = { size: 2, inputs: [{ values: Int32Array.of(7, 3, 7, 0, 9, 3, 3, 3, 3, 3), shape: [2, 5], dtype: 'int32' }], targets: [] };
+    const g = gatherRows(table!, batch, new Int32Array(40).fill(-1));
+    expect(g.used).toBe(4);
+    expect([...g.rows]).toEqual([0, 7, 3, 9]);
+    expect([...g.batch.inputs[0]!.values]).toEqual([1, 2, 1, 0, 3, 2, 2, 2, 2, 2]);
+    expect([1, 2, 3, 5, 7, 9, 13, 100].map((n) => bucket(n, 64))).toEqual([1, 2, 3, 6, 8, 12, 16, 64]);
   });
 });

@@ -20,6 +20,7 @@ import { seededModel } from '../tfjs/seeded-model.js';
 import { OnnxGraph } from './graph.js';
 import { onnxOptimizer, type OnnxOptimizer } from './optimizers.js';
 import { createSession, loadOrt, type Device, type Ort } from './runtime.js';
+import { catchUp, gatherRows, putRows, sparseTables, takeRows, type SparseTable } from './tables.js';
 import { buildGraph, NEXT, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
 
 export interface OnnxRuntimeOptions {
@@ -49,7 +50,7 @@ export async function onnxRuntime(opts: OnnxRuntimeOptions = {}): Promise<Engine
     versions: { onnxruntime: version, tfjs: tf.version.tfjs },
     threads,
     create: (plan) => onnxEngine(tf, plan, { threads, device }),
-  } as EngineRuntime;
+  };
 }
 
 /** Runs 1 + 2 on the device: a runtime counts only once it has computed something. */
@@ -73,6 +74,22 @@ async function prove(ort: Ort, threads: number, device: Device): Promise<void> {
     );
   }
   throw new EngineError(`ONNX Runtime does not run here${why}`);
+}
+
+/**
+ * Why the ONNX engine cannot run this model on batches shaped like `batch`, or undefined when it
+ * can: builds the graph the model needs (training when it has an optimizer) without running it,
+ * which meets every layer emitter, op rule and gradient rule the model uses.
+ */
+export function onnxCannotRun(plan: ModelPlan, batch: Batch): string | undefined {
+  const optimizer = plan.optimizer ? onnxOptimizer(plan.optimizer) : undefined;
+  const kind: GraphKind = optimizer ? 'train' : batch.targets.length > 0 ? 'evaluate' : 'predict';
+  try {
+    buildGraph({ graph: plan.graph, outputs: plan.outputs, optimizer, seed: plan.seed }, kind, shapesOf(plan, batch));
+    return undefined;
+  } catch (e) {
+    return String((e as Error).message ?? e).split('\n')[0]!.replace(/^internal: /, '');
+  }
 }
 
 interface Compiled {
@@ -101,6 +118,8 @@ export interface EngineOptions {
   device: Device;
   /** A hand-built forward pass instead of the spec's (tests). */
   forward?: ForwardBuilder;
+  /** Tables at least this large are fed row by row (./tables.ts); default SPARSE_MIN_ELEMENTS. */
+  sparseMinElements?: number;
 }
 
 export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainEngine {
@@ -127,10 +146,40 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
   /** Slots exist from the first step (or a restore), as in the tfjs engine. */
   let slotsReady = false;
   const slotName = (w: string, s: string) => `${w}/${s}`;
+  const tables = sparseTables(plan.graph, optimizer, opts.sparseMinElements);
+  const sparse = new Map(tables.map((t) => [t.weight, { table: t, position: new Int32Array(t.rows).fill(-1) }]));
+  const tableSlots = (t: SparseTable) => optimizer!.slots.map((s) => store.get(slotName(t.weight, s.name))!.data as Float32Array);
   const initSlots = () => {
     if (!optimizer) return;
     for (const w of trainable) for (const s of optimizer.slots) store.set(slotName(w, s.name), new ort.Tensor('float32', new Float32Array(size(shapeOf.get(w)!)).fill(s.init), shapeOf.get(w)!));
+    for (const t of tables) t.current.fill(0);
     slotsReady = true;
+  };
+
+  /**
+   * The batch as fed: each sparse table's ids renumbered to the rows it touches, and those rows
+   * (with their slots, brought up to step `step`, when training) as extra feeds.
+   */
+  const gathered = (batch: Batch, training: boolean, step: number) => {
+    const extra: Record<string, Tensor> = {};
+    const rows: Record<string, number> = {};
+    const parts: { table: SparseTable; rows: Int32Array; used: number }[] = [];
+    for (const { table, position } of sparse.values()) {
+      const g = gatherRows(table, batch, position);
+      batch = g.batch;
+      rows[table.weight] = g.rows.length;
+      parts.push({ table, rows: g.rows, used: g.used });
+      const shape = [g.rows.length, table.width];
+      extra[table.weight] = new ort.Tensor('float32', takeRows(store.get(table.weight)!.data as Float32Array, table.width, g.rows, g.used), shape);
+      if (training) {
+        const slots = tableSlots(table);
+        catchUp(table, slots, optimizer!.idleDecay!, step - 1, g.rows, g.used);
+        optimizer!.slots.forEach((s, i) => (extra[slotName(table.weight, s.name)] = new ort.Tensor('float32', takeRows(slots[i]!, table.width, g.rows, g.used), shape)));
+      }
+    }
+    const shapes = shapesOf(plan, batch);
+    if (parts.length) shapes.tables = rows;
+    return { batch, extra, shapes, parts };
   };
 
   const sessions = new Map<string, Promise<Compiled>>();
@@ -166,15 +215,24 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
     async step(batch) {
       if (!optimizer) throw new Error('internal: this model was built without an optimizer');
       if (!slotsReady) initSlots();
-      const { session, built } = await compiled('train', shapesOf(plan, batch));
       const t = iterations + 1;
-      const scalars: Record<string, Tensor> = {};
-      optimizer.scalarValues(t).forEach((x, i) => (scalars[SCALAR(optimizer.scalars[i]!)] = new ort.Tensor('float32', Float32Array.of(x), [])));
-      const out = await session.run(feed(session, batch, scalars));
+      const fed = gathered(batch, true, t);
+      const { session, built } = await compiled('train', fed.shapes);
+      optimizer.scalarValues(t).forEach((x, i) => (fed.extra[SCALAR(optimizer.scalars[i]!)] = new ort.Tensor('float32', Float32Array.of(x), [])));
+      const out = await session.run(feed(session, fed.batch, fed.extra));
       const stats = out[STATS]!.data as Float32Array;
       // Never adopt a non-finite update: the loop stops the run with the last good weights.
       if (allFinite(stats, lossCount)) {
         for (const u of built.updated) {
+          const part = fed.parts.find((p) => p.table.weight === u.weight);
+          if (part) {
+            // Rows back into the host table and its slots; those rows are now current at step t.
+            const { table, rows, used } = part;
+            putRows(store.get(u.weight)!.data as Float32Array, table.width, rows, used, out[NEXT(u.weight)]!.data as Float32Array);
+            tableSlots(table).forEach((s, i) => putRows(s, table.width, rows, used, out[NEXT(u.slots[i]!)]!.data as Float32Array));
+            for (let k = 0; k < used; k++) table.current[rows[k]!] = t;
+            continue;
+          }
           store.set(u.weight, out[NEXT(u.weight)]!);
           for (const s of u.slots) store.set(s, out[NEXT(s)]!);
         }
@@ -184,13 +242,15 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
       return stats;
     },
     async evaluate(batch) {
-      const { session } = await compiled('evaluate', shapesOf(plan, batch));
-      const out = await session.run(feed(session, batch));
+      const fed = gathered(batch, false, iterations);
+      const { session } = await compiled('evaluate', fed.shapes);
+      const out = await session.run(feed(session, fed.batch, fed.extra));
       return out[STATS]!.data as Float32Array;
     },
     async predict(batch) {
-      const { session } = await compiled('predict', shapesOf(plan, { ...batch, targets: [] }));
-      const out = await session.run(feed(session, batch));
+      const fed = gathered({ ...batch, targets: [] }, false, iterations);
+      const { session } = await compiled('predict', fed.shapes);
+      const out = await session.run(feed(session, fed.batch, fed.extra));
       return plan.graph.outputs.map((o): HostArray => {
         const t = out[PREDICTION(o)]!;
         return { values: t.data as Float32Array, shape: [...t.dims], dtype: 'float32' };
@@ -211,6 +271,7 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
     },
     async readSlots(): Promise<Slots> {
       if (!optimizer || !slotsReady) return { iterations, slots: [] };
+      for (const t of tables) catchUp(t, tableSlots(t), optimizer.idleDecay!, iterations);
       return { iterations, slots: trainable.flatMap((w) => optimizer.slots.map((s) => named(slotName(w, s.name), store.get(slotName(w, s.name))!))) };
     },
     async writeSlots(saved) {
@@ -228,6 +289,7 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
           store.set(slotName(w, s.name), new ort.Tensor('float32', Float32Array.from(v.values), shapeOf.get(w)!));
         }
       }
+      for (const t of tables) t.current.fill(iterations);
       slotsReady = true;
     },
     dispose() {

@@ -31,6 +31,8 @@ export interface BatchShapes {
   inputs: Record<string, FeedShape>;
   /** By output name; absent for predict. */
   targets: Record<string, FeedShape>;
+  /** Tables fed as some of their rows (./tables.ts): the weight's name → rows fed. */
+  tables?: Record<string, number>;
 }
 
 /** Builds the forward graph into `g`; the default is emitForward over the compiled spec. */
@@ -84,6 +86,24 @@ function penalties(model: StepModel, fwd: ForwardResult): { weights: Penalty[]; 
 }
 
 export function buildGraph(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGraph {
+  // A table fed as some of its rows is declared with that many rows; the layers only gather from it.
+  const restore: (() => void)[] = [];
+  for (const [name, rows] of Object.entries(shapes.tables ?? {})) {
+    const layer = model.graph.layers.find((l) => `${l.name}/embeddings` === name);
+    const spec = layer?.weights?.find((w) => w.name === 'embeddings');
+    if (!spec) throw new Error(`internal: no embedding table '${name}'`);
+    const full = spec.shape;
+    spec.shape = [rows, full[1]!];
+    restore.push(() => (spec.shape = full));
+  }
+  try {
+    return build(model, kind, shapes);
+  } finally {
+    for (const r of restore) r();
+  }
+}
+
+function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGraph {
   const g = new OnnxGraph(`${model.graph.name}_${kind}`);
   const forward = model.forward ?? defaultForward(model.graph, model.seed);
   const fwd = forward(g, kind === 'train', shapes);
