@@ -13,6 +13,10 @@ export const KERNELS = [
   'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  'GatherV2',
+  'Sum',
+  'MaxPoolGrad',
+  'AvgPoolGrad',
 ] as const;
 
 export interface Setup {
@@ -20,7 +24,7 @@ export interface Setup {
   gap: GapKernels;
   /** The cpu backend's own kernels, as registered before ours. */
   cpuOwn: Record<string, KernelConfig>;
-  /** The wasm backend's own kernels (only Conv2DBackpropInput of ours has one). */
+  /** The wasm backend's own kernels (where it has one). */
   wasmOwn: Record<string, KernelConfig | undefined>;
 }
 

@@ -66,9 +66,17 @@ describe('registration', () => {
       'wasm Conv2DBackpropInput (replaced)',
       'wasm DepthwiseConv2dNativeBackpropFilter',
       'wasm DepthwiseConv2dNativeBackpropInput',
+      'wasm GatherV2 (replaced)',
+      'wasm Sum (replaced)',
+      'wasm MaxPoolGrad (replaced)',
+      'wasm AvgPoolGrad (replaced)',
       'cpu UnsortedSegmentSum (replaced)',
       'cpu Conv2DBackpropFilter (replaced)',
       'cpu DepthwiseConv2dNativeBackpropFilter (replaced)',
+      'cpu GatherV2 (replaced)',
+      'cpu Sum (replaced)',
+      'cpu MaxPoolGrad (replaced)',
+      'cpu AvgPoolGrad (replaced)',
     ]);
     expect(s.tf.getKernel('UnsortedSegmentSum', 'cpu')).not.toBe(s.cpuOwn.UnsortedSegmentSum);
   });

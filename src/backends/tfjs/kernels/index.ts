@@ -3,8 +3,10 @@
  * per-kernel fallback: a gradient whose kernel is missing on the active backend throws. On the wasm
  * backend (4.22) four are missing: UnsortedSegmentSum (Embedding), Conv2DBackpropFilter (Conv1D,
  * Conv2D, SeparableConv2D, Conv2DTranspose) and both DepthwiseConv2dNative backprops (DepthwiseConv2D,
- * SeparableConv2D); its Conv2DBackpropInput is a slow loop. On the cpu backend UnsortedSegmentSum
- * loops over every segment and both filter gradients read through TensorBuffer.get.
+ * SeparableConv2D); its Conv2DBackpropInput is a slow loop, and GatherV2 (Embedding's forward), Sum
+ * over leading axes (bias gradients) and the pooling gradients are slow on training shapes (see
+ * bench/RESULTS.md). On the cpu backend UnsortedSegmentSum loops over every segment, both filter
+ * gradients read through TensorBuffer.get, and so do GatherV2 and the pooling gradients.
  *
  * Call `registerGapKernels(tf)` (or `registerGapKernels(tf, 'wasm')`) after importing the backend:
  * importing a backend registers its kernels and would overwrite a replacement registered earlier.
@@ -15,14 +17,29 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { gatherV2Config } from './gather.js';
+import { avgPoolGradConfig, maxPoolGradConfig } from './pool-grad.js';
+import type { Own } from './scope.js';
+import { sumConfig } from './sum.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
-type Make = (tf: Tf, backendName: string) => KernelConfig;
+/** A kernel for a backend; `own` gives the backend's kernel it displaces, for cases it leaves to it. */
+export type Make = (tf: Tf, backendName: string, own: Own) => KernelConfig;
 
 /** Which kernels each backend gets; a backend keeps its own kernel where it is fast enough. */
 export const GAP_KERNELS: Record<string, Make[]> = {
-  wasm: [unsortedSegmentSumConfig, conv2dBackpropFilterConfig, conv2dBackpropInputConfig, depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig],
-  cpu: [unsortedSegmentSumConfig, conv2dBackpropFilterConfig, depthwiseBackpropFilterConfig],
+  wasm: [
+    unsortedSegmentSumConfig,
+    conv2dBackpropFilterConfig,
+    conv2dBackpropInputConfig,
+    depthwiseBackpropFilterConfig,
+    depthwiseBackpropInputConfig,
+    gatherV2Config,
+    sumConfig,
+    maxPoolGradConfig,
+    avgPoolGradConfig,
+  ],
+  cpu: [unsortedSegmentSumConfig, conv2dBackpropFilterConfig, depthwiseBackpropFilterConfig, gatherV2Config, sumConfig, maxPoolGradConfig, avgPoolGradConfig],
 };
 
 export interface RegisteredKernel {
@@ -53,8 +70,9 @@ export function registerGapKernels(tf: Tf, backends: string | string[] = Object.
   const kernels: RegisteredKernel[] = [];
   for (const backendName of backends) {
     for (const make of GAP_KERNELS[backendName] ?? []) {
-      const config = make(tf, backendName);
-      const key = `${config.kernelName}/${backendName}`;
+      let key = '';
+      const config = make(tf, backendName, () => own.get(key) ?? undefined);
+      key = `${config.kernelName}/${backendName}`;
       const existing = tf.getKernel(config.kernelName, backendName);
       if (!own.has(key)) own.set(key, existing ?? null);
       if (existing) tf.unregisterKernel(config.kernelName, backendName);

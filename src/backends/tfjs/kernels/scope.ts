@@ -4,10 +4,13 @@
  * their intermediates freed at the end. The backend is recognised by what it offers (the wasm backend
  * keeps data in its heap, the cpu backend in JS arrays), so one kernel body serves both.
  */
-import type { DataType, KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { DataType, KernelBackend, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../env.js';
 
 export type Values = Float32Array | Int32Array | Uint8Array;
+
+/** The backend's own kernel that ours displaced (undefined if it had none), for cases ours leaves to it. */
+export type Own = () => KernelConfig | undefined;
 
 interface WasmLike {
   makeOutput(shape: number[], dtype: DataType, memoryOffset?: number, values?: Values): TensorInfo;
@@ -52,12 +55,15 @@ export class KernelScope {
     return (b as CpuLike).data.get(info.dataId).values;
   }
 
-  /** A new zero-filled tensor that the kernel writes through `view` (wasm's malloc does not zero). */
-  alloc(shape: number[], dtype: DataType): TensorInfo {
+  /**
+   * A new zero-filled tensor that the kernel writes through `view` (wasm's malloc does not zero);
+   * `zero: false` skips the fill on wasm, for a kernel that writes every element.
+   */
+  alloc(shape: number[], dtype: DataType, zero = true): TensorInfo {
     const b: unknown = this.backend;
     if (isWasm(b)) {
       const out = b.makeOutput(shape, dtype);
-      b.typedArrayFromHeap(out).fill(0);
+      if (zero) b.typedArrayFromHeap(out).fill(0);
       return out;
     }
     return (b as CpuLike).makeTensorInfo(shape, dtype, emptyValues(dtype, sizeOf(shape)));
