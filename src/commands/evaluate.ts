@@ -2,6 +2,7 @@
  * `nnspec evaluate RUN --data DIR`: each output's loss, the weighted total (Σ wᵢ·lossᵢ plus
  * regularization, what training minimizes) and the metrics, over every sample.
  */
+import type { Device } from '../backends/onnx/runtime.js';
 import type { Logs } from '../train/accumulate.js';
 import { makeBatches } from '../data/batches.js';
 import { range } from '../train/batches.js';
@@ -11,13 +12,15 @@ import { formatNumber } from '../train/progress.js';
 import { loadData } from './data-arg.js';
 import type { EngineChoice } from './engine.js';
 import { EXIT, type Io } from './io.js';
-import { loadRunEngine, openRun } from './run-dir.js';
+import { engineLine, loadRunEngine, openRun } from './run-dir.js';
 
 export interface EvaluateOptions {
   data: string;
   format?: 'text' | 'json';
   batchSize?: number;
   backend?: EngineChoice;
+  threads?: number;
+  device?: Device;
 }
 
 export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io): Promise<number> {
@@ -26,11 +29,12 @@ export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io
   const { graph, outputs } = opened;
   const data = loadData(graph, outputs, opts.data, io, { action: 'nothing was evaluated' });
   if (!data) return EXIT.invalid;
-  const loaded = await loadRunEngine(run, opened, opts.backend ?? 'auto', io);
-  if (!loaded) return EXIT.invalid;
-  io.stderr.write(`backend: ${loaded.runtime.detail}\n`);
   const batches = makeBatches(graph, outputs, data.set, data.checked.fits);
-  const acc = await evaluateAll(loaded.engine, outputs, batches, range(0, batches.samples), opts.batchSize ?? 32);
+  const batchSize = opts.batchSize ?? 32;
+  const loaded = await loadRunEngine(run, opened, opts.backend ?? 'auto', io, opts, batches.batch(range(0, Math.min(batchSize, batches.samples))));
+  if (!loaded) return EXIT.invalid;
+  io.stderr.write(engineLine(loaded.runtime));
+  const acc = await evaluateAll(loaded.engine, outputs, batches, range(0, batches.samples), batchSize);
   loaded.engine.dispose();
   const report = structured(acc.logs(), acc.outputLosses(), outputs, batches.samples);
   io.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text(report));

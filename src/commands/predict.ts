@@ -6,16 +6,20 @@ import { npyBytes } from '../data/npy-write.js';
 import { writeFileAtomic } from '../train/atomic.js';
 import { makeBatches } from '../data/batches.js';
 import { predictAll } from '../train/evaluate.js';
+import { range } from '../train/batches.js';
+import type { Device } from '../backends/onnx/runtime.js';
 import { loadData } from './data-arg.js';
 import type { EngineChoice } from './engine.js';
 import { EXIT, type Io } from './io.js';
-import { loadRunEngine, openRun } from './run-dir.js';
+import { engineLine, loadRunEngine, openRun } from './run-dir.js';
 
 export interface PredictOptions {
   data: string;
   out: string;
   batchSize?: number;
   backend?: EngineChoice;
+  threads?: number;
+  device?: Device;
 }
 
 export async function predictCommand(run: string, opts: PredictOptions, io: Io): Promise<number> {
@@ -24,11 +28,12 @@ export async function predictCommand(run: string, opts: PredictOptions, io: Io):
   const { graph, outputs } = opened;
   const data = loadData(graph, outputs, opts.data, io, { withTargets: false, action: 'nothing was predicted' });
   if (!data) return EXIT.invalid;
-  const loaded = await loadRunEngine(run, opened, opts.backend ?? 'auto', io);
-  if (!loaded) return EXIT.invalid;
-  io.stderr.write(`backend: ${loaded.runtime.detail}\n`);
   const batches = makeBatches(graph, outputs, data.set, undefined);
-  const predictions = await predictAll(loaded.engine, batches, opts.batchSize ?? 32);
+  const batchSize = opts.batchSize ?? 32;
+  const loaded = await loadRunEngine(run, opened, opts.backend ?? 'auto', io, opts, batches.batch(range(0, Math.min(batchSize, batches.samples))));
+  if (!loaded) return EXIT.invalid;
+  io.stderr.write(engineLine(loaded.runtime));
+  const predictions = await predictAll(loaded.engine, batches, batchSize);
   loaded.engine.dispose();
   const dir = resolve(io.cwd, opts.out);
   mkdirSync(dir, { recursive: true });

@@ -1,10 +1,10 @@
 /** Run directories: opening a finished (or interrupted) run for evaluate and predict. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EngineRuntime, TrainEngine } from '../train/engine.js';
+import type { Batch, EngineRuntime, TrainEngine } from '../train/engine.js';
 import { MODEL_FILE, readModelWeights } from '../train/run-files.js';
 import { SPEC_FILE } from '../train/run-info.js';
-import { startEngine, type EngineChoice } from './engine.js';
+import { startEngine, type EngineChoice, type EngineFlags } from './engine.js';
 import { reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective, type SpecWithObjective } from './objective-spec.js';
 
@@ -17,9 +17,15 @@ export function openRun(run: string, io: Io): SpecWithObjective | undefined {
   return loadObjective(join(run, SPEC_FILE), io);
 }
 
-/** The engine with the run's trained weights, or undefined after printing why. */
-export async function loadRunEngine(run: string, opened: SpecWithObjective, choice: EngineChoice, io: Io): Promise<{ runtime: EngineRuntime; engine: TrainEngine } | undefined> {
-  const runtime = await startEngine(choice, io);
+/** The line saying which engine runs, and why `auto` passed over the others. */
+export function engineLine(runtime: EngineRuntime): string {
+  return `backend: ${runtime.detail}${runtime.skipped.length ? ` (${runtime.skipped.join('; ')})` : ''}\n`;
+}
+
+/** The engine with the run's trained weights, or undefined after printing why. `first` lets `auto` check that onnx runs the model. */
+export async function loadRunEngine(run: string, opened: SpecWithObjective, choice: EngineChoice, io: Io, flags: EngineFlags = {}, first?: Batch): Promise<{ runtime: EngineRuntime; engine: TrainEngine } | undefined> {
+  const probe = first ? { plan: { graph: opened.graph, outputs: opened.outputs, seed: 0 }, batch: first } : undefined;
+  const runtime = await startEngine(choice, io, flags, probe);
   if (!runtime) return undefined;
   const engine = runtime.create({ graph: opened.graph, outputs: opened.outputs, seed: 0 });
   try {

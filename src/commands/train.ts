@@ -4,7 +4,9 @@
  * src/train/checkpoint.ts). Exit 0 done, 1 bad spec/data or diverged, 2 usage, 130 interrupted.
  */
 import { join } from 'node:path';
+import type { Device } from '../backends/onnx/runtime.js';
 import type { EngineRuntime, TrainEngine } from '../train/engine.js';
+import { optimizerConfig, type OptimizerConfig } from '../train/optimizer-config.js';
 import { specHash } from '../train/hashes.js';
 import { trainLoop, type Outcome, type Split } from '../train/loop.js';
 import { makeProgress, type Progress } from '../train/progress.js';
@@ -12,10 +14,10 @@ import { RUN_FILE, writeRunInfo, type RunInfo } from '../train/run-info.js';
 import { saver } from '../train/saver.js';
 import type { SettingFlags } from '../train/settings.js';
 import { watchInterrupt } from '../train/signals.js';
-import type { RunState } from '../train/state.js';
-import { startEngine, type EngineChoice } from './engine.js';
+import type { RunState, Settings } from '../train/state.js';
+import { startEngine, type EngineChoice, type EngineProbe } from './engine.js';
 import { EXIT, reportProblem, UsageError, type Io } from './io.js';
-import { loadObjective } from './objective-spec.js';
+import { loadObjective, type SpecWithObjective } from './objective-spec.js';
 import { loadTrainingData, splitData } from './train-data.js';
 import { beginRun, buildTrainEngine, openTrainRun, settle, type TrainRun } from './train-run.js';
 
@@ -24,6 +26,8 @@ export interface TrainOptions extends SettingFlags {
   out: string;
   resume?: boolean;
   backend?: EngineChoice;
+  threads?: number;
+  device?: Device;
   quiet?: boolean;
   json?: boolean;
 }
@@ -43,7 +47,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   if (!splits) return EXIT.invalid;
 
   const progress = makeProgress(opts.json ? 'json' : opts.quiet || !io.stderr.isTTY ? 'plain' : 'bar', io.stdout, io.stderr);
-  const runtime = await startEngine(opts.backend ?? 'auto', io);
+  const runtime = await startEngine(opts.backend ?? 'auto', io, opts, probe(spec, run, settings, splits.train, opts.learningRate));
   if (!runtime) return EXIT.invalid;
   const { engine, optimizer } = await buildTrainEngine(runtime, run, spec, settings, opts.learningRate);
 
@@ -66,6 +70,13 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   return report(outcome, { ...info, wall_seconds: wall() }, run, state, engine, progress, io);
 }
 
+/** The model and its first batch, for the engine choice (`auto` checks that onnx can run them). */
+function probe(spec: SpecWithObjective, run: TrainRun, settings: Settings, train: Split, learningRate: number | undefined): EngineProbe {
+  const optimizer = run.resumed ? (run.resumed.state.optimizer as OptimizerConfig) : optimizerConfig(spec.graph.training?.optimizer, learningRate);
+  const batch = train.batches.batch(train.indices.subarray(0, Math.min(settings.batchSize, train.indices.length)));
+  return { plan: { graph: spec.graph, outputs: spec.outputs, seed: settings.seed, optimizer }, batch };
+}
+
 function runInfo(file: string, opts: TrainOptions, runtime: EngineRuntime, splits: { train: Split; validation?: Split }): RunInfo {
   return {
     status: 'running',
@@ -75,6 +86,7 @@ function runInfo(file: string, opts: TrainOptions, runtime: EngineRuntime, split
     backend: runtime.name,
     backend_detail: runtime.detail,
     ...runtime.versions,
+    ...(runtime.threads ? { threads: runtime.threads } : {}),
     samples: { train: splits.train.indices.length, validation: splits.validation?.indices.length ?? 0 },
     started_at: new Date().toISOString(),
     wall_seconds: 0,

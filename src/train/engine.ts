@@ -95,6 +95,8 @@ export interface EngineRuntime {
   skipped: string[];
   /** Library versions recorded in run.json (for example {tfjs: '4.22.0'}). */
   versions: Record<string, string>;
+  /** Compute threads the engine uses, where it has a setting (recorded in run.json). */
+  threads?: number;
   create(plan: ModelPlan): TrainEngine;
 }
 

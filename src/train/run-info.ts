@@ -20,6 +20,9 @@ export interface RunInfo {
   backend_detail: string;
   /** The engine's library version (run.json has `tfjs` for the TensorFlow.js engine). */
   tfjs?: string;
+  /** ONNX Runtime's version and the threads it ran on (the onnx engine). */
+  onnxruntime?: string;
+  threads?: number;
   samples: { train: number; validation: number };
   started_at: string;
   wall_seconds: number;

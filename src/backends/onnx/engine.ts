@@ -39,6 +39,8 @@ export async function onnxRuntime(opts: OnnxRuntimeOptions = {}): Promise<Engine
   }
   const threads = opts.threads ?? availableParallelism();
   const device = opts.device ?? 'cpu';
+  // A provider that fails to load logs its own error too; the reason is in the exception.
+  if (device === 'cuda') ort.env.logLevel = 'fatal';
   await prove(ort, threads, device);
   const tf = await quietly(() => loadTf('cpu'));
   registerNnspecLayers(tf);
@@ -60,7 +62,7 @@ async function prove(ort: Ort, threads: number, device: Device): Promise<void> {
   let ok = false;
   let why = '';
   try {
-    const session = await createSession(g.toBytes(), { threads, device });
+    const session = await createSession(g.toBytes(), { threads, device, quiet: true });
     const out = await session.run({ x: new ort.Tensor('float32', Float32Array.of(1), [1]) });
     ok = (out.y!.data as Float32Array)[0] === 3;
     await session.release();

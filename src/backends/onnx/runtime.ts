@@ -24,6 +24,8 @@ export type Device = 'cpu' | 'cuda';
 export interface SessionOptions {
   threads: number;
   device?: Device;
+  /** Keep ONNX Runtime's own error log off stderr (a probe that may fail). */
+  quiet?: boolean;
 }
 
 export async function createSession(bytes: Uint8Array, opts: SessionOptions): Promise<OrtTypes.InferenceSession> {
@@ -33,6 +35,7 @@ export async function createSession(bytes: Uint8Array, opts: SessionOptions): Pr
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    ...(opts.quiet ? { logSeverityLevel: 4 as const } : {}),
     ...(opts.device === 'cuda' ? { executionProviders: ['cuda', 'cpu'] } : {}),
   });
 }
