@@ -16,6 +16,15 @@ import { schemaCommand } from './commands/schema.js';
 import { TEMPLATE_NAMES, type TemplateName } from './templates/index.js';
 import { commanderOutput, EXIT, makeReporter, oneOf, reportUsage, UsageError, type Io } from './commands/io.js';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './diagnostics/report.js';
+import { ENGINE_CHOICES, type EngineChoice } from './commands/engine.js';
+import type { Device } from './backends/onnx/runtime.js';
+
+/** --backend, --threads, --device as commander gives them (train, evaluate, predict). */
+type EngineArgs = { backend: string; threads?: string; device: string };
+
+function engineArgs(o: EngineArgs): { backend: EngineChoice; threads?: number; device: Device } {
+  return { backend: o.backend as EngineChoice, threads: positiveInt('--threads', o.threads), device: o.device as Device };
+}
 
 const VERSION = packageVersion();
 
@@ -114,7 +123,9 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('--validation-split <f>', 'hold out the last fraction of the samples for validation')
     .option('--validation-data <path>', 'validation data, laid out like --data')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
+    .addOption(new Option('--backend <name>', 'engine: onnx (ONNX Runtime), or a TensorFlow.js backend (node, wasm, cpu); auto takes onnx first').choices([...ENGINE_CHOICES]).default('auto'))
+    .option('--threads <n>', 'compute threads of the onnx engine (default: every core)')
+    .addOption(new Option('--device <device>', 'where the onnx engine runs (cuda needs the CUDA provider; see README)').choices(['cpu', 'cuda']).default('cpu'))
     .option('-q, --quiet', 'one line per epoch, no progress bar', false)
     .option('--json', 'JSON lines on stdout, one per epoch', false)
     .addOption(formatOption())
@@ -131,7 +142,9 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
         validationSplit: fraction('--validation-split', str('validationSplit')),
         validationData: str('validationData'),
         resume: o.resume === true,
-        backend: o.backend as 'auto' | 'node' | 'wasm' | 'cpu',
+        backend: o.backend as EngineChoice,
+        threads: positiveInt('--threads', str('threads')),
+        device: o.device as Device,
         quiet: o.quiet === true,
         json: o.json === true,
       }, io);
@@ -144,9 +157,11 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .requiredOption('-d, --data <path>', 'directory with one file per input and output, or an .npz')
     .addOption(new Option('-f, --format <format>', 'report and diagnostics format (text = pretty; json: the report on stdout, diagnostics on stderr)').choices(['text', ...DIAGNOSTIC_FORMATS]).default('text'))
     .option('--batch-size <n>', 'batch size (default 32)')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
-    .action(async (run: string, o: { data: string; format: string; batchSize?: string; backend: 'auto' | 'node' | 'wasm' | 'cpu' }) => {
-      exitCode = await evaluateCommand(run, { data: o.data, format: o.format === 'json' ? 'json' : 'text', batchSize: positiveInt('--batch-size', o.batchSize), backend: o.backend }, io);
+    .addOption(new Option('--backend <name>', 'engine: onnx (ONNX Runtime), or a TensorFlow.js backend (node, wasm, cpu); auto takes onnx first').choices([...ENGINE_CHOICES]).default('auto'))
+    .option('--threads <n>', 'compute threads of the onnx engine (default: every core)')
+    .addOption(new Option('--device <device>', 'where the onnx engine runs (cuda needs the CUDA provider; see README)').choices(['cpu', 'cuda']).default('cpu'))
+    .action(async (run: string, o: { data: string; format: string; batchSize?: string } & EngineArgs) => {
+      exitCode = await evaluateCommand(run, { data: o.data, format: o.format === 'json' ? 'json' : 'text', batchSize: positiveInt('--batch-size', o.batchSize), ...engineArgs(o) }, io);
     });
 
   program
@@ -156,10 +171,12 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .requiredOption('-d, --data <path>', 'directory with one file per model input, or an .npz')
     .requiredOption('-o, --out <dir>', 'directory to write <output>.npy files to')
     .option('--batch-size <n>', 'batch size (default 32)')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'node', 'wasm', 'cpu']).default('auto'))
+    .addOption(new Option('--backend <name>', 'engine: onnx (ONNX Runtime), or a TensorFlow.js backend (node, wasm, cpu); auto takes onnx first').choices([...ENGINE_CHOICES]).default('auto'))
+    .option('--threads <n>', 'compute threads of the onnx engine (default: every core)')
+    .addOption(new Option('--device <device>', 'where the onnx engine runs (cuda needs the CUDA provider; see README)').choices(['cpu', 'cuda']).default('cpu'))
     .addOption(formatOption())
-    .action(async (run: string, o: { data: string; out: string; batchSize?: string; backend: 'auto' | 'node' | 'wasm' | 'cpu' }) => {
-      exitCode = await predictCommand(run, { data: o.data, out: o.out, batchSize: positiveInt('--batch-size', o.batchSize), backend: o.backend }, io);
+    .action(async (run: string, o: { data: string; out: string; batchSize?: string } & EngineArgs) => {
+      exitCode = await predictCommand(run, { data: o.data, out: o.out, batchSize: positiveInt('--batch-size', o.batchSize), ...engineArgs(o) }, io);
     });
 
   program
