@@ -46,7 +46,9 @@ export async function importCommand(file: string, opts: ImportOptions, io: Io): 
   // A problem at its line:column in the model JSON.
   const atJson = (p: { code: Code; message: string; at: number; hint?: string }, severity: Severity): PrintedDiagnostic => {
     const { line, column } = lines.position(p.at);
-    return { code: p.code, severity, message: p.message, file, line, column, end_line: line, end_column: column + 1, ...(p.hint ? { hint: p.hint } : {}) };
+    // One character wide, unless the place is a line break or the end of the file (then empty, so it stays on its line).
+    const width = p.at < text.length && text[p.at] !== '\n' ? 1 : 0;
+    return { code: p.code, severity, message: p.message, file, line, column, end_line: line, end_column: column + width, ...(p.hint ? { hint: p.hint } : {}) };
   };
 
   const parsed = parseLocatedJson(text);
@@ -69,7 +71,7 @@ export async function importCommand(file: string, opts: ImportOptions, io: Io): 
   };
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !result.graph) return report(errors.map(located));
-  for (const note of built.notes) reporter.report(fileDiagnostic('NN707', file, note, { severity: 'warning' }));
+  for (const note of built.notes) reporter.report(note.at === undefined ? fileDiagnostic('NN707', file, note.message, { severity: 'warning' }) : atJson({ code: 'NN707', ...note, at: note.at }, 'warning'));
   for (const d of result.diagnostics) reporter.report(atJson(located(d), 'warning'));
 
   if (outPath) {

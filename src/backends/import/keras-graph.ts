@@ -56,6 +56,12 @@ export interface Problem {
   at: number;
 }
 
+/** Something changed to fit a spec (a warning, NN707), at its offset in the JSON when it has one. */
+export interface Note {
+  message: string;
+  at?: number;
+}
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 

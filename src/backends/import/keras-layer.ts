@@ -8,7 +8,7 @@
 import { layerKind } from '../../layers/registry.js';
 import { COMMON_PARAMS } from '../../layers/params.js';
 import type { ImportCode } from '../../diagnostics/codes.js';
-import type { Problem } from './keras-graph.js';
+import type { Note, Problem } from './keras-graph.js';
 import type { LocatedJson } from './located-json.js';
 import { activationFrom, constraintFrom, initializerFrom, regularizerFrom, type Converted } from './keras-values.js';
 
@@ -45,7 +45,7 @@ export interface LayerContext {
   describe: string;
   problems: Problem[];
   /** Warnings: what was left out without changing the model's shapes or parameters. */
-  notes: string[];
+  notes: Note[];
 }
 
 /** The spec entry (without `inputs`), or undefined after reporting why there is none. */
@@ -71,7 +71,7 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
   for (const [rawKey, value] of Object.entries(args)) {
     const key = rawKey === 'alpha' && type === 'LeakyReLU' ? 'negative_slope' : rawKey;
     const at = ctx.json.keyAt(config, rawKey);
-    if (key === 'dtype') noteDtype(value, ctx);
+    if (key === 'dtype') noteDtype(value, ctx, at);
     if (key === 'backward_layer' && type === 'Bidirectional') {
       if (!mirrors(value, args.layer)) problem('backward_layer is not a backward copy of layer; nnspec runs a copy of the forward layer backwards', at);
       continue;
@@ -158,7 +158,7 @@ function mirrors(backward: unknown, forward: unknown): boolean {
 }
 
 /** Layer dtypes other than float32 (mixed precision, float64) are a computation choice nnspec does not carry. */
-function noteDtype(value: unknown, ctx: LayerContext): void {
+function noteDtype(value: unknown, ctx: LayerContext, at: number): void {
   const name = isObj(value) && isObj(value.config) ? value.config.name : value;
-  if (name !== undefined && name !== null && name !== 'float32') ctx.notes.push(`${ctx.describe}: dtype ${JSON.stringify(name)} left out; nnspec computes in float32`);
+  if (name !== undefined && name !== null && name !== 'float32') ctx.notes.push({ message: `${ctx.describe}: dtype ${JSON.stringify(name)} left out; nnspec computes in float32`, at });
 }

@@ -4,7 +4,7 @@
  * follows the JSON, with `inputs:` left out where the layer directly above feeds it.
  */
 import { NAME_PATTERN } from '../../spec/schema-build.js';
-import type { KerasGraph, Problem, Ref } from './keras-graph.js';
+import type { KerasGraph, Note, Problem, Ref } from './keras-graph.js';
 import { specLayer } from './keras-layer.js';
 import type { LocatedJson } from './located-json.js';
 
@@ -13,7 +13,7 @@ type Obj = Record<string, unknown>;
 export interface SpecBuild {
   spec?: Obj;
   problems: Problem[];
-  notes: string[];
+  notes: Note[];
   /** Where each spec node's layer is in the JSON, to locate the spec's own errors. */
   origin: Map<string, { describe: string; at: number }>;
 }
@@ -40,13 +40,13 @@ function specName(wanted: string, taken: Set<string>): string {
 
 export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   const problems: Problem[] = [];
-  const notes: string[] = [];
+  const notes: Note[] = [];
   const origin = new Map<string, { describe: string; at: number }>();
   const taken = new Set<string>();
   const nameOf = new Map<string, string>();
-  const rename = (keras: string) => {
+  const rename = (keras: string, at: number) => {
     const name = specName(keras, taken);
-    if (name !== keras) notes.push(`'${keras}' is named '${name}' in the spec (names are letters, digits, _ . -)`);
+    if (name !== keras) notes.push({ message: `'${keras}' is named '${name}' in the spec (names are letters, digits, _ . -)`, at });
     nameOf.set(keras, name);
     return name;
   };
@@ -55,8 +55,8 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   for (const input of graph.inputs) {
     const dtype = input.dtype.startsWith('int') || input.dtype.startsWith('uint') ? 'int32' : input.dtype.startsWith('float') || input.dtype.startsWith('bfloat') ? 'float32' : undefined;
     if (!dtype) problems.push({ code: 'NN705', message: `input '${input.name}' has dtype ${input.dtype}; nnspec inputs are float32 or int32`, at: json.at(input.raw) });
-    else if (dtype !== input.dtype) notes.push(`input '${input.name}': dtype ${input.dtype} read as ${dtype}`);
-    inputs[rename(input.name)] = { shape: input.shape, ...(dtype === 'int32' ? { dtype } : {}) };
+    else if (dtype !== input.dtype) notes.push({ message: `input '${input.name}': dtype ${input.dtype} read as ${dtype}`, at: json.at(input.raw) });
+    inputs[rename(input.name, json.at(input.raw))] = { shape: input.shape, ...(dtype === 'int32' ? { dtype } : {}) };
   }
 
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
@@ -67,14 +67,14 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   const entries = new Map<string, Obj>();
   graph.layers.forEach((layer, index) => {
     if (layer.calls.length === 0) {
-      notes.push(`layer '${layer.name}' is never called in the model; left out`);
+      notes.push({ message: `layer '${layer.name}' is never called in the model; left out`, at: json.at(layer.raw) });
       return;
     }
     const describe = `layer '${layer.name}' (${layer.className})`;
     const entry = specLayer(layer.className, layer.config, layer.raw, { json, describe, problems, notes });
     if (entry) entries.set(layer.name, entry);
     layer.calls.forEach((refs, call) => {
-      const name = call === 0 ? rename(layer.name) : specName(callNames.get(`${layer.name}#${call}`) ?? `${nameOf.get(layer.name)}_call_${call}`, taken);
+      const name = call === 0 ? rename(layer.name, json.at(layer.raw)) : specName(callNames.get(`${layer.name}#${call}`) ?? `${nameOf.get(layer.name)}_call_${call}`, taken);
       const ordered = order.indexOf(name);
       nodes.push({ name, layer: layer.name, call, refs, priority: ordered >= 0 ? [0, ordered] : [1, index, call] });
       origin.set(name, { describe, at: json.at(layer.raw) });
