@@ -4,7 +4,7 @@
  * one ONNX Runtime session computes L and the gradients, then
  * - finite differences: central, per element, on the same session (float64 where ONNX Runtime has
  *   the kernels; float32 with a looser tolerance where it has not: Conv, pools, Erf, Resize);
- * - TensorFlow.js cpu: `tf.grads` of the equivalent tfjs function with dy = r, to 1e-4.
+ * - TensorFlow.js cpu: the equivalent tfjs function's y, and its `tf.grads` with dy = r, to 1e-4.
  * Errors are relative to the reference's largest element (floored, so all-zero gradients compare
  * absolutely): max |a − b| / max(max |b|, floor).
  */
@@ -39,6 +39,8 @@ export interface GradCase {
   dtype?: Dtype;
   /** Relative tolerance of the finite-difference check (default 1e-6 in float64, 3e-3 in float32). */
   fdTol?: number;
+  /** Finite-difference step (default 1e-6 in float64, 3e-3 in float32; larger is exact for linear ops). */
+  eps?: number;
   /** Relative tolerance against tfjs (default 1e-4). */
   tfTol?: number;
   seed?: number;
@@ -116,7 +118,8 @@ export async function gradCheck(c: GradCase): Promise<GradReport> {
   const r = Array.from({ length: size(y.shape) }, () => rnd() * 2 - 1);
   const loss = g.op1('ReduceSum', [g.op1('Mul', [y, g.constant(Arr.from(r), y.shape)])], { keepdims: 0 });
   const grads = gradients(g, loss, wrtNames.map((k) => x[k]!));
-  g.output(loss, 'loss');
+  g.output(loss, 'checked_loss');
+  g.output(y, 'checked_y');
   const outNames = wrtNames.map((k, i) => (grads[i] ? g.output(grads[i]!, `grad_${k}`).name : undefined));
 
   const ort = loadOrt();
@@ -131,8 +134,8 @@ export async function gradCheck(c: GradCase): Promise<GradReport> {
     });
 
     // Finite differences.
-    const eps = dtype === 'float64' ? 1e-6 : 3e-3;
-    const lossAt = async (vals: Record<string, number[]>) => Number((await session.run(feeds(vals), ['loss'])).loss!.data[0]);
+    const eps = c.eps ?? (dtype === 'float64' ? 1e-6 : 3e-3);
+    const lossAt = async (vals: Record<string, number[]>) => Number((await session.run(feeds(vals), ['checked_loss'])).checked_loss!.data[0]);
     let fdErr = 0;
     for (const k of wrtNames) {
       const fd = new Float64Array(data[k]!.length);
@@ -160,6 +163,9 @@ export async function gradCheck(c: GradCase): Promise<GradReport> {
       const f = (...args: tfTypes.Tensor[]) => c.tf!(tf, { ...consts, ...Object.fromEntries(wrtNames.map((k, i) => [k, args[i]!])) });
       const yRef = f(...xs);
       expect(yRef.shape, `${c.name}: tfjs output shape`).toEqual(y.shape);
+      const yOurs = Float64Array.from(base.checked_y!.data as Float64Array);
+      const yWant = yRef.dataSync();
+      expect(relErr(yOurs, yWant, 1e-3), `${c.name}: y against tfjs; ours [${fmt(yOurs)}] tfjs [${fmt(yWant)}]`).toBeLessThanOrEqual(c.tfTol ?? 1e-4);
       const ref = tf.grads(f)(xs, tf.tensor(r, y.shape, 'float32'));
       tfErr = 0;
       for (const [i, k] of wrtNames.entries()) {

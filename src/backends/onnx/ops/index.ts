@@ -5,13 +5,15 @@ import { gatherOps } from './gather.js';
 import { logicOps } from './logic.js';
 import { mathOps } from './math.js';
 import { matmulOps } from './matmul.js';
+import { poolOps } from './pool.js';
 import { randomOps } from './random.js';
 import { reduceOps } from './reduce.js';
+import { resizeOps } from './resize.js';
 import type { OpRule } from './rule.js';
 import { shapeOps } from './shape.js';
 import { softmaxOps } from './softmax.js';
 
-const ALL: OpRule[] = [...elementwiseOps, ...matmulOps, ...reduceOps, ...mathOps, ...logicOps, ...shapeOps, ...convOps, ...randomOps, ...softmaxOps, ...gatherOps];
+const ALL: OpRule[] = [...elementwiseOps, ...matmulOps, ...reduceOps, ...mathOps, ...logicOps, ...shapeOps, ...convOps, ...randomOps, ...softmaxOps, ...gatherOps, ...poolOps, ...resizeOps];
 
 const RULES: ReadonlyMap<string, OpRule> = index(ALL);
 
