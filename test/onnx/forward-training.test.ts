@@ -132,4 +132,29 @@ describe('BatchNormalization', () => {
     expect(train.forward.weights.map((w) => w.trainable)).toEqual([false, false, false, false]);
     for (const r of [train, infer]) await r.release();
   });
+
+  it('a shared layer updates its moving statistics call after call (one update, chained)', async () => {
+    const graph = specGraph(`
+nnspec: 1
+name: t
+inputs:
+  a: {shape: [2]}
+  b: {shape: [2]}
+layers:
+  bn_a: {type: BatchNormalization, momentum: 0.5, inputs: a}
+  bn_b: {shares: bn_a, inputs: b}
+outputs: [bn_a, bn_b]
+`);
+    const feeds = makeFeeds(graph, { batch: 4 });
+    const run = await runOnnx(graph, feeds, { training: true });
+    expect([...run.updates.keys()]).toEqual(['bn_a/moving_mean', 'bn_a/moving_variance']);
+    const m0 = run.weights.get('bn_a/moving_mean')!;
+    const batchMean = (x: Float32Array, j: number) => (x[j]! + x[2 + j]! + x[4 + j]! + x[6 + j]!) / 4;
+    const expected = [0, 1].map((j) => {
+      const m1 = m0[j]! - (m0[j]! - batchMean(feeds.data.a as Float32Array, j)) * 0.5;
+      return m1 - (m1 - batchMean(feeds.data.b as Float32Array, j)) * 0.5;
+    });
+    closeTo(run.updates.get('bn_a/moving_mean')!, expected);
+    await run.release();
+  });
 });

@@ -46,7 +46,10 @@ export interface ForwardResult {
   outputs: Map<string, Flow>;
   /** Every weight in the model's order (layers in order of first call, each layer's weights in Keras's order). */
   weights: ForwardWeight[];
-  /** New values of non-trainable weights after this step (BatchNormalization's moving statistics in training). */
+  /**
+   * New values of non-trainable weights after this step (BatchNormalization's moving statistics
+   * in training), one per weight: a shared layer's calls update it one after the other.
+   */
   updates: { name: string; value: Value }[];
 }
 
@@ -121,7 +124,14 @@ export function emitForward(graph: Graph, opts: ForwardOptions): ForwardResult {
         return v;
       },
       update(name, value) {
-        updates.push({ name: tfjsWeightName(layer, name), value });
+        const full = tfjsWeightName(layer, name);
+        const earlier = updates.findIndex((u) => u.name === full);
+        if (earlier === -1) updates.push({ name: full, value });
+        else updates[earlier] = { name: full, value };
+      },
+      latest(name) {
+        const full = tfjsWeightName(layer, name);
+        return updates.find((u) => u.name === full)?.value ?? ctx.weight(name);
       },
       seed,
     };

@@ -28,6 +28,11 @@ export interface EmitContext {
    * variance in training). The engine writes it back after the step.
    */
   update(name: string, value: Value): void;
+  /**
+   * A non-trainable weight as this call sees it: the value an earlier call of the same (shared)
+   * layer updated it to in this graph, else the weight itself (Keras assigns call by call).
+   */
+  latest(name: string): Value;
   /** A fresh seed for a random op (dropout, noise), drawn from the run's seed. */
   seed(): number;
 }

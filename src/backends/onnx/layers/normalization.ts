@@ -42,7 +42,7 @@ const BatchNormalization: LayerEmitter = (c, [input], ctx) => {
   const variance = g.op1('ReduceMean', [g.op1('Mul', [centered, centered]), g.ints(axes)], { keepdims: 1 });
   const decay = g.scalar(1 - (c.momentum as number));
   for (const [name, batch] of [['moving_mean', mean], ['moving_variance', variance]] as const) {
-    const moving = ctx.weight(name);
+    const moving = ctx.latest(name);
     const flat = g.op1('Reshape', [batch, g.ints([size])]);
     ctx.update(name, g.op1('Sub', [moving, g.op1('Mul', [g.op1('Sub', [moving, flat]), decay])]));
   }
