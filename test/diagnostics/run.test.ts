@@ -1,0 +1,66 @@
+/** Run-directory and engine errors as diagnostics: exit status, code, message and place, pretty and json. */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { npyBytes } from '../../src/data/npy-write.js';
+import { runCli } from '../helpers.js';
+
+const SPEC = `nnspec: 1
+name: t
+inputs:
+  x: {shape: [3]}
+layers:
+  y: {type: Dense, units: 2, activation: softmax, inputs: x}
+outputs: [y]
+training: {loss: sparse_categorical_crossentropy, epochs: 1, batch_size: 2}
+`;
+
+let dir: string;
+const json = (stderr: string) => JSON.parse(stderr) as { diagnostics: Record<string, unknown>[]; errors: number };
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'nnspec-diag-run-'));
+  writeFileSync(join(dir, 'spec.yaml'), SPEC);
+  for (const [name, features] of [['data', 3], ['data4', 4]] as const) {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'x.npy'), npyBytes({ dtype: 'float32', shape: [2, features], data: new Float32Array(2 * features).fill(0.5) }));
+    writeFileSync(join(dir, name, 'y.npy'), npyBytes({ dtype: 'int32', shape: [2], data: Int32Array.from([0, 1]) }));
+  }
+  const r = await runCli(['train', 'spec.yaml', '--data', 'data', '--out', 'run', '--backend', 'cpu', '--seed', '1', '--quiet'], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+});
+
+describe('run errors', () => {
+  it('a validation split that leaves no training samples: NN907, about the command line', async () => {
+    const argv = ['train', 'spec.yaml', '--data', 'data', '--out', 'split', '--validation-split', '0.9', '--backend', 'cpu'];
+    const r = await runCli(argv, { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('nnspec: error[NN907]: --validation-split 0.9 of 2 samples leaves 0 for training and 2 for validation; both need at least one\n');
+    const j = await runCli([...argv, '--format', 'json'], { cwd: dir });
+    expect(json(j.stderr).diagnostics).toEqual([expect.objectContaining({ code: 'NN907', file: null, line: null })]);
+  });
+
+  it('a checkpoint whose state cannot be read: NN909 at the checkpoint, not a stack trace', async () => {
+    const copy = join(dir, 'damaged');
+    await runCli(['train', 'spec.yaml', '--data', 'data', '--out', 'damaged', '--backend', 'cpu', '--seed', '1', '--quiet'], { cwd: dir });
+    const pointer = JSON.parse(readFileSync(join(copy, 'checkpoint.json'), 'utf8')) as { dir: string };
+    writeFileSync(join(copy, pointer.dir, 'state.json'), '{ not json');
+    const r = await runCli(['train', 'spec.yaml', '--data', 'data', '--out', 'damaged', '--resume', '--backend', 'cpu'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${join('damaged', pointer.dir)}: error\\[NN909\\]: the checkpoint's state cannot be read \\(`));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('weights that do not fit the run spec: NN903 at the run model.json', async () => {
+    const run = join(dir, 'run');
+    writeFileSync(join(run, 'spec.yaml'), SPEC.replace('shape: [3]', 'shape: [4]'));
+    const r = await runCli(['evaluate', 'run', '--data', 'data4', '--backend', 'cpu'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join('run', 'model.json')}: error[NN903]: the saved weights do not fit the run's spec (`);
+    const j = await runCli(['evaluate', 'run', '--data', 'data4', '--backend', 'cpu', '--format', 'json'], { cwd: dir });
+    expect(j.code).toBe(1);
+    expect(json(j.stderr).diagnostics).toEqual([expect.objectContaining({ code: 'NN903', file: join('run', 'model.json'), line: null })]);
+    expect(readdirSync(run)).toContain('model.json');
+  });
+});
