@@ -1,6 +1,4 @@
 /** The activation layers with arguments: ReLU, LeakyReLU, PReLU (learned), ELU and Softmax. */
-import { constraint, defined, initializer, regularizer } from '../backends/tfjs/args.js';
-import { activationClasses } from './activations-tfjs.js';
 import { defineLayer, ONE_INPUT, only } from './kind.js';
 import { p } from './params.js';
 import { formatShape, normalizeAxis } from './shape.js';
@@ -17,11 +15,6 @@ export const ReLU = defineLayer({
   },
   arity: ONE_INPUT,
   infer: sameShape,
-  tfjs: (c, { tf, name }) =>
-    // tfjs ReLU only has maxValue; the other two arguments need nnspec's own layer.
-    c.negative_slope === 0 && c.threshold === 0
-      ? tf.layers.reLU(defined({ name, maxValue: c.max_value ?? undefined }))
-      : new (activationClasses(tf).ReLU)({ name, maxValue: c.max_value, negativeSlope: c.negative_slope, threshold: c.threshold }),
 });
 
 export const LeakyReLU = defineLayer({
@@ -30,7 +23,6 @@ export const LeakyReLU = defineLayer({
   params: { negative_slope: p.number('Slope for negative inputs (Keras 2 called it `alpha`).', 0.3, { minimum: 0 }) },
   arity: ONE_INPUT,
   infer: sameShape,
-  tfjs: (c, { tf, name }) => tf.layers.leakyReLU({ name, alpha: c.negative_slope }),
 });
 
 export const PReLU = defineLayer({
@@ -65,16 +57,6 @@ export const PReLU = defineLayer({
     }
     return { shape: x.shape, weights: [{ name: 'alpha', shape: alpha as number[], trainable: true }] };
   },
-  tfjs: (c, { tf, name }) =>
-    tf.layers.prelu(
-      defined({
-        name,
-        alphaInitializer: initializer(c.alpha_initializer),
-        alphaRegularizer: regularizer(c.alpha_regularizer),
-        alphaConstraint: constraint(c.alpha_constraint),
-        sharedAxes: c.shared_axes === null ? undefined : typeof c.shared_axes === 'number' ? c.shared_axes : [...c.shared_axes],
-      }) as never,
-    ),
 });
 
 export const ELU = defineLayer({
@@ -83,8 +65,6 @@ export const ELU = defineLayer({
   params: { alpha: p.number('Scale of the negative part.', 1) },
   arity: ONE_INPUT,
   infer: sameShape,
-  // tfjs ELU refuses any alpha but 1.
-  tfjs: (c, { tf, name }) => (c.alpha === 1 ? tf.layers.elu({ name, alpha: 1 }) : new (activationClasses(tf).ELU)({ name, alpha: c.alpha })),
 });
 
 export const Softmax = defineLayer({
@@ -109,11 +89,6 @@ export const Softmax = defineLayer({
       }
     }
     return { shape: x.shape, weights: [] };
-  },
-  tfjs(c, { tf, name }) {
-    // tfjs defaults to axis 1 and its single-axis softmax works on the last axis only; several axes it handles.
-    if (c.axis === -1 || (Array.isArray(c.axis) && c.axis.length > 1)) return tf.layers.softmax({ name, axis: typeof c.axis === 'number' ? c.axis : [...c.axis] } as never);
-    return new (activationClasses(tf).Softmax)({ name, axis: typeof c.axis === 'number' ? [c.axis] : [...c.axis] });
   },
 });
 

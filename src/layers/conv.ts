@@ -1,9 +1,6 @@
 /** Convolutions: Conv1D, Conv2D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D (Keras 3 arguments and shapes). */
-import { activation, constraint, defined, initializer, kernelArgs, regularizer } from '../backends/tfjs/args.js';
-import type { Tf, TfLayer } from '../backends/tfjs/env.js';
-import { convClasses } from './conv-tfjs.js';
 import { defineLayer, ONE_INPUT, only, rankError, type InferContext } from './kind.js';
-import { kernelParams, optional, p, type Constraint, type Initializer, type Regularizer } from './params.js';
+import { kernelParams, optional, p } from './params.js';
 import { convOutputLength, deconvOutputLength, formatShape, tuple, type Dim, type TensorSpec } from './shape.js';
 
 type Padding = 'valid' | 'same' | 'causal';
@@ -104,16 +101,6 @@ function assemble(spatial: Dim[], channels: number, format: DataFormat): Dim[] {
   return format === 'channels_last' ? [null, ...spatial, channels] : [null, channels, ...spatial];
 }
 
-const tfFormat = (f: DataFormat) => (f === 'channels_first' ? 'channelsFirst' : 'channelsLast');
-
-/** tfjs can run but not train a dilated convolution (and ignores dilation in two layers): those use nnspec's classes. */
-const undilated = (c: Geometry, n: number) => tuple(c.dilation_rate, n).every((d) => d === 1);
-
-/** The tfjs arguments of a convolution's geometry (tfjs defaults equal Keras's here, but nnspec passes them). */
-function geometryArgs(c: Geometry) {
-  return { kernelSize: c.kernel_size, strides: c.strides, padding: c.padding, dataFormat: tfFormat(c.data_format), dilationRate: c.dilation_rate };
-}
-
 function convN(n: 1 | 2) {
   const type = `Conv${n}D`;
   return defineLayer({
@@ -142,13 +129,6 @@ function convN(n: 1 | 2) {
       const weights = [{ name: 'kernel', shape: [...tuple(c.kernel_size, n), s.channels / c.groups, c.filters], trainable: true }];
       if (c.use_bias) weights.push({ name: 'bias', shape: [c.filters], trainable: true });
       return { shape: assemble(out, c.filters, c.data_format), weights };
-    },
-    tfjs(c, { tf, name }): TfLayer {
-      const args = defined({ name, filters: c.filters, ...geometryArgs(c), activation: activation(c.activation), ...kernelArgs(c) });
-      if (n === 2) return undilated(c, 2) ? tf.layers.conv2d(args as never) : new (convClasses(tf).Conv2D)(args);
-      // tfjs's Conv1D also throws on 'causal' and returns channels last for channels_first.
-      const plain = c.padding !== 'causal' && c.data_format === 'channels_last' && undilated(c, 1);
-      return plain ? tf.layers.conv1d(args as never) : new (convClasses(tf).Conv1D)(args);
     },
   });
 }
@@ -204,12 +184,6 @@ export const Conv2DTranspose = defineLayer({
     if (c.use_bias) weights.push({ name: 'bias', shape: [c.filters], trainable: true });
     return { shape: assemble(out, c.filters, c.data_format), weights };
   },
-  tfjs(c, { tf, name }): TfLayer {
-    const args = defined({ name, filters: c.filters, ...geometryArgs(c), activation: activation(c.activation), ...kernelArgs(c) });
-    // tfjs's Conv2DTranspose also has no output_padding.
-    if (c.output_padding === null && undilated(c, 2)) return tf.layers.conv2dTranspose(args as never);
-    return new (convClasses(tf).Conv2DTranspose)({ ...args, outputPadding: c.output_padding === null ? null : tuple(c.output_padding, 2) });
-  },
 });
 
 const depthwiseParams = {
@@ -225,29 +199,6 @@ const depthwiseParams = {
   bias_constraint: p.constraint('Constraint applied to the bias vector.'),
 };
 
-interface DepthwiseWeights {
-  use_bias: boolean;
-  depthwise_initializer: Initializer;
-  bias_initializer: Initializer;
-  depthwise_regularizer: Regularizer | null;
-  bias_regularizer: Regularizer | null;
-  depthwise_constraint: Constraint | null;
-  bias_constraint: Constraint | null;
-}
-
-/** Like kernelArgs: no activityRegularizer, which tfjs refuses to call with (the trainer applies it). */
-function depthwiseArgs(c: DepthwiseWeights) {
-  return {
-    useBias: c.use_bias,
-    depthwiseInitializer: initializer(c.depthwise_initializer),
-    biasInitializer: initializer(c.bias_initializer),
-    depthwiseRegularizer: regularizer(c.depthwise_regularizer),
-    biasRegularizer: regularizer(c.bias_regularizer),
-    depthwiseConstraint: constraint(c.depthwise_constraint),
-    biasConstraint: constraint(c.bias_constraint),
-  };
-}
-
 export const DepthwiseConv2D = defineLayer({
   type: 'DepthwiseConv2D',
   description: 'Depthwise 2D convolution: each input channel is convolved with its own depth_multiplier kernels; channels are not mixed.',
@@ -262,10 +213,6 @@ export const DepthwiseConv2D = defineLayer({
     const weights = [{ name: 'depthwise_kernel', shape: [...tuple(c.kernel_size, 2), s.channels, c.depth_multiplier], trainable: true }];
     if (c.use_bias) weights.push({ name: 'bias', shape: [channels], trainable: true });
     return { shape: assemble(out, channels, c.data_format), weights };
-  },
-  tfjs(c, { tf, name }): TfLayer {
-    const args = defined({ name, ...geometryArgs(c), depthMultiplier: c.depth_multiplier, activation: activation(c.activation), ...depthwiseArgs(c) });
-    return undilated(c, 2) ? tf.layers.depthwiseConv2d(args as never) : new (convClasses(tf).DepthwiseConv2D)(args);
   },
 });
 
@@ -293,44 +240,6 @@ export const SeparableConv2D = defineLayer({
     if (c.use_bias) weights.push({ name: 'bias', shape: [c.filters], trainable: true });
     return { shape: assemble(out, c.filters, c.data_format), weights };
   },
-  tfjs(c, { tf, name }): TfLayer {
-    const args = defined({
-      name,
-      filters: c.filters,
-      ...geometryArgs(c),
-      depthMultiplier: c.depth_multiplier,
-      activation: activation(c.activation),
-      ...depthwiseArgs(c),
-      pointwiseInitializer: initializer(c.pointwise_initializer),
-      pointwiseRegularizer: regularizer(c.pointwise_regularizer),
-      pointwiseConstraint: constraint(c.pointwise_constraint),
-    });
-    // tfjs's SeparableConv2D also adds the bias on the wrong axis for channels_first (and throws).
-    const plain = c.data_format === 'channels_last' && undilated(c, 2);
-    const layer = plain ? tf.layers.separableConv2d(args as never) : new (convClasses(tf).SeparableConv2D)(args);
-    fixPointwiseInitializer(tf, layer, args);
-    keepDepthMultiplier(layer, c.depth_multiplier);
-    return layer;
-  },
 });
-
-/**
- * tfjs's SeparableConv2D leaves depth_multiplier out of its config, so a saved model.json reloads
- * with multiplier 1 and its weights no longer fit; this instance writes it back in.
- */
-function keepDepthMultiplier(layer: TfLayer, depthMultiplier: number): void {
-  const base = layer.getConfig.bind(layer);
-  layer.getConfig = () => ({ ...base(), depthMultiplier });
-}
-
-/**
- * tfjs's SeparableConv2D builds its pointwise initializer from `depthwiseInitializer` (a tfjs bug),
- * so a distinct pointwise_initializer is taken from a throwaway layer that reads it as depthwise.
- */
-function fixPointwiseInitializer(tf: Tf, layer: TfLayer, args: Record<string, unknown>): void {
-  if (JSON.stringify(args.pointwiseInitializer) === JSON.stringify(args.depthwiseInitializer)) return;
-  const donor = tf.layers.separableConv2d({ filters: 1, kernelSize: 1, depthwiseInitializer: args.pointwiseInitializer } as never);
-  (layer as unknown as { pointwiseInitializer: unknown }).pointwiseInitializer = (donor as unknown as { depthwiseInitializer: unknown }).depthwiseInitializer;
-}
 
 export const convLayers = [Conv1D, Conv2D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D];

@@ -1,5 +1,4 @@
 /** Dense, Activation, Dropout and the other one-input layers that keep or extend the last axis. */
-import { activation, defined, initializer, kernelArgs, regularizer, constraint } from '../backends/tfjs/args.js';
 import { defineLayer, ONE_INPUT, only, rankError, type InferContext } from './kind.js';
 import { kernelParams, p } from './params.js';
 import { formatShape, type TensorSpec } from './shape.js';
@@ -35,7 +34,6 @@ export const Dense = defineLayer({
     if (c.use_bias) weights.push({ name: 'bias', shape: [c.units], trainable: true });
     return { shape: [...x.shape.slice(0, -1), c.units], weights };
   },
-  tfjs: (c, { tf, name }) => tf.layers.dense(defined({ name, units: c.units, activation: activation(c.activation), ...kernelArgs(c) }) as never),
 });
 
 export const Activation = defineLayer({
@@ -44,7 +42,6 @@ export const Activation = defineLayer({
   params: { activation: p.enum(ACTIVATIONS, 'The activation function (Keras name).') },
   arity: ONE_INPUT,
   infer: (_c, inputs) => ({ shape: only(inputs).shape, weights: [] }),
-  tfjs: (c, { tf, name }) => tf.layers.activation({ name, activation: activation(c.activation) as never }),
 });
 
 export const Dropout = defineLayer({
@@ -57,7 +54,6 @@ export const Dropout = defineLayer({
   },
   arity: ONE_INPUT,
   infer: (_c, inputs) => ({ shape: only(inputs).shape, weights: [] }),
-  tfjs: (c, { tf, name }) => tf.layers.dropout(defined({ name, rate: c.rate, seed: c.seed ?? undefined }) as never),
 });
 
 export const SpatialDropout1D = defineLayer({
@@ -73,7 +69,6 @@ export const SpatialDropout1D = defineLayer({
     if (x.shape.length !== 3) return rankError(ctx, x, '3 (batch, steps, channels)');
     return { shape: x.shape, weights: [] };
   },
-  tfjs: (c, { tf, name }) => tf.layers.spatialDropout1d(defined({ name, rate: c.rate, seed: c.seed ?? undefined }) as never),
 });
 
 export const GaussianNoise = defineLayer({
@@ -85,7 +80,6 @@ export const GaussianNoise = defineLayer({
   },
   arity: ONE_INPUT,
   infer: (_c, inputs) => ({ shape: only(inputs).shape, weights: [] }),
-  tfjs: (c, { tf, name }) => tf.layers.gaussianNoise({ name, stddev: c.stddev }),
 });
 
 export const Masking = defineLayer({
@@ -94,7 +88,6 @@ export const Masking = defineLayer({
   params: { mask_value: p.number('The value that marks a padded timestep.', 0) },
   arity: ONE_INPUT,
   infer: (_c, inputs) => ({ shape: only(inputs).shape, weights: [] }),
-  tfjs: (c, { tf, name }) => tf.layers.masking({ name, maskValue: c.mask_value }),
 });
 
 export const Embedding = defineLayer({
@@ -123,18 +116,6 @@ export const Embedding = defineLayer({
     }
     return { shape: [...x.shape, c.output_dim], dtype: 'float32', weights: [{ name: 'embeddings', shape: [c.input_dim, c.output_dim], trainable: true }] };
   },
-  tfjs: (c, { tf, name }) =>
-    tf.layers.embedding(
-      defined({
-        name,
-        inputDim: c.input_dim,
-        outputDim: c.output_dim,
-        embeddingsInitializer: initializer(c.embeddings_initializer),
-        embeddingsRegularizer: regularizer(c.embeddings_regularizer),
-        embeddingsConstraint: constraint(c.embeddings_constraint),
-        maskZero: c.mask_zero,
-      }) as never,
-    ),
 });
 
 export const coreLayers = [Dense, Activation, Dropout, SpatialDropout1D, GaussianNoise, Masking, Embedding];

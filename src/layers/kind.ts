@@ -1,7 +1,6 @@
 import type { Code } from '../diagnostics/codes.js';
 import type { ConfigOf, ParamMap } from './params.js';
 import { formatShape, type DType, type Shape, type TensorSpec } from './shape.js';
-import type { TfjsEnv, TfLayer } from '../backends/tfjs/env.js';
 
 /** One weight variable of a layer, as Keras creates it in `build`. */
 export interface WeightSpec {
@@ -33,8 +32,8 @@ export interface InferContext {
 }
 
 /**
- * A layer type: the schema of its arguments, its shape rule and parameter count, and its
- * TensorFlow.js emitter, side by side. Adding a layer type is one of these plus one registry line.
+ * A layer type: the schema of its arguments, its shape rule and parameter count. How it runs is
+ * each engine's business (backends/tfjs/layers/, backends/onnx/layers/), found by `type`.
  */
 export interface LayerKind<P extends ParamMap = ParamMap> {
   /** The Keras class name, as written in `type:`. */
@@ -47,8 +46,6 @@ export interface LayerKind<P extends ParamMap = ParamMap> {
   wrapper?: boolean;
   /** Shape rule: output shape and weights, or undefined after reporting through ctx. */
   infer(config: ConfigOf<P>, inputs: TensorSpec[], ctx: InferContext): Built | undefined;
-  /** Builds the TensorFlow.js layer (never called by validate or summary). */
-  tfjs(config: ConfigOf<P>, env: TfjsEnv): TfLayer;
 }
 
 export function defineLayer<P extends ParamMap>(kind: LayerKind<P>): LayerKind<P> {

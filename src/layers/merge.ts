@@ -1,6 +1,4 @@
 /** Layers that combine several inputs: Concatenate, the element-wise merges, and Dot. */
-import { defined } from '../backends/tfjs/args.js';
-import { customLayers } from '../backends/tfjs/custom-layers.js';
 import { defineLayer, MERGE_INPUTS, type Built, type InferContext } from './kind.js';
 import { p } from './params.js';
 import { broadcast, formatShape, normalizeAxis, type Dim, type TensorSpec } from './shape.js';
@@ -9,7 +7,7 @@ function describeInput(ctx: InferContext, inputs: readonly TensorSpec[], i: numb
   return `${ctx.inputNames[i]} ${formatShape(inputs[i]!.shape)}`;
 }
 
-function elementwise(type: string, description: string, tfjsName: 'add' | 'multiply' | 'average' | 'maximum' | 'minimum' | 'subtract', max = Number.POSITIVE_INFINITY) {
+function elementwise(type: string, description: string, max = Number.POSITIVE_INFINITY) {
   return defineLayer({
     type,
     description,
@@ -28,16 +26,15 @@ function elementwise(type: string, description: string, tfjsName: 'add' | 'multi
       }
       return { shape: [null, ...shape], weights: [] };
     },
-    tfjs: (_c, { tf, name }) => (tfjsName === 'subtract' ? new (customLayers(tf).Subtract)({ name }) : tf.layers[tfjsName]({ name })),
   });
 }
 
-export const Add = elementwise('Add', 'Adds its inputs element-wise (shapes equal or broadcastable).', 'add');
-export const Subtract = elementwise('Subtract', 'Subtracts the second input from the first, element-wise.', 'subtract', 2);
-export const Multiply = elementwise('Multiply', 'Multiplies its inputs element-wise.', 'multiply');
-export const Average = elementwise('Average', 'Averages its inputs element-wise.', 'average');
-export const Maximum = elementwise('Maximum', 'Element-wise maximum of its inputs.', 'maximum');
-export const Minimum = elementwise('Minimum', 'Element-wise minimum of its inputs.', 'minimum');
+export const Add = elementwise('Add', 'Adds its inputs element-wise (shapes equal or broadcastable).');
+export const Subtract = elementwise('Subtract', 'Subtracts the second input from the first, element-wise.', 2);
+export const Multiply = elementwise('Multiply', 'Multiplies its inputs element-wise.');
+export const Average = elementwise('Average', 'Averages its inputs element-wise.');
+export const Maximum = elementwise('Maximum', 'Element-wise maximum of its inputs.');
+export const Minimum = elementwise('Minimum', 'Element-wise minimum of its inputs.');
 
 export const Concatenate = defineLayer({
   type: 'Concatenate',
@@ -74,7 +71,6 @@ export const Concatenate = defineLayer({
     }
     return { shape: out, weights: [] };
   },
-  tfjs: (c, { tf, name }) => tf.layers.concatenate({ name, axis: c.axis }),
 });
 
 export const Dot = defineLayer({
@@ -100,7 +96,6 @@ export const Dot = defineLayer({
     if (out.length === 1) out.push(1);
     return { shape: out, weights: [] };
   },
-  tfjs: (c, { tf, name }) => tf.layers.dot(defined({ name, axes: c.axes as number, normalize: c.normalize })),
 });
 
 export const mergeLayers = [Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot];

@@ -1,5 +1,4 @@
 /** BatchNormalization and LayerNormalization: per-feature scale and offset over chosen axes. */
-import { constraint, defined, initializer, regularizer } from '../backends/tfjs/args.js';
 import { defineLayer, ONE_INPUT, only, type InferContext, type WeightSpec } from './kind.js';
 import { p } from './params.js';
 import { formatShape, normalizeAxis, type TensorSpec } from './shape.js';
@@ -74,25 +73,6 @@ export const BatchNormalization = defineLayer({
     const weights = [...gammaBeta(c, sizes), { name: 'moving_mean', shape: sizes, trainable: false }, { name: 'moving_variance', shape: sizes, trainable: false }];
     return { shape: x.shape, weights };
   },
-  tfjs: (c, { tf, name }) =>
-    tf.layers.batchNormalization(
-      defined({
-        name,
-        axis: c.axis,
-        momentum: c.momentum,
-        epsilon: c.epsilon,
-        center: c.center,
-        scale: c.scale,
-        betaInitializer: initializer(c.beta_initializer),
-        gammaInitializer: initializer(c.gamma_initializer),
-        movingMeanInitializer: initializer(c.moving_mean_initializer),
-        movingVarianceInitializer: initializer(c.moving_variance_initializer),
-        betaRegularizer: regularizer(c.beta_regularizer),
-        gammaRegularizer: regularizer(c.gamma_regularizer),
-        betaConstraint: constraint(c.beta_constraint),
-        gammaConstraint: constraint(c.gamma_constraint),
-      }) as never,
-    ),
 });
 
 export const LayerNormalization = defineLayer({
@@ -115,21 +95,6 @@ export const LayerNormalization = defineLayer({
     if (!sizes) return undefined;
     return { shape: x.shape, weights: gammaBeta(c, sizes) };
   },
-  tfjs: (c, { tf, name }) =>
-    tf.layers.layerNormalization(
-      defined({
-        name,
-        // tfjs normalizes negative axes in its argument in place, so it gets a copy.
-        axis: typeof c.axis === 'number' ? c.axis : [...c.axis],
-        epsilon: c.epsilon,
-        center: c.center,
-        scale: c.scale,
-        betaInitializer: initializer(c.beta_initializer),
-        gammaInitializer: initializer(c.gamma_initializer),
-        betaRegularizer: regularizer(c.beta_regularizer),
-        gammaRegularizer: regularizer(c.gamma_regularizer),
-      }) as never,
-    ),
 });
 
 export const normalizationLayers = [BatchNormalization, LayerNormalization];

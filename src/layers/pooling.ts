@@ -1,8 +1,6 @@
 /** Pooling: Max/AveragePooling1D/2D over windows, and Global Max/AveragePooling1D/2D over all positions. No weights, no activation. */
-import type { TfLayer } from '../backends/tfjs/env.js';
 import { defineLayer, ONE_INPUT, only, rankError } from './kind.js';
 import { optional, p } from './params.js';
-import { globalPoolingClass } from './pooling-tfjs.js';
 import { formatShape, poolOutputLength, tuple, type Dim } from './shape.js';
 
 type DataFormat = 'channels_last' | 'channels_first';
@@ -50,13 +48,6 @@ function pooling(n: 1 | 2, mode: 'Max' | 'Average') {
       }
       return { shape: out, weights: [] };
     },
-    tfjs(c, { tf, name }): TfLayer {
-      // tfjs's defaults equal Keras's; strides are passed resolved so the config reads the same in both.
-      const args = { name, poolSize: c.pool_size, strides: c.strides ?? c.pool_size, padding: c.padding } as never;
-      if (n === 1) return mode === 'Max' ? tf.layers.maxPooling1d(args) : tf.layers.averagePooling1d(args);
-      const args2 = { ...(args as object), dataFormat: c.data_format === 'channels_first' ? 'channelsFirst' : 'channelsLast' } as never;
-      return mode === 'Max' ? tf.layers.maxPooling2d(args2) : tf.layers.averagePooling2d(args2);
-    },
   });
 }
 
@@ -80,15 +71,6 @@ function globalPooling(n: 1 | 2, mode: 'Max' | 'Average') {
       const shape = c.keepdims ? x.shape.map((d, i) => (pooled(i) ? 1 : d)) : x.shape.filter((_, i) => !pooled(i));
       return { shape, weights: [] };
     },
-    // One nnspec class for all four: tfjs's have no keepdims and throw on a mask.
-    tfjs: (c, { tf, name }) =>
-      new (globalPoolingClass(tf))({
-        name,
-        mode: mode === 'Max' ? 'max' : 'average',
-        rank: n,
-        dataFormat: c.data_format === 'channels_first' ? 'channelsFirst' : 'channelsLast',
-        keepdims: c.keepdims,
-      }),
   });
 }
 

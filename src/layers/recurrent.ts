@@ -3,9 +3,6 @@
  * The three share their arguments and shape rule; they differ in how many gate blocks their
  * kernels hold (1, 4 and 3) and in GRU's bias, which is [2, 3u] with reset_after (the Keras default).
  */
-import { activation, defined, initializer, kernelArgs, regularizer, constraint } from '../backends/tfjs/args.js';
-import type { TfjsEnv } from '../backends/tfjs/env.js';
-import { resetAfterGru } from '../backends/tfjs/gru.js';
 import { defineLayer, ONE_INPUT, only, type Built, type InferContext, type WeightSpec } from './kind.js';
 import { kernelParams, p, type Constraint, type Initializer, type Regularizer } from './params.js';
 import { formatShape, type TensorSpec } from './shape.js';
@@ -105,28 +102,6 @@ function inferRnn(c: RnnConfig, inputs: TensorSpec[], ctx: InferContext, gates: 
   return { shape: c.return_sequences ? [batch!, steps!, u] : [batch!, u], weights };
 }
 
-/**
- * tfjs arguments shared by the three layers. Left out on purpose: returnState and stateful
- * (rejected above), unroll (tfjs ignores it and warns at every call), activityRegularizer (tfjs
- * RNN layers never apply it) and seed (tfjs cannot seed recurrent dropout).
- */
-function rnnArgs(c: RnnConfig, name: string): Record<string, unknown> {
-  return {
-    ...kernelArgs(c as unknown as Record<string, unknown>),
-    activityRegularizer: undefined,
-    name,
-    units: c.units,
-    activation: activation(c.activation),
-    recurrentInitializer: initializer(c.recurrent_initializer),
-    recurrentRegularizer: regularizer(c.recurrent_regularizer),
-    recurrentConstraint: constraint(c.recurrent_constraint),
-    dropout: c.dropout,
-    recurrentDropout: c.recurrent_dropout,
-    returnSequences: c.return_sequences,
-    goBackwards: c.go_backwards,
-  };
-}
-
 export const SimpleRNN = defineLayer({
   type: 'SimpleRNN',
   description: 'Fully-connected RNN whose output is fed back as the next step\'s state: h = activation(x·W + h·U + b).',
@@ -138,7 +113,6 @@ export const SimpleRNN = defineLayer({
   },
   arity: ONE_INPUT,
   infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 1, [c.units]),
-  tfjs: (c, { tf, name }) => tf.layers.simpleRNN(defined(rnnArgs(c, name)) as never),
 });
 
 export const LSTM = defineLayer({
@@ -154,9 +128,6 @@ export const LSTM = defineLayer({
   },
   arity: ONE_INPUT,
   infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 4, [4 * c.units]),
-  tfjs: (c, { tf, name }) =>
-    // tfjs defaults recurrentActivation to hardSigmoid and unitForgetBias to false: both always passed.
-    tf.layers.lstm(defined({ ...rnnArgs(c, name), recurrentActivation: activation(c.recurrent_activation), unitForgetBias: c.unit_forget_bias }) as never),
 });
 
 export const GRU = defineLayer({
@@ -172,11 +143,6 @@ export const GRU = defineLayer({
   },
   arity: ONE_INPUT,
   infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 3, c.reset_after ? [2, 3 * c.units] : [3 * c.units]),
-  tfjs: (c, env: TfjsEnv) => {
-    const args = defined({ ...rnnArgs(c, env.name), recurrentActivation: activation(c.recurrent_activation) });
-    // tfjs's own GRU only implements reset_after: false.
-    return c.reset_after ? new (resetAfterGru(env.tf).ResetAfterGRU)(args as never) : env.tf.layers.gru(args as never);
-  },
 });
 
 export const recurrentLayers = [SimpleRNN, LSTM, GRU];

@@ -1,5 +1,4 @@
 /** Layers that rearrange elements without computing on them: Flatten, Reshape, Permute, RepeatVector. */
-import type { Tf, TfLayer } from '../backends/tfjs/env.js';
 import { defineLayer, ONE_INPUT, only, rankError } from './kind.js';
 import { p } from './params.js';
 import { formatShape, formatSize, isExactSize, knownProduct, type Dim } from './shape.js';
@@ -16,11 +15,10 @@ export const Flatten = defineLayer({
     // Keras 3: a (batch,) input gains a feature axis of 1; any unknown size makes the product unknown.
     return { shape: [null, rest.length === 0 ? 1 : knownProduct(rest)], weights: [] };
   },
-  tfjs: (c, { tf, name }) => new (kerasFlatten(tf))({ name, dataFormat: c.data_format === 'channels_first' ? 'channelsFirst' : 'channelsLast' }),
 });
 
 /** Keras `compute_reshape_output_shape` once the sizes agree: -1 takes the rest, unknown when the input size is. */
-function reshaped(size: number | null, target: readonly number[]): Dim[] {
+export function reshaped(size: number | null, target: readonly number[]): Dim[] {
   const known = target.reduce((n, d) => (d === -1 ? n : n * d), 1);
   return target.map((d) => (d !== -1 ? d : size === null ? null : size / known));
 }
@@ -67,7 +65,6 @@ export const Reshape = defineLayer({
     }
     return { shape: [null, ...reshaped(size, target)], weights: [] };
   },
-  tfjs: (c, { tf, name }) => new (kerasReshape(tf))({ name, targetShape: [...c.target_shape] }),
 });
 
 export const Permute = defineLayer({
@@ -88,7 +85,6 @@ export const Permute = defineLayer({
     }
     return { shape: [null, ...c.dims.map((d) => x.shape[d]!)], weights: [] };
   },
-  tfjs: (c, { tf, name }) => tf.layers.permute({ name, dims: [...c.dims] }),
 });
 
 export const RepeatVector = defineLayer({
@@ -101,74 +97,6 @@ export const RepeatVector = defineLayer({
     if (x.shape.length !== 2) return rankError(ctx, x, '2 (batch, features)');
     return { shape: [null, c.n, x.shape[1]!], weights: [] };
   },
-  tfjs: (c, { tf, name }) => tf.layers.repeatVector({ name, n: c.n }),
 });
 
 export const reshapeLayers = [Flatten, Reshape, Permute, RepeatVector];
-
-type FlattenClass = new (args: { name?: string; dataFormat?: 'channelsFirst' | 'channelsLast' }) => TfLayer;
-type ReshapeClass = new (args: { name?: string; targetShape: number[] }) => TfLayer;
-type ShapeArg = Dim[] | Dim[][];
-const flattenClasses = new WeakMap<object, FlattenClass>();
-const reshapeClasses = new WeakMap<object, ReshapeClass>();
-
-function single(shape: ShapeArg): Dim[] {
-  return (Array.isArray(shape[0]) ? shape[0] : shape) as Dim[];
-}
-
-/**
- * tfjs Reshape counts the batch axis as an unknown input size, so a -1 is never resolved in its
- * symbolic shapes (Keras gives (None, 3, 2, 2) where tfjs gives (None, None, 2, 2)) and a layer
- * after it that needs the size fails. The subclass keeps tfjs's class and reshape, with Keras's rule.
- */
-function kerasReshape(tf: Tf): ReshapeClass {
-  const cached = reshapeClasses.get(tf);
-  if (cached) return cached;
-  const Base = Object.getPrototypeOf(tf.layers.reshape({ targetShape: [1] })).constructor as new (args: object) => TfLayer;
-  class Reshape extends Base {
-    private readonly target: number[];
-    constructor(args: { targetShape: number[] }) {
-      // tfjs rewrites negative sizes in its argument in place, so it gets a copy.
-      super({ ...args, targetShape: [...args.targetShape] });
-      this.target = [...args.targetShape];
-    }
-    override computeOutputShape(inputShape: ShapeArg): Dim[] {
-      const shape = single(inputShape);
-      return [shape[0]!, ...reshaped(knownProduct(shape.slice(1)), this.target)];
-    }
-  }
-  reshapeClasses.set(tf, Reshape as unknown as ReshapeClass);
-  return Reshape as unknown as ReshapeClass;
-}
-
-/**
- * tfjs Flatten refuses inputs of rank < 3 and unknown sizes, which Keras 3 accepts; this subclass
- * keeps the class (so model.json still says Flatten) with Keras 3's shape rule and a reshape that
- * handles both.
- */
-function kerasFlatten(tf: Tf): FlattenClass {
-  const cached = flattenClasses.get(tf);
-  if (cached) return cached;
-  const Base = Object.getPrototypeOf(tf.layers.flatten()).constructor as new (args: object) => TfLayer & { dataFormat?: string };
-  type Tensor = ReturnType<Tf['reshape']>;
-  class Flatten extends Base {
-    constructor(args: object) {
-      super(args);
-      this.inputSpec = [{ minNDim: 1 }];
-    }
-    override computeOutputShape(inputShape: ShapeArg): Dim[] {
-      const shape = single(inputShape);
-      const rest = shape.slice(1);
-      return [shape[0]!, rest.length === 0 ? 1 : knownProduct(rest)];
-    }
-    override call(inputs: Tensor | Tensor[]): Tensor {
-      return tf.tidy(() => {
-        let x = Array.isArray(inputs) ? inputs[0]! : inputs;
-        if (this.dataFormat === 'channelsFirst' && x.rank > 2) x = tf.transpose(x, [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1]);
-        return tf.reshape(x, [x.shape[0]!, -1]);
-      });
-    }
-  }
-  flattenClasses.set(tf, Flatten as unknown as FlattenClass);
-  return Flatten as unknown as FlattenClass;
-}

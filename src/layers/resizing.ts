@@ -1,8 +1,6 @@
 /** Spatial resizing of (batch, rows, cols, channels) images: ZeroPadding2D, Cropping2D, UpSampling2D. No weights. */
-import type { TfLayer } from '../backends/tfjs/env.js';
 import { defineLayer, ONE_INPUT, only, rankError, type InferContext } from './kind.js';
 import { p } from './params.js';
-import { bilinearUpSamplingClass, keepUnknownSizes } from './resizing-tfjs.js';
 import { formatShape, mulAdd, tuple, type Dim, type TensorSpec } from './shape.js';
 
 type DataFormat = 'channels_last' | 'channels_first';
@@ -34,8 +32,6 @@ function image(inputs: TensorSpec[], format: DataFormat, ctx: InferContext): { x
   return { x, offset: format === 'channels_last' ? 1 : 2 };
 }
 
-const tfFormat = (f: DataFormat) => (f === 'channels_first' ? ('channelsFirst' as const) : ('channelsLast' as const));
-
 export const ZeroPadding2D = defineLayer({
   type: 'ZeroPadding2D',
   description: 'Adds rows and columns of zeros around an image.',
@@ -52,7 +48,6 @@ export const ZeroPadding2D = defineLayer({
     }
     return { shape, weights: [] };
   },
-  tfjs: (c, { tf, name }) => tf.layers.zeroPadding2d({ name, padding: sides(c.padding), dataFormat: tfFormat(c.data_format) }),
 });
 
 export const Cropping2D = defineLayer({
@@ -83,8 +78,6 @@ export const Cropping2D = defineLayer({
     }
     return { shape, weights: [] };
   },
-  tfjs: (c, { tf, name }): TfLayer =>
-    keepUnknownSizes(tf.layers.cropping2D({ name, cropping: sides(c.cropping), dataFormat: tfFormat(c.data_format) }), tfFormat(c.data_format)),
 });
 
 export const UpSampling2D = defineLayer({
@@ -110,11 +103,6 @@ export const UpSampling2D = defineLayer({
       shape[img.offset + i] = d === null ? null : mulAdd(d, size[i]!);
     }
     return { shape, weights: [] };
-  },
-  tfjs(c, { tf, name }): TfLayer {
-    // tfjs reads size[0] and size[1], so an int must become a pair.
-    const args = { name, size: tuple(c.size, 2), dataFormat: tfFormat(c.data_format), interpolation: c.interpolation };
-    return c.interpolation === 'bilinear' ? new (bilinearUpSamplingClass(tf))(args) : tf.layers.upSampling2d(args);
   },
 });
 

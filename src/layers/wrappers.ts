@@ -3,8 +3,6 @@
  * runs a recurrent layer forwards and backwards; TimeDistributed applies a layer to every timestep.
  * The wrapped layer's shape rule does the work, through ctx.inferInner.
  */
-import { defined } from '../backends/tfjs/args.js';
-import type { TfjsEnv, TfLayer } from '../backends/tfjs/env.js';
 import { defineLayer, ONE_INPUT, only, rankError, type LayerConfig, type WeightSpec } from './kind.js';
 import { p } from './params.js';
 import { RECURRENT_TYPES } from './recurrent.js';
@@ -14,13 +12,6 @@ const innerLayer = (description: string) => p.any<LayerConfig>({ $ref: '#/defini
 /** The wrapped layer's weights; `trainable: false` on the wrapped layer freezes them, as in Keras. */
 function innerWeights(config: LayerConfig, weights: readonly WeightSpec[]): WeightSpec[] {
   return config.trainable === false ? weights.map((w) => ({ ...w, trainable: false })) : [...weights];
-}
-
-/** The wrapped tfjs layer, frozen like its config (the compiler freezes only top-level layers). */
-function innerTfjs(config: LayerConfig, inner: TfjsEnv['inner']): TfLayer {
-  const layer = inner(config);
-  if (config.trainable === false) layer.trainable = false;
-  return layer;
 }
 
 const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
@@ -67,8 +58,6 @@ export const Bidirectional = defineLayer({
     const weights = [...own.map((w) => ({ ...w, name: `forward_${w.name}` })), ...own.map((w) => ({ ...w, name: `backward_${w.name}` }))];
     return { shape, dtype: inner.dtype, weights };
   },
-  tfjs: (c, { tf, name, inner }) =>
-    tf.layers.bidirectional(defined({ name, layer: innerTfjs(c.layer, inner) as Parameters<typeof tf.layers.bidirectional>[0]['layer'], mergeMode: c.merge_mode ?? undefined })),
 });
 
 export const TimeDistributed = defineLayer({
@@ -86,7 +75,6 @@ export const TimeDistributed = defineLayer({
     if (!inner) return undefined;
     return { shape: [inner.shape[0]!, x.shape[1]!, ...inner.shape.slice(1)], dtype: inner.dtype, weights: innerWeights(c.layer, inner.weights) };
   },
-  tfjs: (c, { tf, name, inner }): TfLayer => tf.layers.timeDistributed({ name, layer: innerTfjs(c.layer, inner) }),
 });
 
 export const wrapperLayers = [Bidirectional, TimeDistributed];

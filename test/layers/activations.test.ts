@@ -1,6 +1,7 @@
 /** ReLU, LeakyReLU, PReLU, ELU, Softmax: shapes, PReLU's weight, errors, and the tfjs layers run on data. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf, TfLayer } from '../../src/backends/tfjs/env.js';
+import { tfjsEmitter } from '../../src/backends/tfjs/layers/registry.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { ELU, LeakyReLU, ReLU, Softmax } from '../../src/layers/activations.js';
 import { withDefaults } from '../../src/layers/registry.js';
@@ -97,36 +98,36 @@ describe('TensorFlow.js layers compute the Keras functions', () => {
   const close = (got: number[], want: number[]) => got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
 
   it('ReLU with negative_slope, threshold and max_value', () => {
-    const layer = ReLU.tfjs(withDefaults({ type: 'ReLU', max_value: 3, negative_slope: 0.1, threshold: 0.5 }) as never, env());
+    const layer = tfjsEmitter(ReLU)(withDefaults({ type: 'ReLU', max_value: 3, negative_slope: 0.1, threshold: 0.5 }) as never, env());
     // Keras's code (not its docstring): x kept where x > threshold, capped, negative_slope * (x - threshold) at or below
     close(run(layer, xs)[0]!, xs.map((x) => (x >= 3 ? 3 : x > 0.5 ? x : 0.1 * (x - 0.5))));
     expect(layer.getClassName()).toBe('NnspecReLU');
   });
 
   it('ReLU with only max_value uses the tfjs layer', () => {
-    const layer = ReLU.tfjs(withDefaults({ type: 'ReLU', max_value: 6 }) as never, env());
+    const layer = tfjsEmitter(ReLU)(withDefaults({ type: 'ReLU', max_value: 6 }) as never, env());
     expect(layer.getClassName()).toBe('ReLU');
     close(run(layer, xs)[0]!, xs.map((x) => Math.min(Math.max(x, 0), 6)));
   });
 
   it('LeakyReLU passes negative_slope as tfjs alpha (default 0.3)', () => {
-    close(run(LeakyReLU.tfjs(withDefaults({ type: 'LeakyReLU' }) as never, env()), xs)[0]!, xs.map((x) => (x >= 0 ? x : 0.3 * x)));
+    close(run(tfjsEmitter(LeakyReLU)(withDefaults({ type: 'LeakyReLU' }) as never, env()), xs)[0]!, xs.map((x) => (x >= 0 ? x : 0.3 * x)));
   });
 
   it('ELU with an alpha tfjs refuses', () => {
-    const layer = ELU.tfjs(withDefaults({ type: 'ELU', alpha: 0.5 }) as never, env());
+    const layer = tfjsEmitter(ELU)(withDefaults({ type: 'ELU', alpha: 0.5 }) as never, env());
     close(run(layer, xs)[0]!, xs.map((x) => (x > 0 ? x : 0.5 * (Math.exp(x) - 1))));
   });
 
   it('Softmax over the last axis by default (tfjs defaults to axis 1)', () => {
-    const layer = Softmax.tfjs(withDefaults({ type: 'Softmax' }) as never, env());
+    const layer = tfjsEmitter(Softmax)(withDefaults({ type: 'Softmax' }) as never, env());
     const out = run(layer, [[1, 2, 3], [0, 0, 0]]) as unknown as number[][][];
     out[0]!.forEach((row) => expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5));
     close(out[0]![1]!, [1 / 3, 1 / 3, 1 / 3]);
   });
 
   it('Softmax over a single axis that is not the last', () => {
-    const layer = Softmax.tfjs(withDefaults({ type: 'Softmax', axis: 1 }) as never, env());
+    const layer = tfjsEmitter(Softmax)(withDefaults({ type: 'Softmax', axis: 1 }) as never, env());
     const out = run(layer, [[0, 5], [0, 5]]) as unknown as number[][][];
     close(out[0]!.map((row) => row[0]!), [0.5, 0.5]);
     close(out[0]!.map((row) => row[1]!), [0.5, 0.5]);

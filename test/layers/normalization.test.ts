@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/backends/summary/rows.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
+import { tfjsEmitter } from '../../src/backends/tfjs/layers/registry.js';
 import { BatchNormalization, LayerNormalization } from '../../src/layers/normalization.js';
 import { withDefaults } from '../../src/layers/registry.js';
 import { brief, compileText, oneLayer } from '../helpers.js';
@@ -67,7 +68,7 @@ describe('BatchNormalization', () => {
   it('passes momentum and epsilon to tfjs explicitly', () => {
     const args: Record<string, unknown>[] = [];
     const tf = { layers: { batchNormalization: (a: Record<string, unknown>) => (args.push(a), {}) } } as unknown as Tf;
-    BatchNormalization.tfjs(withDefaults({ type: 'BatchNormalization', gamma_constraint: 'non_neg' }) as never, { tf, name: 'bn', inner: () => ({}) as never });
+    tfjsEmitter(BatchNormalization)(withDefaults({ type: 'BatchNormalization', gamma_constraint: 'non_neg' }) as never, { tf, name: 'bn', inner: () => ({}) as never });
     expect(args[0]).toEqual({
       name: 'bn', axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true,
       betaInitializer: 'zeros', gammaInitializer: 'ones', movingMeanInitializer: 'zeros', movingVarianceInitializer: 'ones',
@@ -121,7 +122,7 @@ describe('LayerNormalization', () => {
     const args: Record<string, unknown>[] = [];
     const tf = { layers: { layerNormalization: (a: Record<string, unknown>) => (args.push(a), {}) } } as unknown as Tf;
     const config = withDefaults({ type: 'LayerNormalization', axis: [-1, 1] });
-    LayerNormalization.tfjs(config as never, { tf, name: 'ln', inner: () => ({}) as never });
+    tfjsEmitter(LayerNormalization)(config as never, { tf, name: 'ln', inner: () => ({}) as never });
     expect(args[0]).toEqual({ name: 'ln', axis: [-1, 1], epsilon: 0.001, center: true, scale: true, betaInitializer: 'zeros', gammaInitializer: 'ones' });
     expect(args[0]!.axis).not.toBe(config.axis);
   });

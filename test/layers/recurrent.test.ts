@@ -1,6 +1,7 @@
 /** SimpleRNN, LSTM, GRU: Keras 3 shape rules, weights and parameter counts, errors, and the tfjs emitters. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../../src/backends/tfjs/env.js';
+import { tfjsEmitter } from '../../src/backends/tfjs/layers/registry.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { GRU, LSTM, SimpleRNN } from '../../src/layers/recurrent.js';
 import { brief, compileText, oneLayer } from '../helpers.js';
@@ -153,7 +154,7 @@ describe('TensorFlow.js emitters', () => {
     const r = compileText(spec(layer, '[4, 3]'));
     expect(r.diagnostics).toEqual([]);
     const l = r.graph!.layers[0]!;
-    const t = l.kind.tfjs(l.config as never, { tf, name: 'r', inner: () => { throw new Error('no inner layer'); } });
+    const t = tfjsEmitter(l.kind)(l.config as never, { tf, name: 'r', inner: () => { throw new Error('no inner layer'); } });
     t.apply(tf.input({ shape: [4, 3] }));
     return { layer: t, config: t.getConfig() as Record<string, unknown> };
   }

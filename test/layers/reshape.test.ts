@@ -1,6 +1,7 @@
 /** Flatten, Reshape, Permute, RepeatVector: Keras 3 shape rules, errors, and the tfjs layers run on data. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../../src/backends/tfjs/env.js';
+import { tfjsEmitter } from '../../src/backends/tfjs/layers/registry.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { Flatten, Reshape } from '../../src/layers/reshape.js';
 import { brief, compileText, inferOne, oneLayer } from '../helpers.js';
@@ -97,7 +98,7 @@ describe('TensorFlow.js layers', () => {
   const env = () => ({ tf, name: 'r', inner: () => { throw new Error('no inner layer'); } });
 
   it('Flatten takes what tfjs Flatten refuses (rank 2, unknown sizes) and keeps its class name', () => {
-    const layer = Flatten.tfjs({ data_format: 'channels_last' }, env());
+    const layer = tfjsEmitter(Flatten)({ data_format: 'channels_last' }, env());
     expect(layer.getClassName()).toBe('Flatten');
     expect(layer.computeOutputShape([null, null, 8])).toEqual([null, null]);
     const out = layer.apply(tf.tensor2d([[1, 2], [3, 4]])) as ReturnType<Tf['tensor']>;
@@ -105,14 +106,14 @@ describe('TensorFlow.js layers', () => {
   });
 
   it('Flatten channels_first moves channels last first', () => {
-    const layer = Flatten.tfjs({ data_format: 'channels_first' }, env());
+    const layer = tfjsEmitter(Flatten)({ data_format: 'channels_first' }, env());
     // one sample, 2 channels of 2 positions: channels last gives [c0p0, c1p0, c0p1, c1p1]
     const out = layer.apply(tf.tensor3d([[[1, 2], [3, 4]]])) as ReturnType<Tf['tensor']>;
     expect(out.arraySync()).toEqual([[1, 3, 2, 4]]);
   });
 
   it('Reshape resolves -1 in its symbolic shape, which tfjs Reshape leaves unknown', () => {
-    const layer = Reshape.tfjs({ target_shape: [2, -1] }, env());
+    const layer = tfjsEmitter(Reshape)({ target_shape: [2, -1] }, env());
     expect(layer.getClassName()).toBe('Reshape');
     expect(layer.computeOutputShape([null, 12])).toEqual([null, 2, 6]);
     const out = layer.apply(tf.tensor2d([[1, 2, 3, 4, 5, 6]])) as ReturnType<Tf['tensor']>;

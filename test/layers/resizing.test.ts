@@ -10,7 +10,7 @@ import { buildModel } from '../../src/backends/tfjs/build.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { sides } from '../../src/layers/resizing.js';
-import { bilinearWeights } from '../../src/layers/resizing-tfjs.js';
+import { bilinearWeights } from '../../src/layers/bilinear.js';
 import { runsWithInferredShapes } from '../support/tfjs-fixtures.js';
 import { ROOT, brief, compileText, inferOne, oneLayer } from '../helpers.js';
 

@@ -10,7 +10,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/backends/tfjs/build.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
-import { resetAfterGru } from '../../src/backends/tfjs/gru.js';
+import { resetAfterGru } from '../../src/backends/tfjs/layers/gru.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { compile } from '../../src/compiler/compile.js';
 import { compileText, ROOT, specWith } from '../helpers.js';

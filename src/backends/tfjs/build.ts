@@ -6,8 +6,8 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Graph, Layer } from '../../compiler/graph.js';
 import { walk } from '../../compiler/walk.js';
 import type { LayerConfig } from '../../layers/kind.js';
-import { layerKind } from '../../layers/registry.js';
 import type { Tf, TfjsEnv, TfLayer } from './env.js';
+import { emitTfjs } from './layers/registry.js';
 
 export interface BuiltModel {
   model: tfTypes.LayersModel;
@@ -26,11 +26,7 @@ function envFor(tf: Tf, name: string): TfjsEnv {
   const env: TfjsEnv = {
     tf,
     name,
-    inner(config: LayerConfig): TfLayer {
-      const kind = layerKind(config.type);
-      if (!kind) throw new Error(`internal: unknown layer type '${config.type}'`);
-      return kind.tfjs(config as never, { ...env, name: `${name}_${config.type.toLowerCase()}` });
-    },
+    inner: (config: LayerConfig): TfLayer => emitTfjs(config, { ...env, name: `${name}_${config.type.toLowerCase()}` }),
   };
   return env;
 }
@@ -42,7 +38,7 @@ export function buildModel(graph: Graph, tf: Tf): BuiltModel {
     if (!node.layer) return tf.input({ shape: out.shape.slice(1), dtype: out.dtype, name: node.name });
     let layer = instances.get(node.layer);
     if (!layer) {
-      layer = node.layer.kind.tfjs(node.layer.config as never, envFor(tf, node.layer.name));
+      layer = emitTfjs(node.layer.config, envFor(tf, node.layer.name));
       if (node.layer.config.trainable === false) layer.trainable = false;
       instances.set(node.layer, layer);
     }

@@ -1,21 +1,14 @@
-/**
- * Keras layers that TensorFlow.js lacks, written as tfjs layers. Classes are made per tf module
- * (tfjs is injected, never imported here) and registered for model.json (de)serialization.
- */
-import { broadcast } from '../../layers/shape.js';
-import type { Tf } from './env.js';
+/** Keras's Subtract, which TensorFlow.js lacks, registered for model.json (de)serialization. */
+import { broadcast } from '../../../layers/shape.js';
+import type { Tf } from '../env.js';
+import { perTf } from './emitter.js';
 
 type Shape = (number | null)[];
 interface Classes {
   Subtract: new (args: { name?: string }) => InstanceType<Tf['layers']['Layer']>;
 }
 
-const made = new WeakMap<object, Classes>();
-
-export function customLayers(tf: Tf): Classes {
-  const cached = made.get(tf);
-  if (cached) return cached;
-
+export const subtractClass = perTf((tf): Classes => {
   class Subtract extends tf.layers.Layer {
     static className = 'Subtract';
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -28,7 +21,5 @@ export function customLayers(tf: Tf): Classes {
     }
   }
   tf.serialization.registerClass(Subtract);
-  const classes: Classes = { Subtract: Subtract as unknown as Classes['Subtract'] };
-  made.set(tf, classes);
-  return classes;
-}
+  return { Subtract: Subtract as unknown as Classes['Subtract'] };
+});

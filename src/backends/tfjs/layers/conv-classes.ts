@@ -7,12 +7,12 @@
  * - Conv2DTranspose output_padding (tfjs has none);
  * - SeparableConv2D channels_first with a bias (tfjs adds the bias on the wrong axis and throws).
  * Each extends the tfjs layer of the same Keras name, so weights, initializers and build are
- * tfjs's own; only the output shape and the call change. Classes are made per tf module (tfjs is
- * injected, never imported) and registered under their own names, so a saved model.json never
- * loads as the tfjs layer with an argument dropped.
+ * tfjs's own; only the output shape and the call change. Registered under their own names, so a
+ * saved model.json never loads as the tfjs layer with an argument dropped.
  */
-import type { Tf, TfLayer } from '../backends/tfjs/env.js';
-import { convOutputLength, deconvOutputLength, type Dim } from './shape.js';
+import { convOutputLength, deconvOutputLength, type Dim } from '../../../layers/shape.js';
+import type { Tf, TfLayer } from '../env.js';
+import { perTf, tfjsClass } from './emitter.js';
 
 type Tensor = ReturnType<Tf['add']>;
 type Shape = Dim[];
@@ -41,15 +41,6 @@ interface Classes {
   Conv2DTranspose: Ctor;
   DepthwiseConv2D: Ctor;
   SeparableConv2D: Ctor;
-}
-
-const made = new WeakMap<object, Classes>();
-
-/** The tfjs class registered under a Keras name (nnspec's own classes use Nnspec* names, so this is tfjs's). */
-function tfjsClass(tf: Tf, className: string): Ctor {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
-  if (!entry) throw new Error(`internal: TensorFlow.js has no layer class ${className}`);
-  return entry[0] as unknown as Ctor;
 }
 
 const fields = (layer: object) => layer as unknown as ConvFields;
@@ -89,11 +80,8 @@ export function dilateKernel(tf: Tf, kernel: Tensor, dilation: number[]): Tensor
   return k;
 }
 
-export function convClasses(tf: Tf): Classes {
-  const cached = made.get(tf);
-  if (cached) return cached;
-
-  class NnspecConv1D extends tfjsClass(tf, 'Conv1D') {
+export const convClasses = perTf((tf): Classes => {
+  class NnspecConv1D extends tfjsClass<Ctor>(tf, 'Conv1D') {
     static className = 'NnspecConv1D';
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const s = inputShape as Shape;
@@ -118,7 +106,7 @@ export function convClasses(tf: Tf): Classes {
     }
   }
 
-  class NnspecConv2D extends tfjsClass(tf, 'Conv2D') {
+  class NnspecConv2D extends tfjsClass<Ctor>(tf, 'Conv2D') {
     static className = 'NnspecConv2D';
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
@@ -130,7 +118,7 @@ export function convClasses(tf: Tf): Classes {
     }
   }
 
-  class NnspecConv2DTranspose extends tfjsClass(tf, 'Conv2DTranspose') {
+  class NnspecConv2DTranspose extends tfjsClass<Ctor>(tf, 'Conv2DTranspose') {
     static className = 'NnspecConv2DTranspose';
     readonly outputPadding: number[] | null;
     constructor(args: Args) {
@@ -165,7 +153,7 @@ export function convClasses(tf: Tf): Classes {
     }
   }
 
-  class NnspecDepthwiseConv2D extends tfjsClass(tf, 'DepthwiseConv2D') {
+  class NnspecDepthwiseConv2D extends tfjsClass<Ctor>(tf, 'DepthwiseConv2D') {
     static className = 'NnspecDepthwiseConv2D';
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const s = inputShape as Shape;
@@ -186,7 +174,7 @@ export function convClasses(tf: Tf): Classes {
     }
   }
 
-  class NnspecSeparableConv2D extends tfjsClass(tf, 'SeparableConv2D') {
+  class NnspecSeparableConv2D extends tfjsClass<Ctor>(tf, 'SeparableConv2D') {
     static className = 'NnspecSeparableConv2D';
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
@@ -207,6 +195,5 @@ export function convClasses(tf: Tf): Classes {
     SeparableConv2D: NnspecSeparableConv2D,
   };
   for (const cls of Object.values(classes)) tf.serialization.registerClass(cls as never);
-  made.set(tf, classes);
   return classes;
-}
+});

@@ -12,11 +12,12 @@
  * The cell subclasses tfjs's GRUCell to reuse its argument parsing and serialization, and owns
  * build (the two-row bias) and call. The layer subclasses tf.layers.RNN (rather than being
  * tf.layers.rnn({cell})) so that dropout masks are drawn afresh at every call, as in tfjs's GRU;
- * a plain RNN would keep the first batch's masks forever. Classes are made per tf module (tf is
- * injected) and registered, so model.json round-trips and Bidirectional can copy the layer.
+ * a plain RNN would keep the first batch's masks forever. Both are registered, so model.json
+ * round-trips and Bidirectional can copy the layer.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { Tf } from './env.js';
+import type { Tf } from '../env.js';
+import { perTf, tfjsClass } from './emitter.js';
 
 type Tensor = tfTypes.Tensor;
 type Shape = (number | null)[];
@@ -29,14 +30,9 @@ export interface ResetAfterGruClasses {
   ResetAfterGRU: new (args: ResetAfterGRUArgs) => tfTypes.layers.RNN;
 }
 
-const made = new WeakMap<object, ResetAfterGruClasses>();
-
-export function resetAfterGru(tf: Tf): ResetAfterGruClasses {
-  const cached = made.get(tf);
-  if (cached) return cached;
-
+export const resetAfterGru = perTf((tf): ResetAfterGruClasses => {
   // tfjs exports GRUCell only as a factory; the class itself is in the serialization registry.
-  const TfjsGRUCell = tf.serialization.SerializationMap.getMap().classNameMap['GRUCell']![0] as unknown as new (args: CellArgs) => GRUCell;
+  const TfjsGRUCell = tfjsClass<new (args: CellArgs) => GRUCell>(tf, 'GRUCell');
 
   /** Keras draws one mask per gate when recurrent_dropout is set (its implementation 1), else one for all. */
   const dropoutMasks = (like: Tensor, rate: number, count: number): Tensor[] =>
@@ -128,7 +124,5 @@ export function resetAfterGru(tf: Tf): ResetAfterGruClasses {
 
   tf.serialization.registerClass(ResetAfterGRUCell as unknown as tfTypes.serialization.SerializableConstructor<tfTypes.serialization.Serializable>);
   tf.serialization.registerClass(ResetAfterGRU);
-  const classes: ResetAfterGruClasses = { ResetAfterGRUCell, ResetAfterGRU };
-  made.set(tf, classes);
-  return classes;
-}
+  return { ResetAfterGRUCell, ResetAfterGRU };
+});

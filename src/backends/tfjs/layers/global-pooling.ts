@@ -1,11 +1,12 @@
 /**
  * Keras global pooling as one TensorFlow.js layer. tfjs's own global pooling layers have no
  * keepdims, no channels_first in 1D, and ignore masks, where Keras's GlobalAveragePooling1D
- * averages the unmasked steps only (after Embedding with mask_zero, or Masking). Made per tf module
- * (tfjs is injected, never imported) and registered under its own name.
+ * averages the unmasked steps only (after Embedding with mask_zero, or Masking). Registered under
+ * its own name.
  */
-import type { Tf, TfLayer } from '../backends/tfjs/env.js';
-import type { Dim } from './shape.js';
+import type { Dim } from '../../../layers/shape.js';
+import type { Tf, TfLayer } from '../env.js';
+import { perTf } from './emitter.js';
 
 type Tensor = ReturnType<Tf['add']>;
 type Symbolic = InstanceType<Tf['SymbolicTensor']>;
@@ -41,12 +42,7 @@ export interface GlobalPoolingArgs {
   keepdims: boolean;
 }
 
-const made = new WeakMap<object, new (args: GlobalPoolingArgs) => TfLayer>();
-
-export function globalPoolingClass(tf: Tf): new (args: GlobalPoolingArgs) => TfLayer {
-  const cached = made.get(tf);
-  if (cached) return cached;
-
+export const globalPoolingClass = perTf((tf): new (args: GlobalPoolingArgs) => TfLayer => {
   class NnspecGlobalPooling extends tf.layers.Layer {
     static className = 'NnspecGlobalPooling';
     readonly args: Omit<GlobalPoolingArgs, 'name'>;
@@ -92,7 +88,5 @@ export function globalPoolingClass(tf: Tf): new (args: GlobalPoolingArgs) => TfL
     }
   }
   tf.serialization.registerClass(NnspecGlobalPooling);
-  const cls = NnspecGlobalPooling as unknown as new (args: GlobalPoolingArgs) => TfLayer;
-  made.set(tf, cls);
-  return cls;
-}
+  return NnspecGlobalPooling as unknown as new (args: GlobalPoolingArgs) => TfLayer;
+});

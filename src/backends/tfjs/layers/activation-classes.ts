@@ -1,10 +1,11 @@
 /**
  * TensorFlow.js layers for the Keras activation arguments tfjs lacks: ReLU's negative_slope and
- * threshold, ELU's alpha, Softmax over a single axis that may not be the last. Classes are made per
- * tf module (tfjs is injected, never imported) and registered under their own class names, so a
- * saved model.json never loads as the tfjs layer of the same Keras name with an argument dropped.
+ * threshold, ELU's alpha, Softmax over a single axis that may not be the last. Registered under
+ * their own class names, so a saved model.json never loads as the tfjs layer of the same Keras
+ * name with an argument dropped.
  */
-import type { Tf, TfLayer } from '../backends/tfjs/env.js';
+import type { Tf, TfLayer } from '../env.js';
+import { perTf } from './emitter.js';
 
 type Tensor = ReturnType<Tf['relu']>;
 type ShapeArg = Parameters<TfLayer['computeOutputShape']>[0];
@@ -16,8 +17,6 @@ interface Classes {
   ELU: Ctor<{ alpha: number }>;
   Softmax: Ctor<{ axis: number[] }>;
 }
-
-const made = new WeakMap<object, Classes>();
 
 /** A shape-preserving tfjs layer computing `fn(x, config)`, serialized with `config`. */
 function elementwise(tf: Tf, className: string, keys: string[], fn: (x: Tensor, c: Config) => Tensor) {
@@ -42,9 +41,7 @@ function elementwise(tf: Tf, className: string, keys: string[], fn: (x: Tensor, 
   return Elementwise as unknown as Ctor<never>;
 }
 
-export function activationClasses(tf: Tf): Classes {
-  const cached = made.get(tf);
-  if (cached) return cached;
+export const activationClasses = perTf((tf): Classes => {
   const classes = {
     // Keras `relu(x, negative_slope, max_value, threshold)`: x kept above threshold, capped, slope below.
     ReLU: elementwise(tf, 'NnspecReLU', ['maxValue', 'negativeSlope', 'threshold'], (x, c) => {
@@ -61,6 +58,5 @@ export function activationClasses(tf: Tf): Classes {
     }),
     Softmax: elementwise(tf, 'NnspecSoftmax', ['axis'], (x, c) => tf.exp(tf.sub(x, tf.logSumExp(x, c.axis as number[], true)))),
   } as unknown as Classes;
-  made.set(tf, classes);
   return classes;
-}
+});
