@@ -11,7 +11,8 @@
  *   input that depends on wrt (integer and bool values carry no gradient: indices, shapes, masks);
  * - backward: a node is visited only once one of its outputs has received a gradient from the
  *   loss, and its rule is asked only for the inputs that depend on wrt (`needs`).
- * A value used by several nodes receives one contribution from each; they are summed with Add.
+ * A value used by several nodes receives one contribution from each; they are summed (Add, or
+ * one Sum for three or more).
  *
  * Each node's gradient comes from its op's rule (ops/: shape rule and VJP side by side). A rule
  * returns undefined for an input whose gradient is identically zero (Sign, Floor, random ops).
@@ -36,7 +37,9 @@ export function gradients(g: OnnxGraph, loss: Value, wrt: readonly Value[]): (Va
   const total = (v: Value): Value | undefined => {
     const parts = pending.get(v.name);
     if (!parts) return undefined;
-    const sum = parts.reduce((a, b) => g.op1('Add', [a, b]));
+    // One variadic Sum rather than a chain of Adds: a weight shared by 100 unrolled timesteps
+    // gets one node, not 99 (per-node overhead dominates small recurrent steps).
+    const sum = parts.length === 1 ? parts[0]! : parts.length === 2 ? g.op1('Add', parts) : g.op1('Sum', parts);
     pending.set(v.name, [sum]);
     return sum;
   };

@@ -102,9 +102,19 @@ function typedArray(dtype: ElemType, n: number, x: number): TensorData {
   }
 }
 
-/** A constant of `shape` filled with `x`; a small initializer (use `fill` for large tensors). */
+const shared = new WeakMap<OnnxGraph, Map<string, Value>>();
+
+/**
+ * A constant of `shape` filled with `x`; a small initializer (use `fill` for large tensors).
+ * Equal constants are one initializer per graph (gradient rules ask for the same 0s and 1s often).
+ */
 export function constOf(g: OnnxGraph, dtype: ElemType, shape: readonly number[], x: number): Value {
-  return g.constant(typedArray(dtype, size(shape), x), shape, 'k');
+  let byKey = shared.get(g);
+  if (!byKey) shared.set(g, (byKey = new Map()));
+  const key = `${dtype}[${shape.join(',')}]${Object.is(x, -0) ? '-0' : x}`;
+  let v = byKey.get(key);
+  if (!v) byKey.set(key, (v = g.constant(typedArray(dtype, size(shape), x), shape, 'k')));
+  return v;
 }
 
 /** A 0-D constant with `like`'s dtype. */
