@@ -94,7 +94,9 @@ layers:
   after_masking: {type: SimpleRNN, units: 2, return_sequences: true}
   shared_a: {type: Dense, units: 2, inputs: gru}
   shared_b: {shares: shared_a, inputs: rnn}
-outputs: [gru, gru_old, rnn, bi, bi_last, avg, after_masking, shared_a, shared_b]
+  cat: {type: Concatenate, inputs: [lstm, feats]}
+  after_cat: {type: GRU, units: 2, reset_after: false}
+outputs: [gru, gru_old, rnn, bi, bi_last, avg, after_masking, shared_a, shared_b, after_cat]
 `;
 
 describe('masks', () => {
@@ -102,6 +104,7 @@ describe('masks', () => {
     // Every other row of ids and of feats ends in padding (ids 0, all-zero feature vectors).
     await expectSameAsTfjs(tf, MASKED, { steps: 6, padIds: true, batch: 4 });
   });
+  it('the same with ids fed as int64', () => expectSameAsTfjs(tf, MASKED, { steps: 6, padIds: true, batch: 4, intType: 'int64' }));
 });
 
 /** tfjs has no `exponential` or `leaky_relu` activation (nnspec's tfjs path cannot build them); they are checked against Keras 3's formulas. */

@@ -31,17 +31,15 @@ const Maximum = elementwise((g, vs) => g.op1('Max', vs));
 const Minimum = elementwise((g, vs) => g.op1('Min', vs));
 
 /**
- * Keras's Concatenate mask: on the last axis a step is kept when any input keeps it (an input
- * without a mask keeps every step, so then there is no mask); on the steps axis of sequences the
- * masks are concatenated too. Other layouts carry no mask.
+ * Concatenate's mask as nnspec's tfjs path computes it: on the last axis a step is kept when every
+ * masked input keeps it (tfjs and Keras 2 take `all`; Keras 3 takes `any`, where an input without
+ * a mask keeps every step); on the steps axis of sequences the masks are concatenated (an input
+ * without one keeps all its steps). Other layouts carry no mask.
  */
 function concatMask(g: OnnxGraph, inputs: readonly Flow[], axis: number): Value | undefined {
   if (inputs.every((x) => !x.mask)) return undefined;
   const rank = inputs[0]!.value.shape.length;
-  if (axis === rank - 1) {
-    if (inputs.some((x) => !x.mask)) return undefined;
-    return inputs.slice(1).reduce((a, x) => g.op1('Or', [a, x.mask!]), inputs[0]!.mask!);
-  }
+  if (axis === rank - 1) return andMasks(g, inputs.map((x) => x.mask));
   if (axis === 1 && rank === 3) {
     const parts = inputs.map((x) => x.mask ?? g.op1('Greater', [g.op1('ReduceMax', [g.op1('Abs', [x.value]), g.ints([-1])], { keepdims: 0 }), g.scalar(-1)]));
     return g.op1('Concat', parts, { axis: 1 });
