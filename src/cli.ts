@@ -13,6 +13,7 @@ import { EXPORT_TARGETS, exportCommand, parseTarget, type ExportTarget } from '.
 import { importCommand } from './commands/import.js';
 import { DEFAULT_SPEC_FILE, initCommand, parseTemplate } from './commands/init.js';
 import { schemaCommand } from './commands/schema.js';
+import { lspCommand, type LspCommandOptions } from './commands/lsp.js';
 import { TEMPLATE_NAMES, type TemplateName } from './templates/index.js';
 import { commanderOutput, EXIT, makeReporter, oneOf, reportUsage, UsageError, type Io } from './commands/io.js';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './diagnostics/report.js';
@@ -68,8 +69,11 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .argument('<paths...>', 'spec files, directories (every *.yaml/*.yml below) or globs')
     .addOption(new Option('-f, --format <format>', 'output format (sarif: SARIF 2.1.0 for code scanning)').choices([...VALIDATE_FORMATS]).argParser(parseFormat).default('pretty'))
     .option('--strict', 'fail on warnings too', false)
-    .action(async (paths: string[], opts: { format: ValidateFormat; strict: boolean }) => {
-      exitCode = await validateCommand(paths, opts, io);
+    .option('--cache', 'skip files unchanged since the last run (content hash, kept in .nnspec-cache)', false)
+    .option('--cache-location <file>', 'where --cache keeps its file (implies --cache)')
+    .option('-j, --jobs <n>', 'worker threads for many files (default: every core; 1 = no workers)')
+    .action(async (paths: string[], opts: { format: ValidateFormat; strict: boolean; cache: boolean; cacheLocation?: string; jobs?: string }) => {
+      exitCode = await validateCommand(paths, { ...opts, jobs: positiveInt('--jobs', opts.jobs) }, io);
     });
 
   program
@@ -200,6 +204,14 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .addOption(formatOption())
     .action(async (file: string, opts: { out?: string; force: boolean }) => {
       exitCode = await importCommand(file, opts, io);
+    });
+
+  program
+    .command('lsp')
+    .description('run the language server (LSP over stdio) for editors: live diagnostics, hover shapes, completion, rename')
+    .option('--stdio', 'talk LSP over stdin/stdout (the default; accepted for editors that pass it)')
+    .action(async (opts: LspCommandOptions) => {
+      exitCode = await lspCommand(opts);
     });
 
   program
