@@ -5,12 +5,13 @@
  * Every problem is reported, each located by file; none is thrown.
  */
 import { inferConcrete, minimumSize, openAxes } from '../compiler/concrete.js';
-import type { Graph, GraphNode } from '../compiler/graph.js';
+import type { Graph } from '../compiler/graph.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { formatShape } from '../layers/shape.js';
 import type { OutputPlan } from '../train/objective.js';
 import { shapeText, type NdArray } from './array.js';
 import type { DataProblem, DataSet } from './dataset.js';
+import { idReaders, type IdReader } from './ids.js';
 
 /** How a target array becomes the output's shape: as is, or with a trailing 1 added (Keras squeezes/expands). */
 export type TargetFit = 'same' | 'expand';
@@ -76,7 +77,7 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): C
         continue;
       }
     }
-    for (const emb of embeddingsFedBy(graph, node.name)) checkIds(entry.file, a, emb, problems);
+    for (const reader of idReaders(graph, node.name)) checkIds(entry.file, a, reader, problems);
   }
   checkConcreteSizes(graph, data, problems);
 
@@ -158,54 +159,30 @@ function shapeMatches(actual: readonly number[], declared: readonly (number | nu
   return actual.length === declared.length && declared.every((d, i) => d === null || d === actual[i]);
 }
 
-interface EmbeddingUse {
-  describe: string;
-  inputDim: number;
-  outputDim: number;
-}
-
-/** Embeddings called directly on the input (possibly wrapped, e.g. TimeDistributed). */
-function embeddingsFedBy(graph: Graph, input: string): EmbeddingUse[] {
-  const out: EmbeddingUse[] = [];
-  for (const node of graph.order) {
-    if (!node.layer || !node.inputs.includes(input)) continue;
-    const config = embeddingConfig(node);
-    if (config) out.push({ describe: `Embedding '${node.name}'`, inputDim: config.input_dim as number, outputDim: config.output_dim as number });
-  }
-  return out;
-}
-
-function embeddingConfig(node: GraphNode): Record<string, unknown> | undefined {
-  let config: Record<string, unknown> | undefined = node.layer!.config;
-  while (config) {
-    if (config.type === 'Embedding') return config;
-    config = config.layer as Record<string, unknown> | undefined;
-  }
-  return undefined;
-}
-
-function checkIds(file: string, a: NdArray, emb: EmbeddingUse, problems: DataProblem[]): void {
+function checkIds(file: string, a: NdArray, reader: IdReader, problems: DataProblem[]): void {
+  const { below, limit } = reader;
   let count = 0;
   let worst = -1;
   const d = a.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    if (v < 0 || v >= emb.inputDim) {
+    if (v < 0 || v >= limit) {
       count++;
       if (worst < 0 || Math.abs(v) > Math.abs(d[worst]!)) worst = i;
     }
   }
   if (count === 0) return;
   const largest = d[worst]!;
-  const swapped = emb.outputDim > emb.inputDim && largest >= 0 && largest < emb.outputDim;
+  const outputDim = reader.config.output_dim as number | undefined;
+  const swapped = outputDim !== undefined && outputDim > limit && largest >= 0 && largest < outputDim;
   problems.push({
     code: 'NN826',
     file,
     at: { place: position(a, worst) },
-    message: `has ${count} id${count === 1 ? '' : 's'} outside [0, ${emb.inputDim}) for ${emb.describe} (input_dim ${emb.inputDim}); ${largest < 0 ? 'the most negative' : 'the largest'} is ${largest} at ${position(a, worst)}`,
+    message: `has ${count} id${count === 1 ? '' : 's'} outside [0, ${limit}) for ${reader.config.type} '${reader.node}' (${below} ${limit}); ${largest < 0 ? 'the most negative' : 'the largest'} is ${largest} at ${position(a, worst)}`,
     hint: swapped
-      ? `Keras takes Embedding(input_dim, output_dim) and input_dim is the vocabulary size; did you swap them? (input_dim: ${emb.outputDim}, output_dim: ${emb.inputDim})`
-      : `input_dim must be larger than every id (the vocabulary size, largest id + 1)`,
+      ? `Keras takes ${reader.config.type}(${below}, output_dim) and ${below} is the vocabulary size; did you swap them? (${below}: ${outputDim}, output_dim: ${limit})`
+      : `${below} must be larger than every id (the vocabulary size, largest id + 1)`,
   });
 }
 

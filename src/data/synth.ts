@@ -3,10 +3,11 @@
  * chapter's dummy-data step. Integer inputs feeding an Embedding stay below its input_dim; targets
  * fit each output's loss (one-hot, class ids, 0/1, or floats).
  */
-import type { Graph, GraphNode } from '../compiler/graph.js';
+import type { Graph } from '../compiler/graph.js';
 import { lossOf, type CanonicalLoss } from '../train/objective.js';
 import type { Rng } from '../train/random.js';
 import type { NdArray } from './array.js';
+import { idReaders } from './ids.js';
 
 export interface SynthArray {
   name: string;
@@ -14,24 +15,10 @@ export interface SynthArray {
   array: NdArray;
 }
 
-/** The smallest input_dim of the Embeddings a node feeds (directly or wrapped), if any. */
+/** The smallest bound on the ids an input holds (an Embedding's input_dim), if layers read it as ids. */
 export function embeddingLimit(graph: Graph, inputName: string): number | undefined {
-  let limit: number | undefined;
-  for (const node of graph.order) {
-    if (!node.layer || !node.inputs.includes(inputName)) continue;
-    const dim = embeddingDim(node);
-    if (dim !== undefined) limit = limit === undefined ? dim : Math.min(limit, dim);
-  }
-  return limit;
-}
-
-function embeddingDim(node: GraphNode): number | undefined {
-  let config: Record<string, unknown> | undefined = node.layer!.config;
-  while (config) {
-    if (config.type === 'Embedding') return config.input_dim as number;
-    config = config.layer as Record<string, unknown> | undefined;
-  }
-  return undefined;
+  const limits = idReaders(graph, inputName).map((r) => r.limit);
+  return limits.length ? Math.min(...limits) : undefined;
 }
 
 /** `graph` must have concrete shapes (see graphAtLength). */

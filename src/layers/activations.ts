@@ -22,6 +22,7 @@ export const LeakyReLU = defineLayer({
   description: 'Leaky ReLU: x for x >= 0, negative_slope * x below (Keras 3 name; Keras 2 called the slope `alpha`).',
   params: { negative_slope: p.number('Slope for negative inputs (Keras 2 called it `alpha`).', 0.3, { minimum: 0 }) },
   arity: ONE_INPUT,
+  keras: { keras2Names: { negative_slope: 'alpha' } },
   infer: sameShape,
 });
 

@@ -121,6 +121,7 @@ function convN(n: 1 | 2) {
       ...kernelParams,
     },
     arity: ONE_INPUT,
+    keras: { spatialRank: n, aliases: [`Convolution${n}D`] },
     infer(c, inputs, ctx) {
       const s = splitInput(inputs, n, c.data_format, ctx);
       if (!s) return undefined;
@@ -149,6 +150,7 @@ export const Conv2DTranspose = defineLayer({
     ...kernelParams,
   },
   arity: ONE_INPUT,
+  keras: { spatialRank: 2, aliases: ['Deconvolution2D', 'Convolution2DTranspose'] },
   infer(c, inputs, ctx) {
     const s = splitInput(inputs, 2, c.data_format, ctx);
     if (!s) return undefined;
@@ -204,6 +206,7 @@ export const DepthwiseConv2D = defineLayer({
   description: 'Depthwise 2D convolution: each input channel is convolved with its own depth_multiplier kernels; channels are not mixed.',
   params: { ...geometryParams(2), ...depthwiseParams },
   arity: ONE_INPUT,
+  keras: { spatialRank: 2, aliases: ['DepthwiseConvolution2D'] },
   infer(c, inputs, ctx) {
     const s = splitInput(inputs, 2, c.data_format, ctx);
     if (!s) return undefined;
@@ -228,6 +231,7 @@ export const SeparableConv2D = defineLayer({
     pointwise_constraint: p.constraint('Constraint applied to the pointwise kernel.'),
   },
   arity: ONE_INPUT,
+  keras: { spatialRank: 2, aliases: ['SeparableConvolution2D'] },
   infer(c, inputs, ctx) {
     const s = splitInput(inputs, 2, c.data_format, ctx);
     if (!s) return undefined;

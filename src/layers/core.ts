@@ -87,6 +87,7 @@ export const Masking = defineLayer({
   description: 'Masks timesteps whose features all equal `mask_value`.',
   params: { mask_value: p.number('The value that marks a padded timestep.', 0) },
   arity: ONE_INPUT,
+  masks: () => true,
   infer: (_c, inputs) => ({ shape: only(inputs).shape, weights: [] }),
 });
 
@@ -103,6 +104,9 @@ export const Embedding = defineLayer({
     mask_zero: p.bool('Whether id 0 is a padding value to be masked out.', false),
   },
   arity: ONE_INPUT,
+  keras: { keras2Extra: { input_length: null } },
+  data: { ids: { below: 'input_dim' } },
+  masks: (c) => c.mask_zero,
   infer(c, inputs, ctx) {
     const x = only(inputs);
     if (c.output_dim > c.input_dim) {

@@ -32,6 +32,33 @@ export interface InferContext {
 }
 
 /**
+ * How Keras serializes a layer type where that is not just `type` plus nnspec's arguments (which
+ * are Keras 3's, by the same names): read by export, import and the data checks.
+ */
+export interface KerasForm {
+  /** Spatial axes of the layer's geometry (Conv1D 1, Conv2D 2, a Conv3D 3): tuple arguments have one entry per axis. */
+  spatialRank?: 1 | 2 | 3;
+  /** Other class names Keras writes for this layer (Convolution2D for Conv2D). */
+  aliases?: readonly string[];
+  /** Arguments tf.keras 2 names differently: nnspec's (Keras 3) name → tf.keras 2's. */
+  keras2Names?: Readonly<Record<string, string>>;
+  /** Arguments tf.keras 2 does not take (Keras 3 added them). */
+  notInKeras2?: readonly string[];
+  /** Keys tf.keras 2's get_config writes that nnspec has no argument for, with the values they always have here. */
+  keras2Extra?: Readonly<Record<string, unknown>>;
+  /** Arguments whose null Keras stores as another argument's value (pooling strides: the pool size). */
+  nullIs?: Readonly<Record<string, string>>;
+  /** Arguments giving padding per side, [[top, bottom], [left, right]] in their long spelling. */
+  sides?: readonly string[];
+}
+
+/** What the data fed to a layer must hold, beyond its shape and dtype. */
+export interface DataExpectation {
+  /** The input holds integer ids in [0, config[below]) (Embedding: below 'input_dim'). */
+  ids?: { below: string };
+}
+
+/**
  * A layer type: the schema of its arguments, its shape rule and parameter count. How it runs is
  * each engine's business (backends/tfjs/layers/, backends/onnx/layers/), found by `type`.
  */
@@ -46,6 +73,10 @@ export interface LayerKind<P extends ParamMap = ParamMap> {
   wrapper?: boolean;
   /** Shape rule: output shape and weights, or undefined after reporting through ctx. */
   infer(config: ConfigOf<P>, inputs: TensorSpec[], ctx: InferContext): Built | undefined;
+  keras?: KerasForm;
+  data?: DataExpectation;
+  /** Whether the layer's output carries a mask to later layers (Keras's compute_mask), given its arguments. */
+  masks?(config: ConfigOf<P>): boolean;
 }
 
 export function defineLayer<P extends ParamMap>(kind: LayerKind<P>): LayerKind<P> {

@@ -89,6 +89,7 @@ export const LayerNormalization = defineLayer({
     ...gammaBetaParams,
   },
   arity: ONE_INPUT,
+  keras: { keras2Extra: { beta_constraint: null, gamma_constraint: null } },
   infer(c, inputs, ctx) {
     const x = only(inputs);
     const sizes = axisSizes(typeof c.axis === 'number' ? [c.axis] : c.axis, x, ctx);

@@ -28,6 +28,8 @@ function pooling(n: 1 | 2, mode: 'Max' | 'Average') {
       data_format: dataFormatParam(n === 2),
     },
     arity: ONE_INPUT,
+    // Keras stores strides None as the pool size.
+    keras: { spatialRank: n, aliases: [`${mode === 'Max' ? 'MaxPool' : 'AvgPool'}${n}D`], nullIs: { strides: 'pool_size' } },
     infer(c, inputs, ctx) {
       const x = only(inputs);
       if (x.shape.length !== n + 2) return rankError(ctx, x, expectedRank(n, c.data_format));
@@ -63,6 +65,7 @@ function globalPooling(n: 1 | 2, mode: 'Max' | 'Average') {
       keepdims: p.bool('Whether to keep the pooled axes with size 1: (batch, 1, ..., channels).', false),
     },
     arity: ONE_INPUT,
+    keras: { spatialRank: n, aliases: [`Global${mode === 'Max' ? 'MaxPool' : 'AvgPool'}${n}D`] },
     infer(c, inputs, ctx) {
       const x = only(inputs);
       if (x.shape.length !== n + 2) return rankError(ctx, x, expectedRank(n, c.data_format));

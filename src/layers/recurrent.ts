@@ -112,6 +112,7 @@ export const SimpleRNN = defineLayer({
     ...rnnParams,
   },
   arity: ONE_INPUT,
+  keras: { notInKeras2: ['seed'] },
   infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 1, [c.units]),
 });
 
@@ -127,6 +128,7 @@ export const LSTM = defineLayer({
     ...rnnParams,
   },
   arity: ONE_INPUT,
+  keras: { notInKeras2: ['seed'], keras2Extra: { implementation: 2 } },
   infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 4, [4 * c.units]),
 });
 
@@ -142,6 +144,7 @@ export const GRU = defineLayer({
     reset_after: p.bool('Whether the reset gate is applied after the recurrent matrix product (true: the Keras default and cuDNN convention, with separate input and recurrent biases) or before it (false).', true),
   },
   arity: ONE_INPUT,
+  keras: { notInKeras2: ['seed'], keras2Extra: { implementation: 2 } },
   infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 3, c.reset_after ? [2, 3 * c.units] : [3 * c.units]),
 });
 

@@ -37,6 +37,7 @@ export const ZeroPadding2D = defineLayer({
   description: 'Adds rows and columns of zeros around an image.',
   params: { padding: amounts('Zeros to add', [1, 1]), data_format: dataFormat() },
   arity: ONE_INPUT,
+  keras: { spatialRank: 2, sides: ['padding'] },
   infer(c, inputs, ctx) {
     const img = image(inputs, c.data_format, ctx);
     if (!img) return undefined;
@@ -58,6 +59,7 @@ export const Cropping2D = defineLayer({
     data_format: dataFormat(),
   },
   arity: ONE_INPUT,
+  keras: { spatialRank: 2, sides: ['cropping'] },
   infer(c, inputs, ctx) {
     const img = image(inputs, c.data_format, ctx);
     if (!img) return undefined;
@@ -93,6 +95,7 @@ export const UpSampling2D = defineLayer({
     ),
   },
   arity: ONE_INPUT,
+  keras: { spatialRank: 2 },
   infer(c, inputs, ctx) {
     const img = image(inputs, c.data_format, ctx);
     if (!img) return undefined;

@@ -100,7 +100,7 @@ describe('the functional config', () => {
       ].sort(),
     );
     expect(layer(model, 'r').config.recurrent_initializer).toEqual({ class_name: 'Orthogonal', config: { gain: 1, seed: null } });
-    expect(notes).toEqual(["LSTM 'r': seed 7 left out; Keras 2 recurrent layers take no seed"]);
+    expect(notes).toEqual(["LSTM 'r': seed 7 left out; Keras 2's LSTM takes no seed"]);
   });
 
   it('spells arguments as Keras 2 stores them: tuples, resolved pool strides, sides, alpha, L1L2, constraint defaults', () => {

@@ -5,22 +5,15 @@
  * few arguments Keras 2 names or lacks differently. Keys Keras 3 would refuse (it rejects
  * unknown keyword arguments) are left out where they only restate a Keras 2 default.
  */
-import type { LayerConfig } from '../../layers/kind.js';
+import type { KerasForm, LayerConfig } from '../../layers/kind.js';
 import type { Constraint, Initializer, Regularizer } from '../../layers/params.js';
+import { layerKind } from '../../layers/registry.js';
 import { sides } from '../../layers/resizing.js';
 import { tuple } from '../../layers/shape.js';
 import { kerasConstraint, kerasInitializer, kerasRegularizer, type KerasObject } from './keras-values.js';
 
-const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU']);
-/** Layers whose `seed` Keras 2 does not take (Keras 3 added it). */
-const NO_SEED = RECURRENT;
-/** Tuple-valued geometry arguments, as Keras's `normalize_tuple` stores them. */
+/** Tuple-valued geometry arguments, as Keras's `normalize_tuple` stores them (one entry per spatial axis). */
 const TUPLES = ['kernel_size', 'strides', 'dilation_rate', 'pool_size', 'output_padding', 'size'];
-
-/** The number of spatial axes of a layer type (`Conv1D` → 1), for spelling tuples out. */
-function spatialRank(type: string): number {
-  return /1D$/.test(type) ? 1 : 2;
-}
 
 /** The name nnspec gives a wrapped layer, as in the TensorFlow.js model (build.ts), so weight names agree. */
 export function innerName(outer: string, type: string): string {
@@ -33,26 +26,21 @@ export function innerName(outer: string, type: string): string {
  */
 export function kerasLayer(layer: LayerConfig, name: string, notes: string[]): KerasObject {
   const { type, trainable, ...args } = layer;
+  const keras: KerasForm = layerKind(type)?.keras ?? {};
   const config: Record<string, unknown> = { name, trainable: trainable !== false, dtype: 'float32' };
-  const n = spatialRank(type);
   for (const [key, value] of Object.entries(args)) {
-    if (key === 'seed' && NO_SEED.has(type)) {
-      if (value !== null) notes.push(`${type} '${name}': seed ${String(value)} left out; Keras 2 recurrent layers take no seed`);
+    if (keras.notInKeras2?.includes(key)) {
+      if (value !== null) notes.push(`${type} '${name}': ${key} ${String(value)} left out; Keras 2's ${type} takes no ${key}`);
       continue;
     }
-    config[key === 'negative_slope' && type === 'LeakyReLU' ? 'alpha' : key] = kerasValue(type, key, value, n, name, notes);
+    config[keras.keras2Names?.[key] ?? key] = kerasValue(type, keras, key, value, name, notes);
   }
-  if (type === 'LSTM' || type === 'GRU') config.implementation = 2;
-  if (type === 'Embedding') config.input_length = null;
-  if (type === 'LayerNormalization') Object.assign(config, { beta_constraint: null, gamma_constraint: null });
-  if (type === 'MaxPooling1D' || type === 'MaxPooling2D' || type === 'AveragePooling1D' || type === 'AveragePooling2D') {
-    // Keras stores strides None as the pool size.
-    config.strides = config.strides ?? config.pool_size;
-  }
+  Object.assign(config, keras.keras2Extra);
+  for (const [key, other] of Object.entries(keras.nullIs ?? {})) config[key] = config[key] ?? config[other];
   return { class_name: type, config };
 }
 
-function kerasValue(type: string, key: string, value: unknown, n: number, name: string, notes: string[]): unknown {
+function kerasValue(type: string, keras: KerasForm, key: string, value: unknown, name: string, notes: string[]): unknown {
   if (key === 'layer') {
     const inner = value as LayerConfig;
     return kerasLayer(inner, innerName(name, inner.type), notes);
@@ -65,7 +53,10 @@ function kerasValue(type: string, key: string, value: unknown, n: number, name: 
   if (key.endsWith('_initializer')) return drop(kerasInitializer(value as Initializer, dropped));
   if (key.endsWith('_regularizer')) return kerasRegularizer(value as Regularizer | null);
   if (key.endsWith('_constraint')) return drop(kerasConstraint(value as Constraint | null, dropped));
-  if (TUPLES.includes(key) && value !== null) return tuple(value as number | number[], n);
-  if ((key === 'padding' && type === 'ZeroPadding2D') || key === 'cropping') return sides(value as Parameters<typeof sides>[0]);
+  if (TUPLES.includes(key) && value !== null) {
+    if (keras.spatialRank === undefined) throw new Error(`internal: ${type} has the tuple argument ${key} but its layer definition gives no keras.spatialRank`);
+    return tuple(value as number | number[], keras.spatialRank);
+  }
+  if (keras.sides?.includes(key)) return sides(value as Parameters<typeof sides>[0]);
   return value;
 }

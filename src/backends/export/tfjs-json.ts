@@ -32,9 +32,9 @@ export function isNnspecClass(className: string): boolean {
   return className.startsWith('Nnspec') || ['ResetAfterGRU', 'ResetAfterGRUCell', 'Subtract'].includes(className);
 }
 
-/** Layers that put a mask on a sequence; with one in the graph, 1D global pooling keeps nnspec's mask-aware class. */
+/** Whether a layer puts a mask on a sequence; with one in the graph, 1D global pooling keeps nnspec's mask-aware class. */
 function hasMaskSource(graph: Graph): boolean {
-  return graph.layers.some((l) => l.kind.type === 'Masking' || (l.kind.type === 'Embedding' && l.config.mask_zero === true));
+  return graph.layers.some((l) => l.kind.masks?.(l.config as never) === true);
 }
 
 /** tfjs's own class for a global pooling that needs none of nnspec's additions, or undefined. */

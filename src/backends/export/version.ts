@@ -1,5 +1,4 @@
 /** nnspec's own version, stamped into exported files as their producer. */
-import { readFileSync } from 'node:fs';
 import { packageVersion } from '../../paths.js';
 
 export const NNSPEC_VERSION = packageVersion();

@@ -11,6 +11,7 @@
  *    `modelTopology` holds it (or holds `model_config`, as tensorflowjs_converter writes).
  */
 import type { Code } from '../../diagnostics/codes.js';
+import { layerKind } from '../../layers/registry.js';
 import type { NnspecMetadata } from '../export/keras-json.js';
 import type { LocatedJson } from './located-json.js';
 
@@ -210,7 +211,8 @@ function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<Kera
     const firstConfig = isObj(first.config) ? first.config : {};
     const buildShape = isObj(config) ? config.build_input_shape : undefined;
     const shaped = { ...firstConfig, batch_input_shape: firstConfig.batch_input_shape ?? firstConfig.batch_shape ?? buildShape };
-    const dtype = first.class_name === 'Embedding' ? 'int32' : typeof firstConfig.dtype === 'string' ? firstConfig.dtype : 'float32';
+    // A first layer that reads integer ids (Embedding) is fed int32, whatever its own dtype says.
+    const dtype = layerKind(String(first.class_name))?.data?.ids ? 'int32' : typeof firstConfig.dtype === 'string' ? firstConfig.dtype : 'float32';
     input = inputOf(`${layerName(first)}_input`, first, { ...shaped, dtype }, problems, json);
   }
   if (!input) return { problems: problems.length ? problems : [{ code: 'NN701', message: 'the Sequential model has no layers', at: json.at(config) }] };

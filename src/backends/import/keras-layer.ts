@@ -5,9 +5,10 @@
  * bookkeeping (dtype, implementation) or it holds the value that means "off" (renorm: false).
  * Argument values nnspec cannot take (groups: 2) are left for the spec's own validation.
  */
-import { layerKind } from '../../layers/registry.js';
+import { LAYER_KINDS, layerKind } from '../../layers/registry.js';
 import { COMMON_PARAMS } from '../../layers/params.js';
 import type { ImportCode } from '../../diagnostics/codes.js';
+import type { LayerKind } from '../../layers/kind.js';
 import type { Note, Problem } from './keras-graph.js';
 import type { LocatedJson } from './located-json.js';
 import { activationFrom, constraintFrom, initializerFrom, regularizerFrom, type Converted } from './keras-values.js';
@@ -15,12 +16,9 @@ import { activationFrom, constraintFrom, initializerFrom, regularizerFrom, type 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Other Keras spellings of a class, and nnspec's own TensorFlow.js classes (from a trained run's model.json). */
+/** Other Keras spellings of a class (each layer definition's keras.aliases), and nnspec's own TensorFlow.js GRU (from a trained run's model.json). */
 const CLASS_ALIASES: Record<string, string> = {
-  Convolution1D: 'Conv1D', Convolution2D: 'Conv2D', Deconvolution2D: 'Conv2DTranspose', Convolution2DTranspose: 'Conv2DTranspose',
-  SeparableConvolution2D: 'SeparableConv2D', DepthwiseConvolution2D: 'DepthwiseConv2D',
-  MaxPool1D: 'MaxPooling1D', MaxPool2D: 'MaxPooling2D', AvgPool1D: 'AveragePooling1D', AvgPool2D: 'AveragePooling2D',
-  GlobalMaxPool1D: 'GlobalMaxPooling1D', GlobalMaxPool2D: 'GlobalMaxPooling2D', GlobalAvgPool1D: 'GlobalAveragePooling1D', GlobalAvgPool2D: 'GlobalAveragePooling2D',
+  ...Object.fromEntries([...LAYER_KINDS.values()].flatMap((k) => (k.keras?.aliases ?? []).map((alias) => [alias, k.type]))),
   ResetAfterGRU: 'GRU',
 };
 
@@ -37,7 +35,6 @@ const OFF_VALUES: Record<string, unknown> = {
 
 /** Geometry arguments where n equal sizes mean the same as one (Keras's normalize_tuple). */
 const TUPLES = new Set(['kernel_size', 'strides', 'dilation_rate', 'pool_size', 'size', 'output_padding', 'axes']);
-const POOLING = /^(Max|Average)Pooling[12]D$/;
 
 export interface LayerContext {
   json: LocatedJson;
@@ -67,9 +64,10 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
     return undefined;
   }
   const params = { ...kind.params, ...COMMON_PARAMS } as Record<string, { default?: unknown }>;
+  const keras2Names = Object.fromEntries(Object.entries(kind.keras?.keras2Names ?? {}).map(([ours, theirs]) => [theirs, ours]));
   const entry: Obj = { type };
   for (const [rawKey, value] of Object.entries(args)) {
-    const key = rawKey === 'alpha' && type === 'LeakyReLU' ? 'negative_slope' : rawKey;
+    const key = keras2Names[rawKey] ?? rawKey;
     const at = ctx.json.keyAt(config, rawKey);
     if (key === 'dtype') noteDtype(value, ctx, at);
     if (key === 'backward_layer' && type === 'Bidirectional') {
@@ -91,7 +89,7 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
     }
     if (converted.value !== undefined) entry[key] = converted.value;
   }
-  simplify(type, entry);
+  simplify(kind, entry, params);
   // Only what differs from nnspec's defaults, in the order the layer declares its arguments.
   const ordered: Obj = { type };
   for (const key of Object.keys(params)) {
@@ -119,16 +117,15 @@ function convert(type: string, key: string, value: unknown, ctx: LayerContext, r
 }
 
 /** Spelling that reads as the user would write it: [3, 3] → 3, [[1, 1], [1, 1]] → 1; pooling strides equal to the pool size dropped. */
-function simplify(type: string, entry: Obj): void {
+function simplify(kind: LayerKind, entry: Obj, params: Record<string, { default?: unknown }>): void {
   for (const key of Object.keys(entry)) {
     const v = entry[key];
     if (TUPLES.has(key) && Array.isArray(v) && v.length > 0 && v.every((x) => x === v[0] && typeof x === 'number')) entry[key] = v[0];
   }
-  if ((type === 'ZeroPadding2D' && entry.padding !== undefined) || (type === 'Cropping2D' && entry.cropping !== undefined)) {
-    const key = type === 'ZeroPadding2D' ? 'padding' : 'cropping';
-    entry[key] = sidesShort(entry[key]);
+  for (const key of kind.keras?.sides ?? []) if (entry[key] !== undefined) entry[key] = sidesShort(entry[key]);
+  for (const [key, other] of Object.entries(kind.keras?.nullIs ?? {})) {
+    if (JSON.stringify(normalized(key, entry[key])) === JSON.stringify(normalized(other, entry[other] ?? params[other]?.default))) delete entry[key];
   }
-  if (POOLING.test(type) && JSON.stringify(entry.strides) === JSON.stringify(entry.pool_size ?? 2)) delete entry.strides;
 }
 
 /** [[t, b], [l, r]] in its shortest Keras spelling. */
