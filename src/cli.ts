@@ -14,6 +14,7 @@ import { importCommand } from './commands/import.js';
 import { DEFAULT_SPEC_FILE, initCommand, parseTemplate } from './commands/init.js';
 import { schemaCommand } from './commands/schema.js';
 import { lspCommand, type LspCommandOptions } from './commands/lsp.js';
+import { fmtCommand, type FmtOptions } from './commands/fmt.js';
 import { TEMPLATE_NAMES, type TemplateName } from './templates/index.js';
 import { commanderOutput, EXIT, makeReporter, oneOf, reportUsage, UsageError, type Io } from './commands/io.js';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './diagnostics/report.js';
@@ -30,7 +31,7 @@ function engineArgs(o: EngineArgs): { backend: EngineChoice; threads?: number; d
 const VERSION = packageVersion();
 
 /** Commands whose diagnostics follow --format; evaluate's `text` is pretty. */
-const FORMATTED = new Set(['validate', 'train', 'evaluate', 'predict', 'import', 'export', 'synth']);
+const FORMATTED = new Set(['validate', 'train', 'evaluate', 'predict', 'import', 'export', 'synth', 'fmt']);
 
 /** The diagnostic format asked for, read before parsing so that a usage error is printed in it too. */
 function diagnosticFormat(argv: readonly string[]): DiagnosticFormat {
@@ -204,6 +205,17 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .addOption(formatOption())
     .action(async (file: string, opts: { out?: string; force: boolean }) => {
       exitCode = await importCommand(file, opts, io);
+    });
+
+  program
+    .command('fmt')
+    .description('rewrite specs in canonical form, comments kept (exit 0 formatted, 1 --check found unformatted files or a file cannot be formatted, 2 usage)')
+    .argument('<paths...>', 'spec files, directories (every *.yaml/*.yml below) or globs')
+    .option('--check', 'change nothing; fail when a file is not formatted (for CI)', false)
+    .option('--stdout', 'print the formatted text of one file instead of rewriting it', false)
+    .addOption(formatOption())
+    .action(async (paths: string[], opts: FmtOptions) => {
+      exitCode = await fmtCommand(paths, opts, io);
     });
 
   program

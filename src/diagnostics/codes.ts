@@ -31,6 +31,8 @@ export const CODES = {
   NN113: { name: 'unsafe-integer', summary: 'An integer is beyond 2^53 and cannot be represented exactly.' },
   NN114: { name: 'forbidden-key', summary: '`__proto__`, `constructor` and `prototype` are not allowed as keys.' },
   NN115: { name: 'complex-key', summary: 'A mapping key is not a plain scalar.' },
+  NN120: { name: 'not-formatted', summary: '`nnspec fmt --check`: the file is not in canonical form (`nnspec fmt FILE` rewrites it).' },
+  NN121: { name: 'cannot-format', summary: '`nnspec fmt` cannot rewrite the file: it is not readable YAML or its top level is not a mapping.' },
   // schema
   NN200: { name: 'unknown-key', summary: 'A key is not part of the spec format at that place.' },
   NN201: { name: 'missing-key', summary: 'A required key is missing.' },
