@@ -21,7 +21,7 @@ import { OnnxGraph } from './graph.js';
 import { onnxOptimizer, type OnnxOptimizer } from './optimizers.js';
 import { createSession, loadOrt, type Device, type Ort } from './runtime.js';
 import { catchUp, gatherRows, putRows, sparseTables, takeRows, type SparseTable } from './tables.js';
-import { buildGraph, NEXT, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
+import { buildGraphOnce, NEXT, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
 
 export interface OnnxRuntimeOptions {
   /** Intra-op threads; default: every core. */
@@ -87,7 +87,7 @@ export function onnxCannotRun(plan: ModelPlan, batch: Batch): string | undefined
   const optimizer = plan.optimizer ? onnxOptimizer(plan.optimizer) : undefined;
   const kind: GraphKind = optimizer ? 'train' : batch.targets.length > 0 ? 'evaluate' : 'predict';
   try {
-    buildGraph({ graph: plan.graph, outputs: plan.outputs, optimizer, seed: plan.seed }, kind, shapesOf(plan, batch));
+    buildGraphOnce({ graph: plan.graph, outputs: plan.outputs, optimizer, seed: plan.seed }, kind, shapesOf(plan, batch));
     return undefined;
   } catch (e) {
     return String((e as Error).message ?? e).split('\n')[0]!.replace(/^internal: /, '');
@@ -190,7 +190,7 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
     let c = sessions.get(key);
     if (!c) {
       c = (async () => {
-        const built = buildGraph({ graph: plan.graph, outputs: plan.outputs, optimizer, seed: plan.seed, forward: opts.forward }, kind, shapes);
+        const built = buildGraphOnce({ graph: plan.graph, outputs: plan.outputs, optimizer, seed: plan.seed, ...(opts.forward ? { forward: opts.forward } : {}) }, kind, shapes);
         for (const w of built.weights) if (!shapeOf.has(w.name)) throw new Error(`internal: the ONNX forward graph has weight '${w.name}', which the tfjs model does not`);
         return { session: await createSession(built.bytes, { threads: opts.threads, device: opts.device }), built };
       })();

@@ -85,6 +85,23 @@ function penalties(model: StepModel, fwd: ForwardResult): { weights: Penalty[]; 
   return { weights, activity };
 }
 
+const built = new WeakMap<Graph, Map<string, BuiltGraph>>();
+
+/**
+ * buildGraph, remembered per compiled spec: the engine choice builds the first batch's graph to
+ * check that onnx can run the model, and the engine then reuses it (building an unrolled
+ * recurrent model's graph takes a good fraction of a second).
+ */
+export function buildGraphOnce(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGraph {
+  if (model.forward) return buildGraph(model, kind, shapes);
+  const key = JSON.stringify([kind, shapes, model.seed, model.optimizer?.config ?? null]);
+  let cache = built.get(model.graph);
+  if (!cache) built.set(model.graph, (cache = new Map()));
+  let b = cache.get(key);
+  if (!b) cache.set(key, (b = buildGraph(model, kind, shapes)));
+  return b;
+}
+
 export function buildGraph(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGraph {
   // A table fed as some of its rows is declared with that many rows; the layers only gather from it.
   const restore: (() => void)[] = [];
