@@ -33,28 +33,6 @@ export interface NdArray {
   readonly data: ArrayData;
 }
 
-/** The three tfjs dtypes a data array can become. */
-export type TfjsDType = 'float32' | 'int32' | 'bool';
-
-/**
- * Values ready for `tf.tensor(values, shape, dtype)`: the array's own buffer when it already has
- * tfjs's storage, a converted copy otherwise. float64 narrows to float32 (tfjs has no float64);
- * integers stay int32 when they fit, else become float32 (uint32 above 2^31 − 1, int64 beyond int32).
- */
-export function tfjsValues(a: NdArray): { values: Float32Array | Int32Array | Uint8Array; dtype: TfjsDType } {
-  const d = a.data;
-  if (a.dtype === 'bool') return { values: d as Uint8Array, dtype: 'bool' };
-  if (d instanceof Float32Array) return { values: d, dtype: 'float32' };
-  if (d instanceof Int32Array) return { values: d, dtype: 'int32' };
-  // Float64 storage means float64, or int64 values some of which overflow int32.
-  if (d instanceof Float64Array) return { values: Float32Array.from(d), dtype: 'float32' };
-  if (d instanceof Uint32Array) {
-    const fits = d.every((v) => v <= 0x7fffffff);
-    return fits ? { values: Int32Array.from(d), dtype: 'int32' } : { values: Float32Array.from(d), dtype: 'float32' };
-  }
-  return { values: Int32Array.from(d), dtype: 'int32' };
-}
-
 /** The element count of a shape (1 for a 0-d shape). Callers have already bounded it. */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;

@@ -1,5 +1,5 @@
 /**
- * Epoch totals from batch stats (layout in backends/tfjs/objective.ts): losses are batch means
+ * Epoch totals from batch stats (layout in train/engine.ts): losses are batch means
  * weighted by batch size, as Keras's loss tracker does; metrics are summed numerators over summed
  * denominators, so an epoch's metric is the metric over all its samples.
  */

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tfjsValues } from '../../src/data/array.js';
 import { fortranToC, parseNpy, readNpy } from '../../src/data/npy.js';
 import { dict, npy } from './build.js';
 
@@ -34,16 +33,6 @@ describe('golden files written by NumPy', () => {
     expect(read('int64-small.npy')).toBe('Int32Array'); // every value fits int32
     expect(read('i8-le.npy')).toBe('Float64Array'); // ±(2^53 − 1) do not
     expect(read('u8-be.npy')).toBe('Float64Array');
-  });
-
-  it('hands tfjs float32, int32 and bool storage without a copy', () => {
-    const f4 = readNpy(join(FIXTURES, 'f4-le.npy'));
-    expect(tfjsValues(f4).values).toBe(f4.data);
-    expect(tfjsValues(readNpy(join(FIXTURES, 'b1-na.npy'))).dtype).toBe('bool');
-    expect(tfjsValues(readNpy(join(FIXTURES, 'int64-small.npy')))).toEqual({ values: Int32Array.from([1, -2, 3]), dtype: 'int32' });
-    expect(tfjsValues(readNpy(join(FIXTURES, 'u4-le.npy'))).dtype).toBe('float32'); // 2^32 − 1 overflows int32
-    expect(tfjsValues(readNpy(join(FIXTURES, 'u2-le.npy')))).toEqual({ values: Int32Array.from([0, 65535, 1, 2, 3, 4]), dtype: 'int32' });
-    expect(tfjsValues(readNpy(join(FIXTURES, 'f8-le.npy'))).values).toBeInstanceOf(Float32Array);
   });
 });
 

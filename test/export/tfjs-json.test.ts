@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/backends/tfjs/build.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
-import { saveModel } from '../../src/backends/tfjs/save.js';
+import { describeModel, namedWeights } from '../../src/backends/tfjs/engine.js';
+import { writeModelFiles } from '../../src/train/run-files.js';
 import { isNnspecClass } from '../../src/backends/export/tfjs-json.js';
 import { ROOT, runCli } from '../helpers.js';
 import { FIXTURES, SEEDS, fileHandler, specsIn } from './model-files.js';
@@ -88,13 +89,13 @@ describe('the seed specs', () => {
 });
 
 describe('--weights RUN', () => {
-  /** A run directory as `nnspec train` leaves it: model.json + weights.bin written by saveModel. */
+  /** A run directory as `nnspec train` leaves it: model.json + weights.bin. */
   async function fakeRun(spec: string, name: string): Promise<{ run: string; weights: Map<string, number[]> }> {
     const [, graph] = specsIn(SEEDS).find(([p]) => p === spec)!;
     const { model } = buildModel(graph, tf);
     const run = join(dir, name);
     mkdirSync(run, { recursive: true });
-    await saveModel(tf, model, run);
+    writeModelFiles(run, describeModel(tf, model), namedWeights(model));
     const weights = new Map(model.weights.map((w) => [w.originalName, Array.from(w.read().dataSync())]));
     model.dispose();
     return { run, weights };

@@ -4,7 +4,7 @@
  * here and nowhere else.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { Batch, EngineRuntime, HostArray, ModelPlan, NamedArray, Slots, TrainEngine } from '../../train/engine.js';
+import type { Batch, EngineRuntime, HostArray, ModelDescription, ModelPlan, NamedArray, Slots, TrainEngine } from '../../train/engine.js';
 import { withRandom, type Rng } from '../../train/random.js';
 import { selectBackend, type BackendChoice } from './backend.js';
 import type { Tf } from './env.js';
@@ -74,17 +74,8 @@ export function tfjsEngine(tf: Tf, plan: ModelPlan): TrainEngine {
       tf.dispose([...inputs, ...list]);
       return result;
     },
-    describe() {
-      return {
-        format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-        convertedBy: null,
-        modelTopology: model.toJSON(null, false),
-      };
-    },
-    async readWeights() {
-      return model.weights.map((w) => named(w.originalName, w.read()));
-    },
+    describe: () => describeModel(tf, model),
+    readWeights: async () => namedWeights(model),
     async writeWeights(weights) {
       const map: tfTypes.NamedTensorMap = {};
       for (const w of weights) map[w.name] = tf.tensor(w.values, w.shape, 'float32');
@@ -112,6 +103,16 @@ export function tfjsEngine(tf: Tf, plan: ModelPlan): TrainEngine {
       optimizing?.dispose();
     },
   };
+}
+
+/** model.json's header and topology, as tf.LayersModel.save writes them. */
+export function describeModel(tf: Tf, model: tfTypes.LayersModel): ModelDescription {
+  return { format: 'layers-model', generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`, convertedBy: null, modelTopology: model.toJSON(null, false) };
+}
+
+/** Every weight in the order and by the names tf.LayersModel.save writes them. */
+export function namedWeights(model: tfTypes.LayersModel): NamedArray[] {
+  return model.weights.map((w) => named(w.originalName, w.read()));
 }
 
 function named(name: string, t: T): NamedArray {

@@ -4,8 +4,6 @@
  */
 import type { Tf } from './env.js';
 
-export type BackendName = 'cpu' | 'wasm' | 'node';
-
 /** Runs fn with console.log/warn/info silenced (tfjs prints its banner and notices there). */
 export async function quietly<T>(fn: () => Promise<T> | T): Promise<T> {
   const saved = { log: console.log, warn: console.warn, info: console.info };
