@@ -140,6 +140,14 @@ const POOL: GradCase[] = [
   pool('MaxPool 3×3 stride 2 same on 6×6', 'MaxPool', [1, 2, 6, 6], { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, (tf, x) => tf.maxPool(x, 3, 2, 'same')),
   pool('MaxPool 2×2 stride 2 same on 5×5 (pad at the end)', 'MaxPool', [1, 2, 5, 5], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 1, 1] }, (tf, x) => tf.maxPool(x, 2, 2, 'same')),
   pool('MaxPool 1D 3 stride 2', 'MaxPool', [2, 3, 9], { kernel_shape: [3], strides: [2] }),
+  {
+    ...pool('MaxPool with its Indices output, overlapping', 'MaxPool', [1, 2, 5, 5], { kernel_shape: [3, 3], strides: [2, 2] }, (tf, x) => tf.maxPool(x, 3, 2, 'valid')),
+    build: (g, v) => g.op('MaxPool', [v.x!], { kernel_shape: [3, 3], strides: [2, 2] })[0]!,
+  },
+  {
+    ...pool('MaxPool with its Indices output, tiling', 'MaxPool', [1, 2, 4, 4], { kernel_shape: [2, 2], strides: [2, 2] }, (tf, x) => tf.maxPool(x, 2, 2, 'valid')),
+    build: (g, v) => g.op('MaxPool', [v.x!], { kernel_shape: [2, 2], strides: [2, 2] })[0]!,
+  },
   pool('AveragePool 2×2 stride 2 on 4×4', 'AveragePool', [2, 2, 4, 4], { kernel_shape: [2, 2], strides: [2, 2] }, (tf, x) => tf.avgPool(x, 2, 2, 'valid')),
   pool('AveragePool 2×2 stride 2 on 5×5', 'AveragePool', [1, 2, 5, 5], { kernel_shape: [2, 2], strides: [2, 2] }, (tf, x) => tf.avgPool(x, 2, 2, 'valid')),
   // tfjs 4.22's avgPool gradient divides by the whole window even where its 'same' forward

@@ -96,20 +96,21 @@ export class OnnxGraph {
 
   /**
    * Adds one node; its output shapes come from the op's shape rule. Returns the outputs.
-   * `names` gives explicit output names (graph outputs); otherwise fresh ones.
+   * `names` gives explicit output names (graph outputs); otherwise fresh ones. `outputs` keeps
+   * only the first n of an op's optional outputs (MaxPool without Indices runs far faster).
    */
-  op(type: string, inputs: readonly (Value | undefined)[], attrs: Attrs = {}, opts: { names?: string[]; domain?: string } = {}): Value[] {
+  op(type: string, inputs: readonly (Value | undefined)[], attrs: Attrs = {}, opts: { names?: string[]; domain?: string; outputs?: number } = {}): Value[] {
     const rule = opRule(type);
     if (!rule) throw new Error(`internal: no ONNX op rule for ${type}`);
-    const specs = rule.infer(inputs, attrs);
+    const specs = rule.infer(inputs, attrs).slice(0, opts.outputs);
     const outputs = specs.map((s, i) => ({ name: opts.names?.[i] !== undefined ? this.claim(opts.names[i]!) : this.fresh(type.toLowerCase()), shape: s.shape, dtype: s.dtype, ...(s.data ? { data: s.data } : {}) }));
     this.nodes.push({ type, domain: opts.domain ?? '', inputs: [...inputs], outputs, attrs, name: this.fresh(`n_${type}`) });
     return outputs;
   }
 
-  /** Adds one single-output node and returns its output. */
+  /** Adds one node with only its first output (optional outputs such as MaxPool's Indices left out) and returns it. */
   op1(type: string, inputs: readonly (Value | undefined)[], attrs: Attrs = {}): Value {
-    return this.op(type, inputs, attrs)[0]!;
+    return this.op(type, inputs, attrs, { outputs: 1 })[0]!;
   }
 
   /**

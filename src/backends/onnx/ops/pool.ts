@@ -36,7 +36,9 @@ export const MaxPool = defineOp({
     const x = node.inputs[0]!;
     if (node.attrs.storage_order === 1) throw new Error('internal: the MaxPool gradient rule takes storage_order 0');
     const geo = poolGeometry('MaxPool', x, node.attrs, node.inputs);
-    // The forward node may have been emitted without Indices: a second MaxPool recomputes them.
+    // Emitted without Indices (op1; computing them makes ONNX Runtime's MaxPool about 8× slower,
+    // so inference graphs leave them out), a second MaxPool recomputes them here: about what the
+    // equality-mask alternative costs (bench/onnx-grad-kernels.mjs), and exact on ties.
     const indices = node.outputs[1] ?? g.op('MaxPool', [x], node.attrs)[1]!;
     const d = dy[0]!;
     if (nonOverlapping(geo) && geo.dilations.every((v) => v === 1)) {

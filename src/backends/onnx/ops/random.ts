@@ -35,6 +35,7 @@ export const Dropout = defineOp({
     const training = node.inputs[2] ? constFloats(node.inputs[2])![0] !== 0 : false;
     const ratio = node.inputs[1] ? constFloats(node.inputs[1])![0]! : 0.5;
     if (!training || ratio === 0) return [dy[0], undefined, undefined];
+    if (!node.outputs[1]) throw new Error(`internal: the Dropout gradient needs the node's mask output (${node.name} was emitted without it)`);
     const kept = g.op1('Mul', [dy[0]!, scalarOf(g, dy[0]!, 1 / (1 - ratio))]);
     return [g.op1('Where', [node.outputs[1]!, kept, scalarOf(g, kept, 0)]), undefined, undefined];
   },
