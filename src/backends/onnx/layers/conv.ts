@@ -7,7 +7,7 @@ import { deconvOutputLength, tuple } from '../../../layers/shape.js';
 import type { LayerConfig } from '../../../layers/kind.js';
 import type { OnnxGraph, Value } from '../graph.js';
 import { activate } from './activations.js';
-import { addBias, channelsFirst, channelsLast, onnxPads, samePads } from './common.js';
+import { channelsFirst, channelsLast, onnxPads, samePads } from './common.js';
 import type { EmitContext, Flow, LayerEmitter } from './emitter.js';
 
 interface Geometry {
@@ -46,10 +46,14 @@ function toOnnxLayout(g: OnnxGraph, x: Value, first: boolean): { x: Value; back:
   return first ? { x, back: (y) => y } : { x: channelsFirst(g, x), back: (y) => channelsLast(g, y) };
 }
 
-/** bias (on the channel axis) and activation, in the layer's own layout. */
-function finish(g: OnnxGraph, c: LayerConfig, y: Value, bias: Value | undefined, first: boolean): Flow[] {
-  const biased = bias ? addBias(g, y, bias, first ? 1 : y.shape.length - 1) : y;
-  return [{ value: activate(g, biased, c.activation as string | null) }];
+/**
+ * The activation on the ONNX-layout result (the bias is already in: Conv's third input), then
+ * back to the layer's layout; a softmax over Keras's last axis runs after the move back.
+ */
+function finish(g: OnnxGraph, c: LayerConfig, y: Value, back: (y: Value) => Value): Flow[] {
+  const name = c.activation as string | null;
+  if (name === 'softmax' || name === 'log_softmax') return [{ value: activate(g, back(y), name) }];
+  return [{ value: back(activate(g, y, name)) }];
 }
 
 /** Keras kernel [k..., in, out] → ONNX [out, in, k...]. */
@@ -62,8 +66,9 @@ function convN(n: number): LayerEmitter {
   return (c, [input], { g, weight }) => {
     const geo = geometry(c, n);
     const { x, back } = toOnnxLayout(g, input!.value, geo.first);
-    const y = g.op1('Conv', [x, oihw(g, weight('kernel'))], { strides: geo.strides, dilations: geo.dilation, pads: convPads(geo, x.shape.slice(2)) });
-    return finish(g, c, back(y), c.use_bias ? weight('bias') : undefined, geo.first);
+    const bias = c.use_bias ? weight('bias') : undefined;
+    const y = g.op1('Conv', [x, oihw(g, weight('kernel')), bias], { strides: geo.strides, dilations: geo.dilation, pads: convPads(geo, x.shape.slice(2)) });
+    return finish(g, c, y, back);
   };
 }
 
@@ -90,8 +95,8 @@ const Conv2DTranspose: LayerEmitter = (c, [input], { g, weight }) => {
   });
   // Keras kernel [kh, kw, out, in] → ONNX ConvTranspose [in, out, kh, kw].
   const w = g.op1('Transpose', [weight('kernel')], { perm: [3, 2, 0, 1] });
-  const y = g.op1('ConvTranspose', [x, w], { strides: geo.strides, dilations: geo.dilation, pads: onnxPads(pairs), output_padding: extra });
-  return finish(g, c, back(y), c.use_bias ? weight('bias') : undefined, geo.first);
+  const y = g.op1('ConvTranspose', [x, w, c.use_bias ? weight('bias') : undefined], { strides: geo.strides, dilations: geo.dilation, pads: onnxPads(pairs), output_padding: extra });
+  return finish(g, c, y, back);
 };
 
 /** Keras depthwise kernel [kh, kw, in, mult] → grouped ONNX kernel [in*mult, 1, kh, kw] (output channel c*mult + m). */
@@ -100,16 +105,16 @@ function depthwiseKernel(g: OnnxGraph, k: Value): Value {
   return g.op1('Transpose', [g.op1('Reshape', [k, g.ints([kh, kw, 1, cin * mult])])], { perm: [3, 2, 0, 1] });
 }
 
-function depthwise(g: OnnxGraph, ctx: EmitContext, geo: Geometry, x: Value): Value {
+function depthwise(g: OnnxGraph, ctx: EmitContext, geo: Geometry, x: Value, bias?: Value): Value {
   const w = depthwiseKernel(g, ctx.weight('depthwise_kernel'));
-  return g.op1('Conv', [x, w], { strides: geo.strides, dilations: geo.dilation, pads: convPads(geo, x.shape.slice(2)), group: x.shape[1]! });
+  return g.op1('Conv', [x, w, bias], { strides: geo.strides, dilations: geo.dilation, pads: convPads(geo, x.shape.slice(2)), group: x.shape[1]! });
 }
 
 const DepthwiseConv2D: LayerEmitter = (c, [input], ctx) => {
   const { g } = ctx;
   const geo = geometry(c, 2);
   const { x, back } = toOnnxLayout(g, input!.value, geo.first);
-  return finish(g, c, back(depthwise(g, ctx, geo, x)), c.use_bias ? ctx.weight('bias') : undefined, geo.first);
+  return finish(g, c, depthwise(g, ctx, geo, x, c.use_bias ? ctx.weight('bias') : undefined), back);
 };
 
 /** Depthwise, then a 1x1 pointwise convolution mixing the channels. */
@@ -117,8 +122,8 @@ const SeparableConv2D: LayerEmitter = (c, [input], ctx) => {
   const { g } = ctx;
   const geo = geometry(c, 2);
   const { x, back } = toOnnxLayout(g, input!.value, geo.first);
-  const y = g.op1('Conv', [depthwise(g, ctx, geo, x), oihw(g, ctx.weight('pointwise_kernel'))], {});
-  return finish(g, c, back(y), c.use_bias ? ctx.weight('bias') : undefined, geo.first);
+  const y = g.op1('Conv', [depthwise(g, ctx, geo, x), oihw(g, ctx.weight('pointwise_kernel')), c.use_bias ? ctx.weight('bias') : undefined], {});
+  return finish(g, c, y, back);
 };
 
 export const convEmitters: Record<string, LayerEmitter> = { Conv1D: convN(1), Conv2D: convN(2), Conv2DTranspose, SeparableConv2D, DepthwiseConv2D };
