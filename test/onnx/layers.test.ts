@@ -45,6 +45,23 @@ describe('ONNX forward = tfjs predict, by family', () => {
       steps: 5,
       edits: [['outputs: [bn, bn_axis1, bn_no_center, bn_no_scale, bn_bare, bn_init,', 'outputs: [bn, bn_no_center, bn_no_scale, bn_bare,']],
     }));
+  it('convolutions with an activation over the channels (softmax on Keras\'s last axis)', () =>
+    expectSameAsTfjs(
+      tf,
+      `
+nnspec: 1
+name: conv_softmax
+inputs:
+  img: {shape: [5, 6, 3]}
+  seq: {shape: [7, 4]}
+layers:
+  c2: {type: Conv2D, filters: 4, kernel_size: 3, padding: same, activation: softmax, inputs: img}
+  c1: {type: Conv1D, filters: 5, kernel_size: 2, activation: log_softmax, inputs: seq}
+  t2: {type: Conv2DTranspose, filters: 2, kernel_size: 2, strides: 2, activation: softmax, inputs: img}
+  d2: {type: DepthwiseConv2D, kernel_size: 2, activation: elu, inputs: img}
+outputs: [c2, c1, t2, d2]
+`,
+    ));
   it('BatchNormalization on a middle axis', () => expectSameAsTfjs(tf, BN_AXIS, { referenceSpec: BN_PERMUTED }));
 });
 
