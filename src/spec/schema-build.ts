@@ -8,7 +8,7 @@ import { LOSSES, METRICS, OPTIMIZERS } from './vocabulary.js';
 
 export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,127}$';
 /** Keys of a layer entry that are connections, not Keras arguments. */
-export const CONNECTION_KEYS = ['inputs'] as const;
+const CONNECTION_KEYS = ['inputs'] as const;
 
 const nameRef = { type: 'string', pattern: NAME_PATTERN };
 const inputsSchema = {

@@ -82,7 +82,7 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
     }
     // TensorFlow.js writes an argument it was not given as null, and reads a null flag as false.
     const given = value === null && typeof params[key]!.default === 'boolean' ? false : value;
-    const converted = convert(type, key, given, ctx, isObj(value) ? value : config);
+    const converted = convert(key, given, ctx, isObj(value) ? value : config);
     if ('error' in converted) {
       problem(`argument ${key}: ${converted.error}`, at);
       continue;
@@ -98,7 +98,7 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
   return ordered;
 }
 
-function convert(type: string, key: string, value: unknown, ctx: LayerContext, raw: object): Converted {
+function convert(key: string, value: unknown, ctx: LayerContext, raw: object): Converted {
   if (key === 'layer') {
     if (!isObj(value) || typeof value.class_name !== 'string') return { error: 'the wrapped layer must be {class_name, config}' };
     const inner = specLayer(value.class_name, isObj(value.config) ? value.config : {}, raw, { ...ctx, describe: `${ctx.describe}, wrapped ${value.class_name}` });
