@@ -46,7 +46,7 @@ result.steps[3] = { hover = h and h.contents and h.contents.value or vim.NIL }
 -- 4. Completion of a layer type on a new line.
 table.insert(lines, result.hover_line + 2, '  extra: {type: ')
 vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-local items = vim.lsp.buf_request_sync(buf, 'textDocument/completion', { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = result.hover_line + 2, character = 16 } }, 10000)
+local items = vim.lsp.buf_request_sync(buf, 'textDocument/completion', { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = result.hover_line + 1, character = 16 } }, 10000)
 local labels = {}
 local r = items and items[client] and items[client].result
 for _, item in ipairs((r and (r.items or r)) or {}) do table.insert(labels, item.label) end
