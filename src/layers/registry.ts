@@ -1,4 +1,4 @@
-/** Every layer type nnspec knows, by Keras class name. Adding a layer type: its module entry, one line here, and each engine's emitter (backends/*/layers/). */
+/** Every layer type nnspec knows, by Keras class name. Adding a layer type: its module entry, one line here, and an emitter in each engine's layers/ folder. */
 import { activationLayers } from './activations.js';
 import { convLayers } from './conv.js';
 import { coreLayers } from './core.js';
