@@ -18,16 +18,21 @@ const TIERS: string[][] = [
   ['compiler'],
   ['train'],
   ['data'],
-  ['backends', 'templates'],
-  ['commands', 'validate', 'lsp', 'docs.ts'],
+  ['backends', 'templates', 'format'],
+  ['commands', 'lsp', 'docs.ts'],
   ['cli.ts'],
   ['main.ts', 'index.ts'],
 ];
 
-/** `layers/conv.ts` → `layers`; `backends/tfjs/x.ts` → `backends/tfjs` (each engine or renderer is its own unit). */
+/**
+ * `layers/conv.ts` → `layers`; `backends/tfjs/x.ts` → `backends/tfjs` (each engine or renderer is
+ * its own unit). `validate/` is the validate command's worker pool (a worker thread needs its own
+ * entry file), so it counts as part of `commands`.
+ */
 function unit(file: string): string {
   const parts = relative(SRC, file).split(/[\\/]/);
   if (parts.length === 1) return parts[0]!;
+  if (parts[0] === 'validate') return 'commands';
   return parts[0] === 'backends' ? `backends/${parts[1]}` : parts[0]!;
 }
 
