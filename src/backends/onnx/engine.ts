@@ -184,6 +184,14 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
     return { batch, extra, shapes, parts };
   };
 
+  /** Output buffers of the next step, by output name. */
+  const spare = new Map<string, Tensor>();
+  const swap = (name: string, next: Tensor) => {
+    const old = store.get(name)!;
+    store.set(name, next);
+    spare.set(NEXT(name), old);
+  };
+
   const sessions = new Map<string, Promise<Compiled>>();
   const compiled = (kind: GraphKind, shapes: BatchShapes): Promise<Compiled> => {
     const key = `${kind} ${JSON.stringify(shapes)}`;
@@ -221,7 +229,19 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
       const fed = gathered(batch, true, t);
       const { session, built } = await compiled('train', fed.shapes);
       optimizer.scalarValues(t).forEach((x, i) => (fed.extra[SCALAR(optimizer.scalars[i]!)] = new ort.Tensor('float32', Float32Array.of(x), [])));
-      const out = await session.run(feed(session, fed.batch, fed.extra));
+      // New weights and slots are written into buffers of our own (ONNX Runtime's pre-allocated
+      // outputs): last step's buffers, swapped with the current ones when a step is adopted.
+      const fetches: Record<string, Tensor | null> = { [STATS]: null };
+      for (const name of session.outputNames) {
+        if (name === STATS) continue;
+        const base = name.slice(0, -':next'.length);
+        const current = fed.extra[base] ?? store.get(base)!;
+        let buffer = spare.get(name);
+        if (!buffer || buffer.dims.join() !== current.dims.join()) spare.set(name, (buffer = new ort.Tensor('float32', new Float32Array(current.data.length), current.dims)));
+        fetches[name] = buffer;
+      }
+      const out = await session.run(feed(session, fed.batch, fed.extra), fetches as never);
+      const fetched = (name: string) => fetches[name]!;
       const stats = out[STATS]!.data as Float32Array;
       // Never adopt a non-finite update: the loop stops the run with the last good weights.
       if (allFinite(stats, lossCount)) {
@@ -230,15 +250,14 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
           if (part) {
             // Rows back into the host table and its slots; those rows are now current at step t.
             const { table, rows, used } = part;
-            putRows(store.get(u.weight)!.data as Float32Array, table.width, rows, used, out[NEXT(u.weight)]!.data as Float32Array);
-            tableSlots(table).forEach((s, i) => putRows(s, table.width, rows, used, out[NEXT(u.slots[i]!)]!.data as Float32Array));
+            putRows(store.get(u.weight)!.data as Float32Array, table.width, rows, used, fetched(NEXT(u.weight)).data as Float32Array);
+            tableSlots(table).forEach((s, i) => putRows(s, table.width, rows, used, fetched(NEXT(u.slots[i]!)).data as Float32Array));
             for (let k = 0; k < used; k++) table.current[rows[k]!] = t;
             continue;
           }
-          store.set(u.weight, out[NEXT(u.weight)]!);
-          for (const s of u.slots) store.set(s, out[NEXT(s)]!);
+          for (const name of [u.weight, ...u.slots]) swap(name, fetched(NEXT(name)));
         }
-        for (const m of built.moving) store.set(m, out[NEXT(m)]!);
+        for (const m of built.moving) swap(m, fetched(NEXT(m)));
         iterations = t;
       }
       return stats;
@@ -306,6 +325,7 @@ function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** A copy: the engine writes later steps into the same buffers. */
 function named(name: string, t: Tensor): NamedArray {
-  return { name, shape: [...t.dims], values: t.data as Float32Array };
+  return { name, shape: [...t.dims], values: Float32Array.from(t.data as Float32Array) };
 }
