@@ -118,4 +118,45 @@ describe('nnspec lsp, driven by a real LSP client over stdio', () => {
     expect(actions[0]!.title).toBe("Change 'anser' to 'answer'");
     expect(actions[0]!.edit.changes[u]![0]).toMatchObject({ newText: 'answer', range: { start: { line: lineOf(typo, 'outputs:') } } });
   });
+
+  it('offers to insert a Flatten before a layer fed a feature map where it needs rank 2, and the fix validates', async () => {
+    const u = 'file:///work/flatten.yaml';
+    const spec = `nnspec: 1
+name: f
+inputs:
+  image: {shape: [8, 8, 3]}
+layers:
+  conv: {type: Conv2D, filters: 4, kernel_size: 3, inputs: image}
+  repeated: {type: RepeatVector, n: 3}
+outputs: [repeated]
+`;
+    client.open(u, spec, 1);
+    const { diagnostics } = await client.diagnostics(u, 1);
+    expect(diagnostics.map((d) => d.code)).toEqual(['NN501']);
+    type Edit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+    const actions = await client.request<{ title: string; edit: { changes: Record<string, Edit[]> } }[]>('textDocument/codeAction', { textDocument: { uri: u }, range: diagnostics[0]!.range, context: { diagnostics } });
+    expect(actions.map((a) => a.title)).toEqual(["Insert a Flatten layer before 'repeated'"]);
+    const lines = spec.split('\n');
+    for (const e of [...actions[0]!.edit.changes[u]!].reverse()) {
+      const line = lines[e.range.start.line]!;
+      lines[e.range.start.line] = line.slice(0, e.range.start.character) + e.newText + line.slice(e.range.end.character);
+    }
+    const fixed = lines.join('\n');
+    expect(fixed).toContain('  repeated_flatten: {type: Flatten, inputs: conv}\n  repeated: {type: RepeatVector, n: 3}');
+    client.change(u, 2, fixed);
+    expect((await client.diagnostics(u, 2)).diagnostics).toEqual([]);
+  });
+});
+
+describe('nnspec lsp with inlay hints turned off', () => {
+  it('answers no inlay hints when the client asks for none', async () => {
+    const client = new LspClient({ inlayHints: false });
+    await client.init;
+    const u = 'file:///work/off.yaml';
+    client.open(u, qa, 1);
+    await client.diagnostics(u, 1);
+    const hints = await client.request<unknown[]>('textDocument/inlayHint', { textDocument: { uri: u }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
+    expect(hints).toEqual([]);
+    expect(await client.close()).toBe(0);
+  });
 });
