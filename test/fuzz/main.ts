@@ -82,8 +82,10 @@ export async function main(argv: string[], root: string): Promise<number> {
       return 0;
     }
     const started = performance.now();
-    log(`spec fuzzer: ${count} cases, seed ${seed}${jobs > 1 ? `, ${jobs} processes` : ''}\n`);
-    const shards = jobs === 1 ? [await runShard(argv, root, work, { index: 0, of: 1 }, log)] : await Promise.all(Array.from({ length: jobs }, (_, j) => child(argv, j, jobs)));
+    // --only I replays case I of the run alone (with --save, it becomes a fixture if it still fails).
+    const only = argv.indexOf('--only') >= 0 ? flag(argv, 'only', 0) : undefined;
+    log(`spec fuzzer: ${only === undefined ? `${count} cases` : `case ${only}`}, seed ${seed}${jobs > 1 ? `, ${jobs} processes` : ''}\n`);
+    const shards = only !== undefined ? [await runShard(argv, root, work, { index: only, of: Number.MAX_SAFE_INTEGER }, log)] : jobs === 1 ? [await runShard(argv, root, work, { index: 0, of: 1 }, log)] : await Promise.all(Array.from({ length: jobs }, (_, j) => child(argv, j, jobs)));
     const specMs = performance.now() - started;
     log(`data fuzzer: ${dataCount} cases, seed ${seed}\n`);
     const found = new Map(shards.flatMap((s) => s.found.map((f) => [f.key, f] as const)));
