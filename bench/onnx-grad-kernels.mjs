@@ -1,8 +1,9 @@
 // Candidate ONNX subgraphs for gradient rules, timed in ONNX Runtime (the choices in
 // src/backends/onnx/ops/ cite these figures). Needs `npm run build` first.
 //
-//   node bench/onnx-grad-kernels.mjs [threads=1] [runs=30] [all|gather|conv]
+//   node bench/onnx-grad-kernels.mjs [threads=1] [runs=30] [all|gather|conv|masks|convgrad]
 //
+// Wall times (gather, conv) and process CPU times (masks, convgrad: less sensitive to a loaded machine).
 // gather: the gradient of an embedding lookup (Gather of a 10,000×64 table by [64, 100] ids) as
 //   ScatterND(add), ScatterElements(add) or a one-hot matrix product.
 import { OnnxGraph } from '../dist/backends/onnx/graph.js';
@@ -102,3 +103,91 @@ async function conv() {
 
 const which = process.argv[4] ?? 'all';
 if (which === 'all' || which === 'conv') await conv();
+
+// Process CPU time of one run (all threads), the least load-sensitive figure on a shared machine.
+async function cpuTime(name, g, feeds, runs = 6) {
+  const session = await createSession(g.toBytes(), { threads });
+  const fed = Object.fromEntries(g.inputs.map((v) => [v.name, feeds[v.name]]));
+  await session.run(fed);
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.cpuUsage();
+    await session.run(fed);
+    const d = process.cpuUsage(t);
+    ms.push((d.user + d.system) / 1000);
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`${name.padEnd(44)} CPU median ${ms[runs >> 1].toFixed(2)} ms  min ${ms[0].toFixed(2)} ms`);
+  await session.release();
+}
+
+// masks: a ReLU-style gradient mask on 64×64×32×32, and the max-pool 2×2 gradient options.
+async function masks() {
+  const S = [64, 64, 32, 32];
+  const n = S.reduce((a, b) => a * b, 1);
+  const feeds = {
+    y: new ort.Tensor('float32', rand(n).map((v) => Math.max(v, 0)), S),
+    dy: new ort.Tensor('float32', rand(n), S),
+    dyp: new ort.Tensor('float32', rand(n / 4), [64, 64, 16, 16]),
+  };
+  const pool = { kernel_shape: [2, 2], strides: [2, 2] };
+  const variants = {
+    'mask: Where(y > 0, dy, 0)': (g, y, dy) => g.op1('Where', [g.op1('Greater', [y, g.scalar(0)]), dy, g.scalar(0)]),
+    'mask: dy * Cast(y > 0)': (g, y, dy) => g.op1('Mul', [dy, g.op1('Cast', [g.op1('Greater', [y, g.scalar(0)])], { to: 1 })]),
+    'mask: dy * Sign(y)': (g, y, dy) => g.op1('Mul', [dy, g.op1('Sign', [y])]),
+    'maxpool: forward without Indices': (g, y) => g.op1('MaxPool', [y], pool),
+    'maxpool: forward with Indices + MaxUnpool': (g, y, dy, dyp) => {
+      const [, idx] = g.op('MaxPool', [y], pool);
+      return g.op1('MaxUnpool', [dyp, idx, g.ints(S)], pool);
+    },
+    'maxpool: forward + equality mask (Resize)': (g, y, dy, dyp) => {
+      const sc = g.constant(Float32Array.of(1, 1, 2, 2), [4]);
+      const up = (t) => g.op1('Resize', [t, undefined, sc], { mode: 'nearest' });
+      return g.op1('Mul', [up(dyp), g.op1('Cast', [g.op1('Equal', [y, up(g.op1('MaxPool', [y], pool))])], { to: 1 })]);
+    },
+  };
+  for (const [name, f] of Object.entries(variants)) {
+    const g = new OnnxGraph('mask');
+    const [y, dy, dyp] = [g.input('y', S), g.input('dy', S), g.input('dyp', [64, 64, 16, 16])];
+    g.output(g.op1('ReduceMax', [f(g, y, dy, dyp)], { keepdims: 0 }), 'out');
+    await cpuTime(name, g, feeds);
+  }
+}
+
+// convgrad: the filter-gradient forms for Conv 3×3 64→64 on 64×64×32×32 (dx: flipped-kernel Conv
+// against ConvTranspose), in CPU time.
+async function convgrad() {
+  const { filterGrad, inputGrad, geometry } = await import('../dist/backends/onnx/ops/conv.js');
+  const [B, C, H] = [64, 64, 32];
+  const S = [B, C, H, H];
+  const n = B * C * H * H;
+  const feeds = { x: new ort.Tensor('float32', rand(n), S), dy: new ort.Tensor('float32', rand(n), S), w: new ort.Tensor('float32', rand(C * C * 9, 0.1), [C, C, 3, 3]) };
+  const attrs = { kernel_shape: [3, 3], pads: [1, 1, 1, 1] };
+  const geo = geometry('Conv', [H, H], [3, 3], attrs, []);
+  const taps = [0, 1, 2].flatMap((a) => [0, 1, 2].map((b) => [a, b]));
+  const variants = {
+    'conv forward': (g, x, dy, w) => g.op1('Conv', [x, w], attrs),
+    'dx: Conv with the flipped kernel (used)': (g, x, dy, w) => inputGrad(g, dy, w, x, geo, 1),
+    'dx: ConvTranspose': (g, x, dy, w) => g.op1('ConvTranspose', [dy, w], attrs),
+    'dW: one-hot depthwise im2col + MatMul (used)': (g, x, dy) => filterGrad(g, x, dy, geo, 1),
+    'dW: 9 Slices + Concat + MatMul': (g, x, dy) => {
+      const xp = g.op1('Pad', [x, g.ints([0, 0, 1, 1, 0, 0, 1, 1])]);
+      const dyT = g.op1('Transpose', [g.op1('Reshape', [dy, g.ints([B, C, H * H])])], { perm: [0, 2, 1] });
+      const col = g.op1('Concat', taps.map(([a, b]) => g.op1('Reshape', [g.op1('Slice', [xp, g.ints([a, b]), g.ints([a + H, b + H]), g.ints([2, 3])]), g.ints([B, C, H * H])])), { axis: 1 });
+      return g.op1('ReduceSum', [g.op1('MatMul', [col, dyT]), g.ints([0])], { keepdims: 0 });
+    },
+    'dW: Conv over the batch axis (swapped)': (g, x, dy) => {
+      const k = g.op1('Conv', [g.op1('Transpose', [x], { perm: [1, 0, 2, 3] }), g.op1('Transpose', [dy], { perm: [1, 0, 2, 3] })], { kernel_shape: [H, H], pads: [1, 1, 1, 1] });
+      return g.op1('Transpose', [k], { perm: [1, 0, 2, 3] });
+    },
+  };
+  for (const [name, f] of Object.entries(variants)) {
+    const g = new OnnxGraph('convgrad');
+    const [x, dy, w] = [g.input('x', S), g.input('dy', S), g.input('w', [C, C, 3, 3])];
+    g.output(g.op1('ReduceMax', [f(g, x, dy, w)], { keepdims: 0 }), 'out');
+    await cpuTime(name, g, feeds, 3);
+  }
+}
+
+if (which === 'all' || which === 'masks') await masks();
+if (which === 'all' || which === 'convgrad') await convgrad();

@@ -14,9 +14,13 @@ export function broadcasting(type: string) {
   };
 }
 
-/** Where(cond, v, 0). */
+/**
+ * v where cond holds, 0 elsewhere (broadcasting), as v · cast(cond): ONNX Runtime's Mul and Cast
+ * take about 0.8× the CPU time of Where(cond, v, 0) with a scalar 0 (10 against 12.5 ms on
+ * 4M elements, bench/onnx-grad-kernels.mjs masks). Unlike Where, a non-finite v stays non-finite.
+ */
 export function where0(g: OnnxGraph, cond: Value, v: Value): Value {
-  return g.op1('Where', [cond, v, scalarOf(g, v, 0)]);
+  return g.op1('Mul', [v, g.op1('Cast', [cond], { to: v.dtype === 'float64' ? 11 : 1 })]);
 }
 
 /** A binary op's VJP from the two local gradients (each given dy, a, b, y), unbroadcast to the operands. */
@@ -126,11 +130,10 @@ export const Where = defineOp({
   },
   vjp: ({ g, node, dy, needs }) => {
     const [c, a, b] = node.inputs as Value[];
-    const zero = scalarOf(g, dy[0]!, 0);
     return [
       undefined,
-      needs[1] ? unbroadcast(g, g.op1('Where', [c!, dy[0]!, zero]), a!.shape) : undefined,
-      needs[2] ? unbroadcast(g, g.op1('Where', [c!, zero, dy[0]!]), b!.shape) : undefined,
+      needs[1] ? unbroadcast(g, where0(g, c!, dy[0]!), a!.shape) : undefined,
+      needs[2] ? unbroadcast(g, where0(g, g.op1('Not', [c!]), dy[0]!), b!.shape) : undefined,
     ];
   },
 });
