@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rngFor } from '../../src/train/random.js';
 import { readPointer } from '../../src/train/checkpoint.js';
-import { runCli } from '../helpers.js';
+import { startEngine } from '../../src/commands/engine.js';
+import { planOf, randomBatch } from './train-helpers.js';
+import { ROOT, runCli } from '../helpers.js';
 import { cpuTf, f32, loadSaved, readArray, readJson, tempDir, writeArrays, writeSpec } from '../train/helpers.js';
 
 const SPEC = `nnspec: 1
@@ -27,6 +29,18 @@ training:
   loss_weights: {probs: 1.0, score: 0.5}
   metrics: {probs: [acc], score: [mae]}
   batch_size: 16
+`;
+
+const MLP_FOR_PROBE = `
+nnspec: 1
+name: mlp
+inputs:
+  x: {shape: [6]}
+layers:
+  hidden: {type: Dense, units: 5, activation: relu}
+  out:    {type: Dense, units: 3, activation: softmax}
+outputs: [out]
+training: {optimizer: adam, loss: categorical_crossentropy}
 `;
 
 function dataDir(dir: string): string {
@@ -143,6 +157,19 @@ training: {optimizer: {type: sgd, learning_rate: 3.0}, loss: mse, batch_size: 8}
     const model = await loadSaved(tf, join(run, readPointer(run)!.dir));
     for (const w of model.weights) expect([...w.read().dataSync()].every(Number.isFinite)).toBe(true);
     model.dispose();
+  });
+
+  it('auto passes over onnx when it cannot run the model, and says why; --backend onnx refuses with the reason', async () => {
+    const plan = planOf(MLP_FOR_PROBE);
+    // A layer type without an ONNX emitter (tfjs builds layers from their kind, not this name).
+    (plan.graph.layers[0]!.config as { type: string }).type = 'NotInOnnx';
+    let err = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: ROOT };
+    const runtime = await startEngine('auto', io, { threads: 1 }, { plan, batch: randomBatch(4, 1) });
+    expect(runtime!.name).not.toBe('onnx');
+    expect(runtime!.skipped[0]).toBe('onnx: the onnx engine cannot run this model yet (no ONNX emitter for layer type NotInOnnx)');
+    expect(await startEngine('onnx', io, { threads: 1 }, { plan, batch: randomBatch(4, 1) })).toBeUndefined();
+    expect(err).toMatch(/NN904.*no ONNX emitter for layer type NotInOnnx/s);
   });
 
   it('--device cuda says why it cannot run here; --backend onnx names what it cannot run', async () => {

@@ -4,24 +4,14 @@
  * a non-finite step leaves everything as it was, and evaluate/predict agree.
  */
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/compiler/compile.js';
 import { onnxEngine } from '../../src/backends/onnx/engine.js';
 import { onnxOptimizer } from '../../src/backends/onnx/optimizers.js';
 import { bucket, gatherRows, sparseTables } from '../../src/backends/onnx/tables.js';
 import { tfjsEngine } from '../../src/backends/tfjs/engine.js';
-import type { Batch, ModelPlan, NamedArray, TrainEngine } from '../../src/train/engine.js';
-import { resolveObjective } from '../../src/train/objective.js';
-import { optimizerConfig } from '../../src/train/optimizer-config.js';
+import type { Batch, TrainEngine } from '../../src/train/engine.js';
+import { expectNamedClose, planOf, randomBatch } from './train-helpers.js';
 import { rngFor } from '../../src/train/random.js';
 import { cpuTf } from '../train/helpers.js';
-
-export function planOf(text: string, seed = 7): ModelPlan {
-  const r = compile(text, 'spec.yaml');
-  const graph = r.graph!;
-  const objective = resolveObjective(graph);
-  if ('error' in objective) throw new Error(objective.error);
-  return { graph, outputs: objective.outputs, seed, optimizer: optimizerConfig(graph.training?.optimizer) };
-}
 
 const MLP = `
 nnspec: 1
@@ -37,25 +27,6 @@ training:
   loss: categorical_crossentropy
   metrics: [acc]
 `;
-
-export function randomBatch(size: number, seed: number): Batch {
-  const rng = rngFor(seed, 'batch');
-  const x = Float32Array.from({ length: size * 6 }, () => rng.normal());
-  const y = new Float32Array(size * 3);
-  for (let i = 0; i < size; i++) y[i * 3 + rng.int(3)] = 1;
-  return { size, inputs: [{ values: x, shape: [size, 6], dtype: 'float32' }], targets: [{ values: y, shape: [size, 3], dtype: 'float32' }] };
-}
-
-export function expectNamedClose(a: NamedArray[], b: NamedArray[], tol: number): void {
-  expect(a.map((w) => w.name)).toEqual(b.map((w) => w.name));
-  a.forEach((w, k) => {
-    expect(w.shape).toEqual(b[k]!.shape);
-    w.values.forEach((x, i) => {
-      const e = b[k]!.values[i]!;
-      if (!(Math.abs(x - e) <= tol * Math.max(1, Math.abs(e)))) throw new Error(`${w.name}[${i}]: onnx ${x} vs tfjs ${e}`);
-    });
-  });
-}
 
 async function engines(text: string): Promise<{ onnx: TrainEngine; tfjs: TrainEngine }> {
   const tf = await cpuTf();

@@ -72,7 +72,7 @@ async function prove(ort: Ort, threads: number, device: Device): Promise<void> {
   if (ok) return;
   if (device === 'cuda') {
     throw new EngineError(
-      `ONNX Runtime's CUDA provider does not run here${why}; it needs an NVIDIA GPU with CUDA 12 and the provider binaries, which onnxruntime-node's install script downloads on request: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (see README)`,
+      `ONNX Runtime's CUDA provider does not run here${why}; it needs an NVIDIA GPU with CUDA 12 and the provider binaries, which onnxruntime-node's install script downloads on request: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node (see README)`,
     );
   }
   throw new EngineError(`ONNX Runtime does not run here${why}`);
