@@ -61,9 +61,14 @@ export function settle(run: TrainRun, spec: SpecWithObjective, hashes: RunState[
   return resumedSettings(run.resumed.state.settings, flags);
 }
 
+/** The run's optimizer: the resumed run's, or the spec's with --learning-rate applied. */
+export function runOptimizer(run: TrainRun, spec: SpecWithObjective, learningRate: number | undefined): OptimizerConfig {
+  return run.resumed ? (run.resumed.state.optimizer as OptimizerConfig) : optimizerConfig(spec.graph.training?.optimizer, learningRate);
+}
+
 /** The model to train on the engine: fresh from the seed, or with the checkpoint's weights and optimizer slots. */
 export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, spec: SpecWithObjective, settings: Settings, learningRate: number | undefined): Promise<{ engine: TrainEngine; optimizer: OptimizerConfig }> {
-  const optimizer = run.resumed ? (run.resumed.state.optimizer as OptimizerConfig) : optimizerConfig(spec.graph.training?.optimizer, learningRate);
+  const optimizer = runOptimizer(run, spec, learningRate);
   const engine = runtime.create({ graph: spec.graph, outputs: spec.outputs, seed: settings.seed, optimizer });
   if (run.resumed) {
     await engine.writeWeights(readModelWeights(run.resumed.dir));

@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import type { Device } from '../backends/onnx/runtime.js';
 import type { EngineRuntime, TrainEngine } from '../train/engine.js';
-import { optimizerConfig, type OptimizerConfig } from '../train/optimizer-config.js';
 import { specHash } from '../train/hashes.js';
 import { trainLoop, type Outcome, type Split } from '../train/loop.js';
 import { makeProgress, type Progress } from '../train/progress.js';
@@ -19,7 +18,7 @@ import { startEngine, type EngineChoice, type EngineProbe } from './engine.js';
 import { EXIT, reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective, type SpecWithObjective } from './objective-spec.js';
 import { loadTrainingData, splitData } from './train-data.js';
-import { beginRun, buildTrainEngine, openTrainRun, settle, type TrainRun } from './train-run.js';
+import { beginRun, buildTrainEngine, openTrainRun, runOptimizer, settle, type TrainRun } from './train-run.js';
 
 /** The run's settings flags (src/train/settings.ts) plus where and how to run. */
 export interface TrainOptions extends SettingFlags {
@@ -72,7 +71,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
 
 /** The model and its first batch, for the engine choice (`auto` checks that onnx can run them). */
 function probe(spec: SpecWithObjective, run: TrainRun, settings: Settings, train: Split, learningRate: number | undefined): EngineProbe {
-  const optimizer = run.resumed ? (run.resumed.state.optimizer as OptimizerConfig) : optimizerConfig(spec.graph.training?.optimizer, learningRate);
+  const optimizer = runOptimizer(run, spec, learningRate);
   const batch = train.batches.batch(train.indices.subarray(0, Math.min(settings.batchSize, train.indices.length)));
   return { plan: { graph: spec.graph, outputs: spec.outputs, seed: settings.seed, optimizer }, batch };
 }
