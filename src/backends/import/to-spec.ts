@@ -87,8 +87,9 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
     if (inputNames.has(ref.layer)) return ref.node === 0 ? nameOf.get(ref.layer) : bad(`takes node ${ref.node} of input '${ref.layer}', which has one`);
     const layer = byName.get(ref.layer);
     if (!layer) return bad(`takes '${ref.layer}', which is not a layer of the model`);
-    if (ref.node >= layer.calls.length) return bad(`takes call ${ref.node} of '${ref.layer}', which is called ${layer.calls.length} time(s)`);
-    return nodes.find((n) => n.layer === ref.layer && n.call === ref.node)?.name;
+    if (!Number.isInteger(ref.node) || ref.node < 0 || ref.node >= layer.calls.length) return bad(`takes call ${ref.node} of '${ref.layer}', which is called ${layer.calls.length} time(s)`);
+    const node = nodes.find((n) => n.layer === ref.layer && n.call === ref.node)?.name;
+    return node ?? bad(`takes call ${ref.node} of '${ref.layer}', which has no node in the model`);
   };
 
   const layerEntries: Obj = {};
