@@ -110,3 +110,20 @@ describe('predict --data X.npz holding the targets too (issue 10, item 7)', () =
     expect(r.stdout).toContain(`${join(out, 'y.npy')}  float32  (8, 1)`);
   });
 });
+
+describe("the issue's reproducer: social_posts needs 269 steps", () => {
+  it('inferConcrete refuses 268 and 10 steps at the layer that needs more, accepts 269; the minimum is 269', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { compile } = await import('../../src/compiler/compile.js');
+    const { inferConcrete, minimumSize } = await import('../../src/compiler/concrete.js');
+    const { ROOT } = await import('../helpers.js');
+    const graph = compile(readFileSync(join(ROOT, 'specs/social_posts.yaml')), 'social_posts.yaml').graph!;
+    const at = (n: number) => new Map([['posts', [n]]]);
+    expect(inferConcrete(graph, at(269))).toBeUndefined();
+    expect(inferConcrete(graph, at(268))).toMatchObject({ code: 'NN502' });
+    expect(inferConcrete(graph, at(10))).toMatchObject({ code: 'NN502' });
+    expect(inferConcrete(graph, at(0))).toMatchObject({ message: "input 'posts' has an axis of size 0" });
+    expect(minimumSize(graph, at(268), 'posts', 0)).toBe(269);
+    expect(minimumSize(graph, at(0), 'posts', 0)).toBe(269);
+  });
+});
