@@ -159,3 +159,41 @@ describe('tables fed row by row', () => {
     expect([1, 2, 3, 5, 7, 9, 13, 100].map((n) => bucket(n, 64))).toEqual([1, 2, 3, 6, 8, 12, 16, 64]);
   });
 });
+
+describe('moving statistics and frozen layers', () => {
+  it('BatchNormalization moving statistics and a frozen layer follow the tfjs engine', async () => {
+    const text = `
+nnspec: 1
+name: bn
+inputs:
+  x: {shape: [6]}
+layers:
+  frozen: {type: Dense, units: 5, trainable: false}
+  norm:   {type: BatchNormalization, momentum: 0.9}
+  act:    {type: Activation, activation: relu}
+  out:    {type: Dense, units: 3, activation: softmax}
+outputs: [out]
+training:
+  optimizer: {type: sgd, learning_rate: 0.1, momentum: 0.9}
+  loss: categorical_crossentropy
+`;
+    const tf = await cpuTf();
+    const plan = planOf(text);
+    const onnx = onnxEngine(tf, plan, { threads: 1, device: 'cpu' });
+    const tfjs = tfjsEngine(tf, plan);
+    const start = await onnx.readWeights();
+    for (let s = 0; s < 4; s++) {
+      const batch = randomBatch(8, s);
+      const [a, b] = [await onnx.step(batch, rngFor(1, s)), await tfjs.step(batch, rngFor(1, s))];
+      [...b].forEach((x, i) => expect(a[i]).toBeCloseTo(x, 5));
+    }
+    const weights = await onnx.readWeights();
+    expectNamedClose(weights, await tfjs.readWeights(), 1e-5);
+    const byName = (ws: typeof weights, n: string) => ws.find((w) => w.name === n)!.values;
+    expect(byName(weights, 'frozen/kernel')).toEqual(byName(start, 'frozen/kernel'));
+    expect(byName(weights, 'norm/moving_mean')).not.toEqual(byName(start, 'norm/moving_mean'));
+    const slots = await onnx.readSlots();
+    expect(slots.slots.map((s) => s.name)).toEqual((await tfjs.readSlots()).slots.map((s) => s.name));
+    expect(slots.slots.some((s) => s.name.startsWith('frozen/'))).toBe(false);
+  });
+});
