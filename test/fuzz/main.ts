@@ -117,7 +117,7 @@ export async function main(argv: string[], root: string): Promise<number> {
     const slowest = shards.reduce((a, b) => (b.specs.slowestMs > a.specs.slowestMs ? b : a));
     process.stdout.write(
       [
-        `spec cases: ${sum('cases')} (${sum('specCases')} specs, ${sum('importCases')} Keras JSON for import, ${sum('svgCases')} drawn as SVG) in ${(specMs / 1000).toFixed(1)} s wall with ${jobs} process${jobs === 1 ? '' : 'es'}; slowest case ${Math.round(slowest.specs.slowestMs)} ms (${slowest.specs.slowestLabels.join(', ')})`,
+        `spec cases: ${sum('cases')} (${sum('specCases')} specs, ${sum('importCases')} Keras JSON for import, ${sum('svgCases')} drawn as SVG) in ${(specMs / 1000).toFixed(1)} s wall with ${jobs} process${jobs === 1 ? '' : 'es'}; slowest case ${Math.round(slowest.specs.slowestMs)} ms (${slowest.specs.slowestLabels.join(', ')}); largest resident set ${Math.max(...shards.map((s) => s.specs.maxRssMb))} MB`,
         `mutations (cases, mean ms per case): ${Object.entries(labels).sort((a, b) => b[1][0] - a[1][0]).map(([k, [n, ms]]) => `${k} ${n} (${Math.round(ms / n)})`).join(', ')}`,
         `time by command (all processes): ${Object.entries(commands).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`,
         `data cases: ${data.cases} (${data.refused} refused by a reader or the check, ${data.accepted} accepted, ${data.evaluated} also through evaluate and predict) in ${(data.ms / 1000).toFixed(1)} s; first problems: ${Object.entries(data.codes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,

@@ -17,8 +17,10 @@ export interface FuzzOptions {
   root: string;
   /** Where case files are written while they run. */
   work: string;
-  /** A case slower than this is a finding. */
+  /** A case slower than this is a finding (default 30 s: a loaded machine is slow). */
   timeLimitMs?: number;
+  /** A resident set larger than this after a case is a finding (default 3 GB). */
+  rssLimitMb?: number;
   /** Run only the cases with index % of === index (a share of a parallel run). */
   shard?: { index: number; of: number };
   /** Called for each case that broke the oracle. */
@@ -46,6 +48,8 @@ export interface FuzzStats {
   labels: Record<string, number>;
   /** Time spent on cases with each mutation (a case counts for each of its labels). */
   msByLabel: Record<string, number>;
+  /** The process's largest resident set seen after a case, in MB (memory is bounded as well as time). */
+  maxRssMb: number;
   ms: number;
 }
 
@@ -57,7 +61,7 @@ export async function fuzzSpecs(opts: FuzzOptions): Promise<FuzzStats> {
   const seeds = loadSeeds(opts.root);
   const keras = loadKerasSeeds(opts.root);
   mkdirSync(opts.work, { recursive: true });
-  const stats: FuzzStats = { cases: 0, specCases: 0, importCases: 0, svgCases: 0, invalid: 0, findings: [], slowestMs: 0, slowestLabels: [], labels: {}, msByLabel: {}, ms: 0 };
+  const stats: FuzzStats = { cases: 0, specCases: 0, importCases: 0, svgCases: 0, invalid: 0, findings: [], slowestMs: 0, slowestLabels: [], labels: {}, msByLabel: {}, maxRssMb: 0, ms: 0 };
   const limit = opts.timeLimitMs ?? 30_000;
   const started = performance.now();
   const shard = opts.shard ?? { index: 0, of: 1 };
@@ -94,6 +98,9 @@ export async function fuzzSpecs(opts: FuzzOptions): Promise<FuzzStats> {
       stats.slowestLabels = mutated.labels;
     }
     if (ms > limit) findings.push({ problem: `case took ${Math.round(ms)} ms (limit ${limit} ms)` });
+    const rss = process.memoryUsage.rss() / 2 ** 20;
+    stats.maxRssMb = Math.max(stats.maxRssMb, Math.round(rss));
+    if (rss > (opts.rssLimitMb ?? 3072)) findings.push({ problem: `the process grew to ${Math.round(rss)} MB (limit ${opts.rssLimitMb ?? 3072} MB)` });
     for (const l of mutated.labels) {
       stats.labels[l] = (stats.labels[l] ?? 0) + 1;
       stats.msByLabel[l] = (stats.msByLabel[l] ?? 0) + ms;
