@@ -60,7 +60,7 @@ export class ValueReader {
       }
       const first = seen.get(key);
       if (first) {
-        this.sink.error('NN106', duplicateMessage(key, path, this.lineOf(first.start)), kSpan, 'remove one of the two entries, or rename one');
+        this.sink.error('NN106', duplicateMessage(key, path, this.lineOf(first.start)), kSpan, 'remove one of the two entries, or rename one', [{ span: first, message: 'first defined here' }]);
         continue;
       }
       seen.set(key, kSpan);

@@ -56,9 +56,13 @@ function renderOne(d: PrintedDiagnostic, sources: Sources, width: number, c: Cha
     more = true;
   }
   for (const l of d.labels ?? []) {
-    out += `${c.blue(`${pad}:::`)} ${printable(l.file)}:${l.line}:${l.column}: ${printable(l.message)}\n`;
     const text = sources(l.file)?.lineText(l.line);
-    if (text !== undefined) out += excerpt(text, l, width, '-', c.blue, c);
+    // In the primary's own file: the line, underlined, the label after the marks; elsewhere, headed by its place.
+    if (l.file === d.file && text !== undefined) out += excerpt(text, l, width, '-', c.blue, c, printable(l.message));
+    else {
+      out += `${c.blue(`${pad}:::`)} ${printable(l.file)}:${l.line}:${l.column}: ${printable(l.message)}\n`;
+      if (text !== undefined) out += excerpt(text, l, width, '-', c.blue, c);
+    }
     more = true;
   }
   if (d.hint) {
@@ -71,10 +75,11 @@ function renderOne(d: PrintedDiagnostic, sources: Sources, width: number, c: Cha
 type Span = Pick<LocatedLabel, 'line' | 'column' | 'end_line' | 'end_column'>;
 
 /** The numbered source line and the marks under the span. */
-function excerpt(source: string, at: Span, width: number, mark: string, paint: ChalkInstance, c: ChalkInstance): string {
+function excerpt(source: string, at: Span, width: number, mark: string, paint: ChalkInstance, c: ChalkInstance, label?: string): string {
   const { shown, column, length } = window(source, at);
   const pad = ' '.repeat(width);
-  return `${c.blue(`${String(at.line).padStart(width)} |`)}${shown ? ' ' + shown : ''}\n` + `${c.blue(`${pad} |`)} ${' '.repeat(column)}${paint(mark.repeat(length))}\n`;
+  const after = label ? ` ${c.blue(label)}` : '';
+  return `${c.blue(`${String(at.line).padStart(width)} |`)}${shown ? ' ' + shown : ''}\n` + `${c.blue(`${pad} |`)} ${' '.repeat(column)}${paint(mark.repeat(length))}${after}\n`;
 }
 
 /**
