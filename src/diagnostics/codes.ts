@@ -138,7 +138,7 @@ export type RunCode = CodeIn<'NN9'>;
 /** The documented ranges, for the README's table. */
 export const CODE_RANGES: readonly { prefix: string; title: string }[] = [
   { prefix: 'NN0', title: 'the command line (exit 2)' },
-  { prefix: 'NN1', title: 'parsing a spec: bytes and YAML' },
+  { prefix: 'NN1', title: 'parsing a spec (bytes and YAML) and formatting it (fmt)' },
   { prefix: 'NN2', title: 'the spec schema' },
   { prefix: 'NN3', title: 'resolving names' },
   { prefix: 'NN4', title: 'ordering the graph' },
