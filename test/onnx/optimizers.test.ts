@@ -71,8 +71,8 @@ describe('ONNX optimizers equal the tfjs engine step by step', () => {
     const ref = makeOptimizer(tf, config);
     const v = tf.variable(tf.tensor(start, SHAPE));
     const { opt, session } = await stepSession(config);
-    let w = start;
-    let slots = opt.slots.map((s) => new Float32Array(SIZE).fill(s.init));
+    let w: Float32Array = start;
+    let slots: Float32Array[] = opt.slots.map((s) => new Float32Array(SIZE).fill(s.init));
     for (let t = 1; t <= STEPS; t++) {
       const gt = tf.tensor(grads[t - 1]!, SHAPE);
       ref.apply({ [v.name]: gt }, [v], ['w']);
