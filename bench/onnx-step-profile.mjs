@@ -4,12 +4,16 @@
 // Needs `npm run build` first.
 //
 //   node bench/onnx-step-profile.mjs SPEC [batch=64] [steps=5] [threads=1] [seq=100]
+//
+// Large embedding tables that the engine feeds as the batch's rows (./src/backends/onnx/tables.ts)
+// are fed as 512 rows here (the ids are drawn from 500 values).
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '../dist/compiler/compile.js';
 import { onnxOptimizer } from '../dist/backends/onnx/optimizers.js';
 import { buildGraph } from '../dist/backends/onnx/train-step.js';
+import { sparseTables } from '../dist/backends/onnx/tables.js';
 import { onnx } from '../dist/backends/onnx/proto.js';
 import { loadOrt } from '../dist/backends/onnx/runtime.js';
 import { resolveObjective } from '../dist/train/objective.js';
@@ -30,6 +34,7 @@ const concrete = (shape) => [batch, ...shape.slice(1).map((d) => d ?? seq)];
 const shapes = {
   inputs: Object.fromEntries(graph.inputs.map((i) => [i.name, { shape: concrete(i.output.shape), dtype: i.output.dtype === 'int32' ? 'int32' : 'float32' }])),
   targets: Object.fromEntries(objective.outputs.map((o) => [o.name, { shape: concrete(graph.nodes.get(o.name).output.shape), dtype: 'float32' }])),
+  tables: Object.fromEntries(sparseTables(graph, model.optimizer).map((t) => [t.weight, 512])),
 };
 const t0 = performance.now();
 const built = buildGraph(model, 'train', shapes);

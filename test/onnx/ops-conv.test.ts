@@ -55,6 +55,10 @@ const CONV: GradCase[] = [
   conv('Conv 3×3 dilation 2 stride 2', [1, 2, 8, 8], [3, 2, 3, 3], { pads: [2, 2, 1, 1], dilations: [2, 2], strides: [2, 2] }),
   conv('Conv depthwise (multiplier 2)', [2, 3, 5, 5], [6, 1, 3, 3], { pads: [1, 1, 1, 1], group: 3 }, { pads: [1, 1, 1, 1], group: 3 }, true),
   conv('Conv grouped (2 groups)', [2, 4, 4, 4], [6, 2, 3, 3], { pads: [1, 1, 1, 1], group: 2 }, { pads: [1, 1, 1, 1], group: 2 }),
+  // Fewer filters than input channels: the filter gradient takes its columns from dy.
+  conv('Conv 3×3 4→2 same (columns from dy)', [2, 4, 5, 5], [2, 4, 3, 3], { pads: [1, 1, 1, 1] }, { pads: [1, 1, 1, 1] }, true),
+  conv('Conv 2×2 4→2 same on 4×5 (columns from dy, pads at the end)', [2, 4, 4, 5], [2, 4, 2, 2], { pads: [0, 0, 1, 1] }, { pads: [0, 0, 1, 1] }),
+  conv('Conv grouped 4→2 dilation 2 (columns from dy)', [1, 4, 7, 7], [2, 2, 3, 3], { group: 2, dilations: [2, 2], pads: [2, 2, 1, 1] }),
   conv('Conv 1×1', [2, 3, 4, 4], [5, 3, 1, 1], {}, {}, true),
   conv('Conv 1×1 stride 2', [2, 3, 5, 5], [5, 3, 1, 1], { strides: [2, 2] }, { strides: [2, 2] }),
   conv('Conv 1×1 padded (pads beyond the kernel)', [1, 2, 3, 3], [2, 2, 1, 1], { pads: [1, 1, 1, 1] }, { pads: [1, 1, 1, 1] }),
@@ -70,6 +74,15 @@ const CONV: GradCase[] = [
       ]) as tfTypes.Tensor3D;
       return tf.transpose(tf.conv1d(x, tf.transpose(v.w!, [2, 1, 0]) as tfTypes.Tensor3D, 1, 'valid'), [0, 2, 1]);
     },
+    dtype: 'float32',
+    eps: 0.05,
+    fdTol: 1e-3,
+  },
+  {
+    name: 'Conv1D 6→2 valid (columns from dy)',
+    inputs: { x: { shape: [2, 6, 7] }, w: { shape: [2, 6, 3] } },
+    build: (g, v) => g.op1('Conv', [v.x!, v.w!], { kernel_shape: [3] }),
+    tf: (tf, v) => tf.transpose(tf.conv1d(tf.transpose(v.x!, [0, 2, 1]) as tfTypes.Tensor3D, tf.transpose(v.w!, [2, 1, 0]) as tfTypes.Tensor3D, 1, 'valid'), [0, 2, 1]),
     dtype: 'float32',
     eps: 0.05,
     fdTol: 1e-3,

@@ -7,7 +7,8 @@
  * - input: a Conv of dy with the flipped, per-group transposed kernel when the strides are 1
  *   (ConvTranspose otherwise; both are the same linear map);
  * - filter: im2col by a depthwise Conv with a one-hot kernel (one output channel per input
- *   channel and tap), then a batched MatMul with dy, summed over the batch;
+ *   channel and tap), then a batched MatMul with dy, summed over the batch (the columns taken
+ *   from dy instead when that side is smaller);
  * - bias: dy summed over the batch and spatial axes.
  */
 import type { Attrs, OnnxGraph, Value } from '../graph.js';
@@ -62,6 +63,8 @@ export function filterGrad(g: OnnxGraph, x: Value, dy: Value, geo: Geometry, gro
   const m = dy.shape[1]!;
   const taps = size(geo.kernel);
   const p = size(geo.out);
+  const flip = flipPads(geo);
+  if (taps > 1 && geo.strides.every((s) => s === 1) && flip.every((v) => v >= 0) && m * size(x.shape.slice(2)) < c * p) return filterGradByDy(g, x, dy, geo, group, flip);
   let col: Value;
   if (taps === 1 && geo.pads.every((v) => v === 0)) {
     const strided = geo.strides.some((s) => s > 1);
@@ -80,6 +83,34 @@ export function filterGrad(g: OnnxGraph, x: Value, dy: Value, geo: Geometry, gro
   return g.op1('Reshape', [g.op1('Transpose', [summed], { perm: [0, 2, 1] }), g.ints([m, c / group, ...geo.kernel])]);
 }
 
+/** Pads of the stride-1 Conv that maps dy back onto x's positions: dilation·(k − 1) − pad. */
+function flipPads(geo: Geometry): number[] {
+  const nsp = geo.kernel.length;
+  return geo.pads.map((pad, i) => geo.dilations[i % nsp]! * (geo.kernel[i % nsp]! - 1) - pad);
+}
+
+/**
+ * The filter gradient with the im2col on dy's side, for strides 1 when dy has fewer elements than
+ * the columns of x would (a Conv1D from 256 embedding channels to 128 filters: half the columns).
+ * dW[m, c, t] = Σ x[n, c, i] · dy[n, m, i + pad − t·dilation]: columns of dy shifted by each tap
+ * (a one-hot depthwise Conv with the taps reversed and the flipped pads), times x, summed over N.
+ */
+function filterGradByDy(g: OnnxGraph, x: Value, dy: Value, geo: Geometry, group: number, pads: number[]): Value {
+  const [n, c] = x.shape as [number, number];
+  const m = dy.shape[1]!;
+  const taps = size(geo.kernel);
+  const len = size(x.shape.slice(2));
+  const onehot = new Array<number>(m * taps * taps).fill(0);
+  for (let ch = 0; ch < m; ch++) for (let t = 0; t < taps; t++) onehot[(ch * taps + t) * taps + (taps - 1 - t)] = 1;
+  const kernel = g.constant(x.dtype === 'float64' ? Float64Array.from(onehot) : Float32Array.from(onehot), [m * taps, 1, ...geo.kernel], 'im2col');
+  const col = g.op1('Conv', [dy, kernel], { kernel_shape: geo.kernel, dilations: geo.dilations, pads, group: m });
+  const cols = g.op1('Reshape', [col, g.ints([n, group, (m / group) * taps, len])]);
+  const xT = g.op1('Transpose', [g.op1('Reshape', [x, g.ints([n, group, c / group, len])])], { perm: [0, 1, 3, 2] });
+  const summed = g.op1('ReduceSum', [g.op1('MatMul', [cols, xT]), g.ints([0])], { keepdims: 0 });
+  const split = g.op1('Reshape', [summed, g.ints([group, m / group, taps, c / group])]);
+  return g.op1('Reshape', [g.op1('Transpose', [split], { perm: [0, 1, 3, 2] }), g.ints([m, c / group, ...geo.kernel])]);
+}
+
 /**
  * d loss / d x of y = Conv(x, W) for dy. Strides 1: Conv(dy, W'), W' the kernel with in/out
  * channels swapped per group and its taps reversed, padded by dilation·(k − 1) − pad. Otherwise
@@ -87,14 +118,14 @@ export function filterGrad(g: OnnxGraph, x: Value, dy: Value, geo: Geometry, gro
  */
 export function inputGrad(g: OnnxGraph, dy: Value, w: Value, x: Value, geo: Geometry, group: number): Value {
   const nsp = geo.kernel.length;
-  const flipPads = [...geo.kernel, ...geo.kernel].map((k, i) => geo.dilations[i % nsp]! * (k - 1) - geo.pads[i]!);
-  if (geo.strides.every((s) => s === 1) && flipPads.every((v) => v >= 0)) {
+  const flipped = flipPads(geo);
+  if (geo.strides.every((s) => s === 1) && flipped.every((v) => v >= 0)) {
     const [m, cg] = w.shape as [number, number];
     const grouped = g.op1('Reshape', [w, g.ints([group, m / group, cg, ...geo.kernel])]);
     const swapped = g.op1('Reshape', [g.op1('Transpose', [grouped], { perm: [0, 2, 1, ...geo.kernel.map((_, i) => 3 + i)] }), g.ints([group * cg, m / group, ...geo.kernel])]);
     const sp = spatialAxes(w.shape.length);
-    const flipped = g.op1('Slice', [swapped, g.ints(sp.map(() => -1)), g.ints(sp.map(() => Number.MIN_SAFE_INTEGER)), g.ints(sp), g.ints(sp.map(() => -1))]);
-    return g.op1('Conv', [dy, flipped], { kernel_shape: geo.kernel, dilations: geo.dilations, pads: flipPads, group });
+    const reversed = g.op1('Slice', [swapped, g.ints(sp.map(() => -1)), g.ints(sp.map(() => Number.MIN_SAFE_INTEGER)), g.ints(sp), g.ints(sp.map(() => -1))]);
+    return g.op1('Conv', [dy, reversed], { kernel_shape: geo.kernel, dilations: geo.dilations, pads: flipped, group });
   }
   const spatial = x.shape.slice(2);
   const outputPadding = spatial.map((d, i) => (d + geo.pads[i]! + geo.pads[i + nsp]! - geo.dilations[i]! * (geo.kernel[i]! - 1) - 1) % geo.strides[i]!);
