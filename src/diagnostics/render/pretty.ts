@@ -1,7 +1,7 @@
 /**
  * The terminal face of diagnostics: `file:line:col: error[CODE]: message`, the source line
  * with a caret under the span, related places (`::: file:line:col`) with their lines underlined,
- * and the hint; a blank line after each that shows more than its headline, a gutter as wide as
+ * and the hint; a blank line after each, a gutter as wide as
  * the largest line number shown, so that a file's diagnostics line up. A diagnostic without lines
  * is headed `file (place)`; one about the command line itself is one line, `nnspec: error[NN001]: ... (hint)`.
  */
@@ -47,13 +47,11 @@ function renderOne(d: PrintedDiagnostic, sources: Sources, width: number, c: Cha
   // About the command line itself: one line, the hint (which help to read) in parentheses.
   if (d.file === null && !d.labels?.length) return `${c.bold('nnspec:')} ${sev}: ${c.bold(printable(d.message))}${d.hint ? ` (${printable(d.hint)})` : ''}\n`;
   let out = `${c.bold(`${placeText(d)}:`)} ${sev}: ${c.bold(printable(d.message))}\n`;
-  let more = false;
   const pad = ' '.repeat(width);
   const paint = d.severity === 'error' ? c.red : c.yellow;
   const source = d.file !== null && d.line !== null ? sources(d.file)?.lineText(d.line) : undefined;
   if (source !== undefined && d.line !== null) {
     out += excerpt(source, { line: d.line, column: d.column ?? 1, end_line: d.end_line ?? d.line, end_column: d.end_column ?? (d.column ?? 1) + 1 }, width, '^', paint, c);
-    more = true;
   }
   for (const l of d.labels ?? []) {
     const text = sources(l.file)?.lineText(l.line);
@@ -63,13 +61,9 @@ function renderOne(d: PrintedDiagnostic, sources: Sources, width: number, c: Cha
       out += `${c.blue(`${pad}:::`)} ${printable(l.file)}:${l.line}:${l.column}: ${printable(l.message)}\n`;
       if (text !== undefined) out += excerpt(text, l, width, '-', c.blue, c);
     }
-    more = true;
   }
-  if (d.hint) {
-    out += `${c.blue(`${pad} =`)} ${c.cyan('hint:')} ${printable(d.hint)}\n`;
-    more = true;
-  }
-  return more || d.file !== null ? out + '\n' : out;
+  if (d.hint) out += `${c.blue(`${pad} =`)} ${c.cyan('hint:')} ${printable(d.hint)}\n`;
+  return out + '\n';
 }
 
 type Span = Pick<LocatedLabel, 'line' | 'column' | 'end_line' | 'end_column'>;
