@@ -186,14 +186,15 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
 
   program
     .command('export')
-    .description('write the spec as a Keras model config (model_from_json) or a TensorFlow.js model.json (exit 0 written, 1 invalid spec or weights, 2 usage)')
+    .description('write the spec as a Keras model config (model_from_json), a TensorFlow.js model.json or an ONNX inference model (exit 0 written, 1 invalid spec or weights, 2 usage)')
     .argument('<spec>', 'a spec file')
-    .addOption(new Option('--to <target>', 'keras-json or tfjs').choices([...EXPORT_TARGETS]).argParser(parseTarget).makeOptionMandatory())
-    .option('-o, --out <file>', 'output file (tfjs: model.json, or a directory for model.json + weights.bin); default stdout')
-    .option('--weights <run>', 'tfjs: take the weights from a `nnspec train` run directory (writes weights.bin next to model.json)')
+    .addOption(new Option('--to <target>', 'keras-json, tfjs or onnx').choices([...EXPORT_TARGETS]).argParser(parseTarget).makeOptionMandatory())
+    .option('-o, --out <file>', 'output file (tfjs: model.json, or a directory for model.json + weights.bin; onnx: required); default stdout')
+    .option('--weights <run>', 'tfjs, onnx: take the weights from a `nnspec train` run directory (tfjs: writes weights.bin next to model.json); default for onnx: the initial weights from the spec\'s training seed')
+    .option('--length <n>', 'onnx: the length of the inputs\' unknown (null) dimensions; the batch axis stays dynamic')
     .addOption(formatOption())
-    .action(async (file: string, opts: { to: ExportTarget; out?: string; weights?: string }) => {
-      exitCode = await exportCommand(file, opts, io);
+    .action(async (file: string, opts: { to: ExportTarget; out?: string; weights?: string; length?: string }) => {
+      exitCode = await exportCommand(file, { ...opts, length: positiveInt('--length', opts.length) }, io);
     });
 
   program
