@@ -6,7 +6,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * the rest: fuzzing (test/fuzz/ and any `*.slow.test.ts`), kill/signal runs, long training, the
  * browser and the 200-layer layout. `vitest run` with no --project runs both.
  */
-export const SLOW = ['test/**/*.slow.test.ts', 'test/fuzz/**/*.test.ts'];
+export const SLOW = [
+  'test/**/*.slow.test.ts',
+  'test/fuzz/**/*.test.ts',
+  // Other engineers' files, slow by nature and left unrenamed: layouts of specs with hundreds of nodes.
+  'test/reliability/graph-large.test.ts',
+];
 
 export default defineConfig({
   test: {
