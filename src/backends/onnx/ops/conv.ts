@@ -77,10 +77,26 @@ export function filterGrad(g: OnnxGraph, x: Value, dy: Value, geo: Geometry, gro
     const kernel = g.constant(e, [c * taps, 1, ...geo.kernel], 'im2col');
     col = g.op1('Conv', [x, kernel], { kernel_shape: geo.kernel, strides: geo.strides, dilations: geo.dilations, pads: geo.pads, group: c });
   }
-  const cols = g.op1('Reshape', [col, g.ints([n, group, (c / group) * taps, p])]);
-  const dyT = g.op1('Transpose', [g.op1('Reshape', [dy, g.ints([n, group, m / group, p])])], { perm: [0, 1, 3, 2] });
-  const summed = g.op1('ReduceSum', [g.op1('MatMul', [cols, dyT]), g.ints([0])], { keepdims: 0 });
+  const summed = columnProducts(g, g.op1('Reshape', [col, g.ints([n, group, (c / group) * taps, p])]), g.op1('Reshape', [dy, g.ints([n, group, m / group, p])]));
   return g.op1('Reshape', [g.op1('Transpose', [summed], { perm: [0, 2, 1] }), g.ints([m, c / group, ...geo.kernel])]);
+}
+
+/**
+ * Σₙ colsₙ · otherₙᵀ for cols [N, G, A, P] and other [N, G, B, P]: [G, A, B]. Either one batched
+ * MatMul per sample and a sum of the N products, or, when positions are fewer than B (short
+ * sequences, small feature maps), the batch folded into the inner dimension — one MatMul over
+ * N·P, at the price of moving cols once instead of writing and summing N products of [A, B].
+ */
+function columnProducts(g: OnnxGraph, cols: Value, other: Value): Value {
+  const [n, group, a, p] = cols.shape as [number, number, number, number];
+  const b = other.shape[2]!;
+  if (p >= b) {
+    const otherT = g.op1('Transpose', [other], { perm: [0, 1, 3, 2] });
+    return g.op1('ReduceSum', [g.op1('MatMul', [cols, otherT]), g.ints([0])], { keepdims: 0 });
+  }
+  const left = g.op1('Reshape', [g.op1('Transpose', [cols], { perm: [1, 2, 0, 3] }), g.ints([group, a, n * p])]);
+  const right = g.op1('Reshape', [g.op1('Transpose', [other], { perm: [1, 0, 3, 2] }), g.ints([group, n * p, b])]);
+  return g.op1('MatMul', [left, right]);
 }
 
 /** Pads of the stride-1 Conv that maps dy back onto x's positions: dilation·(k − 1) − pad. */
@@ -104,9 +120,7 @@ function filterGradByDy(g: OnnxGraph, x: Value, dy: Value, geo: Geometry, group:
   for (let ch = 0; ch < m; ch++) for (let t = 0; t < taps; t++) onehot[(ch * taps + t) * taps + (taps - 1 - t)] = 1;
   const kernel = g.constant(x.dtype === 'float64' ? Float64Array.from(onehot) : Float32Array.from(onehot), [m * taps, 1, ...geo.kernel], 'im2col');
   const col = g.op1('Conv', [dy, kernel], { kernel_shape: geo.kernel, dilations: geo.dilations, pads, group: m });
-  const cols = g.op1('Reshape', [col, g.ints([n, group, (m / group) * taps, len])]);
-  const xT = g.op1('Transpose', [g.op1('Reshape', [x, g.ints([n, group, c / group, len])])], { perm: [0, 1, 3, 2] });
-  const summed = g.op1('ReduceSum', [g.op1('MatMul', [cols, xT]), g.ints([0])], { keepdims: 0 });
+  const summed = columnProducts(g, g.op1('Reshape', [col, g.ints([n, group, (m / group) * taps, len])]), g.op1('Reshape', [x, g.ints([n, group, c / group, len])]));
   const split = g.op1('Reshape', [summed, g.ints([group, m / group, taps, c / group])]);
   return g.op1('Reshape', [g.op1('Transpose', [split], { perm: [0, 1, 3, 2] }), g.ints([m, c / group, ...geo.kernel])]);
 }
