@@ -30,7 +30,10 @@ const MAX32 = 0xffffffff;
 export const MAX_TOTAL_BYTES = 2 ** 32;
 
 /** The central directory's entries, in archive order. */
-export function zipEntries(bytes: Uint8Array, fail: Fail): ZipEntry[] {
+export function zipEntries(bytes: Uint8Array, fail0: Fail): ZipEntry[] {
+  // A problem is placed at the record being read (clamped into the file), when there is one.
+  let at: { offset: number; place: string } | undefined;
+  const fail: Fail = (code, message, where) => fail0(code, message, where ?? (at && { offset: Math.min(at.offset, bytes.length), place: at.place }));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (o: number) => view.getUint16(o, true);
   const u32 = (o: number) => view.getUint32(o, true);
@@ -66,6 +69,7 @@ export function zipEntries(bytes: Uint8Array, fail: Fail): ZipEntry[] {
   const entries: ZipEntry[] = [];
   let total = 0;
   for (let i = 0, p = cdOffset; i < count; i++) {
+    at = { offset: p, place: `central directory entry ${i}` };
     inside(p, 46, `central directory entry ${i}`);
     if (u32(p) !== CENTRAL) fail('NN810', `central directory entry ${i} at byte ${p} has a bad signature`);
     const flags = u16(p + 8);
@@ -102,9 +106,10 @@ export function zipEntries(bytes: Uint8Array, fail: Fail): ZipEntry[] {
 }
 
 /** The entry's uncompressed bytes, checked against its declared size and CRC-32. */
-export function zipEntryData(bytes: Uint8Array, e: ZipEntry, fail: Fail): Uint8Array {
+export function zipEntryData(bytes: Uint8Array, e: ZipEntry, fail0: Fail): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const where = `entry '${e.name}'`;
+  const fail: Fail = (code, message) => fail0(code, message, { offset: Math.min(e.localOffset, bytes.length), place: where });
   if (e.localOffset + 30 > bytes.length || view.getUint32(e.localOffset, true) !== LOCAL) fail('NN810', `${where} has no local header at byte ${e.localOffset}`);
   const nameLen = view.getUint16(e.localOffset + 26, true);
   const extraLen = view.getUint16(e.localOffset + 28, true);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npyBytes } from '../../src/data/npy-write.js';
+import { zip } from '../data/build.js';
 import { ROOT, runCli } from '../helpers.js';
 import { headlines } from './io.js';
 
@@ -163,3 +164,34 @@ describe('every printed data error has a code and a place in its file', () => {
   });
 });
 
+
+/** .npz mutations: truncations and byte flips of a good archive (one entry stored, one deflated), given as --data. */
+function badNpzCases(): [string, Uint8Array][] {
+  const good = zip([{ name: 'x.npy', data: x }, { name: 'y.npy', data: y, deflate: true }]);
+  const cases: [string, Uint8Array][] = [];
+  for (let n = 0; n < good.length; n += 23) cases.push([`cut at ${n}`, good.subarray(0, n)]);
+  for (let i = 0; i < good.length; i += 11) {
+    const b = Uint8Array.from(good);
+    b[i] = b[i]! ^ 0xa5;
+    cases.push([`byte ${i} flipped`, b]);
+  }
+  return cases;
+}
+
+describe('every printed .npz error has a code and a byte or entry inside the archive', () => {
+  let n = 0;
+  it.each(badNpzCases())('%s', async (_, bytes) => {
+    const file = `sweep${n++}.npz`;
+    writeFileSync(join(dir, file), bytes);
+    const r = await runCli(['train', 'spec.yaml', '--data', file, '--out', `run-${file}`, '--format', 'json', '--backend', 'cpu', '--epochs', '1', '--quiet'], { cwd: dir });
+    if (r.code === 0) return;
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stderr.slice(r.stderr.indexOf('{'))) as { diagnostics: { code: string; file: string; offset: number | null; place: string | null }[] };
+    expect(doc.diagnostics.length).toBeGreaterThanOrEqual(1);
+    for (const d of doc.diagnostics) {
+      expect(d.code).toMatch(/^NN8\d\d$/);
+      expect(d.file.startsWith(file)).toBe(true);
+      if (d.offset !== null) expect(d.offset).toBeLessThanOrEqual(bytes.length);
+    }
+  });
+});
