@@ -112,6 +112,18 @@ describe('the onnx engine in the commands', () => {
     }
   });
 
+  it('a resumed run with dropout draws what the uninterrupted run drew', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, SPEC.replace('  probs:  {type: Dense, units: 4, activation: softmax}', '  dropped: {type: Dropout, rate: 0.3}\n  probs:  {type: Dense, units: 4, activation: softmax}'));
+    const data = dataDir(dir);
+    const straight = join(dir, 'straight');
+    expect((await train(spec, data, straight, '--epochs', '3', '--backend', 'onnx')).code).toBe(0);
+    const run = join(dir, 'resumed');
+    expect((await train(spec, data, run, '--epochs', '1', '--backend', 'onnx')).code).toBe(0);
+    expect((await runCli(['train', spec, '--data', data, '--out', run, '--resume', '--epochs', '3', '--quiet', '--backend', 'onnx'])).code).toBe(0);
+    expect(history(run)).toEqual(history(straight));
+  });
+
   it('evaluate and predict run on onnx and agree with the tfjs cpu engine', async () => {
     const dir = tempDir();
     const spec = writeSpec(dir, SPEC);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { onnxEngine } from '../../src/backends/onnx/engine.js';
 import { onnxOptimizer } from '../../src/backends/onnx/optimizers.js';
 import { bucket, gatherRows, sparseTables } from '../../src/backends/onnx/tables.js';
+import { buildGraph } from '../../src/backends/onnx/train-step.js';
 import { tfjsEngine } from '../../src/backends/tfjs/engine.js';
 import type { Batch, TrainEngine } from '../../src/train/engine.js';
 import { expectNamedClose, planOf, randomBatch } from './train-helpers.js';
@@ -195,5 +196,40 @@ training:
     const slots = await onnx.readSlots();
     expect(slots.slots.map((s) => s.name)).toEqual((await tfjs.readSlots()).slots.map((s) => s.name));
     expect(slots.slots.some((s) => s.name.startsWith('frozen/'))).toBe(false);
+  });
+});
+
+describe('dropout and noise', () => {
+  const DROPOUT = `
+nnspec: 1
+name: drop
+inputs:
+  x: {shape: [6]}
+layers:
+  hidden: {type: Dense, units: 16, activation: relu}
+  noisy:  {type: GaussianNoise, stddev: 0.1}
+  drop:   {type: Dropout, rate: 0.5}
+  out:    {type: Dense, units: 3, activation: softmax}
+outputs: [out]
+training: {optimizer: adam, loss: categorical_crossentropy}
+`;
+
+  it("draws from the step's random stream: the same stream, the same step; another stream, another step", async () => {
+    const tf = await cpuTf();
+    const plan = planOf(DROPOUT);
+    const [a, b, c] = [0, 1, 2].map(() => onnxEngine(tf, plan, { threads: 1, device: 'cpu' }));
+    const batch = randomBatch(8, 3);
+    const sa = await a!.step(batch, rngFor(5, 'step', 0, 0));
+    const sb = await b!.step(batch, rngFor(5, 'step', 0, 0));
+    const sc = await c!.step(batch, rngFor(5, 'step', 0, 1));
+    expect([...sa]).toEqual([...sb]);
+    expect(sc[0]).not.toBe(sa[0]);
+    expect(await a!.readWeights()).toEqual(await b!.readWeights());
+    const shapes = { inputs: { x: { shape: [8, 6], dtype: 'float32' as const } }, targets: { out: { shape: [8, 3], dtype: 'float32' as const } } };
+    const built = buildGraph({ graph: plan.graph, outputs: plan.outputs, optimizer: onnxOptimizer(plan.optimizer!), seed: 1 }, 'train', shapes);
+    expect(built.noise.map((n) => [n.kind, n.shape])).toEqual([['normal', [8, 16]], ['uniform', [8, 16]]]);
+    // Inference has no randomness.
+    const [ea, ec] = [await a!.evaluate(batch), await a!.evaluate(batch)];
+    expect([...ea]).toEqual([...ec]);
   });
 });

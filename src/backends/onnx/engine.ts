@@ -21,7 +21,8 @@ import { OnnxGraph } from './graph.js';
 import { onnxOptimizer, type OnnxOptimizer } from './optimizers.js';
 import { createSession, loadOrt, type Device, type Ort } from './runtime.js';
 import { catchUp, gatherRows, putRows, sparseTables, takeRows, type SparseTable } from './tables.js';
-import { buildGraphOnce, NEXT, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
+import type { Rng } from '../../train/random.js';
+import { buildGraphOnce, type NoiseInput, NEXT, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
 
 export interface OnnxRuntimeOptions {
   /** Intra-op threads; default: every core. */
@@ -222,13 +223,14 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
   };
 
   return {
-    async step(batch) {
+    async step(batch, rng) {
       if (!optimizer) throw new Error('internal: this model was built without an optimizer');
       if (!slotsReady) initSlots();
       const t = iterations + 1;
       const fed = gathered(batch, true, t);
       const { session, built } = await compiled('train', fed.shapes);
       optimizer.scalarValues(t).forEach((x, i) => (fed.extra[SCALAR(optimizer.scalars[i]!)] = new ort.Tensor('float32', Float32Array.of(x), [])));
+      for (const n of built.noise) fed.extra[n.name] = new ort.Tensor('float32', draw(n, rng), n.shape);
       // New weights and slots are written into buffers of our own (ONNX Runtime's pre-allocated
       // outputs): last step's buffers, swapped with the current ones when a step is adopted.
       const fetches: Record<string, Tensor | null> = { [STATS]: null };
@@ -319,6 +321,35 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
       store.clear();
     },
   };
+}
+
+/** A noise input's values from the step's stream: a fast generator (sfc32) seeded from it. */
+function draw(n: NoiseInput, rng: Rng): Float32Array {
+  const out = new Float32Array(size(n.shape));
+  let [a, b, c, d] = [rng.int(2 ** 32) | 0, rng.int(2 ** 32) | 0, rng.int(2 ** 32) | 0, rng.int(2 ** 32) | 0];
+  const next = () => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  if (n.kind === 'uniform') {
+    for (let i = 0; i < out.length; i++) out[i] = n.a + (n.b - n.a) * next();
+    // float32 rounding may reach the upper bound; keep the draws in [a, b).
+    for (let i = 0; i < out.length; i++) if (out[i]! >= n.b) out[i] = n.a;
+    return out;
+  }
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - next()));
+    const theta = 2 * Math.PI * next();
+    out[i] = n.a + n.b * r * Math.cos(theta);
+    if (i + 1 < out.length) out[i + 1] = n.a + n.b * r * Math.sin(theta);
+  }
+  return out;
 }
 
 function size(shape: readonly number[]): number {

@@ -18,6 +18,7 @@ import { emitForward, type ForwardResult } from './forward.js';
 import { OnnxGraph, type Value } from './graph.js';
 import { emitObjective, penaltyOf, weightPenalty, type Penalty } from './objective.js';
 import type { OnnxOptimizer } from './optimizers.js';
+import { attrNum } from './ops/rule.js';
 
 export type GraphKind = 'train' | 'evaluate' | 'predict';
 
@@ -62,6 +63,37 @@ export interface BuiltGraph {
   /** Every weight the forward pass declares, in the model's order. */
   weights: { name: string; shape: number[]; trainable: boolean }[];
   statsSize: number;
+  /** Random draws (dropout, noise) the engine feeds each step, instead of the graph drawing them. */
+  noise: NoiseInput[];
+}
+
+/** A random op of the forward pass turned into a graph input: uniform in [a, b), or normal (mean a, deviation b). */
+export interface NoiseInput {
+  name: string;
+  shape: number[];
+  kind: 'uniform' | 'normal';
+  a: number;
+  b: number;
+}
+
+/**
+ * Takes the graph's random ops out and makes their outputs inputs, so the engine draws them from
+ * the step's own random stream (rngFor(seed, 'step', epoch, batch)): a step repeats exactly,
+ * whatever ran before it, and a resumed run draws what an uninterrupted one would have.
+ */
+function randomOpsAsInputs(g: OnnxGraph): NoiseInput[] {
+  const noise: NoiseInput[] = [];
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const n = g.nodes[i]!;
+    if (n.type !== 'RandomUniformLike' && n.type !== 'RandomNormalLike') continue;
+    const out = n.outputs[0]!;
+    if (out.dtype !== 'float32') continue;
+    const uniform = n.type === 'RandomUniformLike';
+    noise.push({ name: out.name, shape: [...out.shape], kind: uniform ? 'uniform' : 'normal', a: attrNum(n.attrs, uniform ? 'low' : 'mean', 0), b: attrNum(n.attrs, uniform ? 'high' : 'scale', 1) });
+    g.nodes.splice(i, 1);
+    g.inputs.push(out);
+  }
+  return noise.reverse();
 }
 
 function defaultForward(graph: Graph, seed: number): ForwardBuilder {
@@ -128,7 +160,7 @@ function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGra
   const weights = fwd.weights.map((w) => ({ name: w.name, shape: w.shape, trainable: w.trainable }));
   if (kind === 'predict') {
     model.graph.outputs.forEach((o, i) => g.output(preds[i]!, PREDICTION(o)));
-    return { bytes: g.toBytes(), updated: [], moving: [], weights, statsSize: 0 };
+    return { bytes: g.toBytes(), updated: [], moving: [], weights, statsSize: 0, noise: [] };
   }
   const targets = model.outputs.map((o) => {
     const t = shapes.targets[o.name]!;
@@ -136,7 +168,7 @@ function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGra
   });
   const objective = emitObjective(g, model.outputs, preds, targets, penalties(model, fwd));
   g.output(objective.stats, STATS);
-  if (kind === 'evaluate') return { bytes: g.toBytes(), updated: [], moving: [], weights, statsSize: objective.size };
+  if (kind === 'evaluate') return { bytes: g.toBytes(), updated: [], moving: [], weights, statsSize: objective.size, noise: [] };
 
   const optimizer = model.optimizer;
   if (!optimizer) throw new Error('internal: a training graph needs an optimizer');
@@ -156,5 +188,6 @@ function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGra
     updated.push({ weight: w.name, slots: slotNames });
   });
   for (const u of fwd.updates) g.output(u.value, NEXT(u.name));
-  return { bytes: g.toBytes(), updated, moving: fwd.updates.map((u) => u.name), weights, statsSize: objective.size };
+  const noise = randomOpsAsInputs(g);
+  return { bytes: g.toBytes(), updated, moving: fwd.updates.map((u) => u.name), weights, statsSize: objective.size, noise };
 }
