@@ -40,6 +40,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'spec.yaml'), SPEC);
   writeFileSync(join(dir, 'noloss.yaml'), NO_LOSS);
   writeFileSync(join(dir, 'bad.yaml'), SPEC.replace('units: 2', 'units: 0'));
+  writeFileSync(join(dir, 'seq.yaml'), 'nnspec: 1\nname: s\ninputs:\n  t: {shape: [null, 2]}\nlayers:\n  c: {type: Conv1D, filters: 2, kernel_size: 3, inputs: t}\n  p: {type: GlobalMaxPooling1D}\noutputs: [p]\n');
   writeFileSync(join(dir, 'model.json'), '{\n  "class_name": "Functional",\n  "config": {,}\n}\n');
   mkdirSync(join(dir, 'notarun'));
   mkdirSync(join(dir, 'emptyrun'));
@@ -73,6 +74,9 @@ const CASES: Case[] = [
   { name: 'data: an .npy header cut short', argv: ['train', 'spec.yaml', '--data', 'badnpy', '--out', 'r5'], exit: 1, code: 'NN804', message: 'header is truncated', pretty: 'badnpy/x.npy (byte 8, header length)', json: { file: 'badnpy/x.npy', line: null, offset: 8, place: 'header length' } },
   { name: 'data: a shape against the spec', argv: ['train', 'spec.yaml', '--data', 'shape', '--out', 'r6'], exit: 1, code: 'NN823', message: "but input 'x' takes samples of (3,)", pretty: 'shape/x.npy', json: { file: 'shape/x.npy', labels: [{ file: 'spec.yaml', line: 4, column: 3, end_line: 4, end_column: 4, message: "input 'x' is declared here" }] } },
   { name: 'import: not JSON', argv: ['import', 'model.json'], exit: 1, code: 'NN700', message: 'not valid JSON', pretty: 'model.json:3:14', json: { file: 'model.json', line: 3, column: 14 } },
+  { name: 'export: --weights that is not a run', argv: ['export', 'spec.yaml', '--to', 'tfjs', '--weights', 'notarun', '--out', 'm'], exit: 2, code: 'NN900', message: "'notarun' is not a training run", pretty: 'nnspec', json: { file: null } },
+  { name: 'predict: a directory that is not a run', argv: ['predict', 'notarun', '--data', 'good', '--out', 'p'], exit: 2, code: 'NN900', message: 'notarun is not a training run', pretty: 'nnspec', json: { file: null } },
+  { name: 'synth: a --length the model cannot take', argv: ['synth', 'seq.yaml', '-n', '2', '-o', 'o', '--length', '2'], exit: 1, code: 'NN908', message: 'the model does not compile with sequences of length 2; it needs at least 3', pretty: 'seq.yaml', json: { file: 'seq.yaml', line: null, hint: 'give --length 3 or more' } },
   { name: 'run: --resume without a checkpoint', argv: ['train', 'spec.yaml', '--data', 'good', '--out', 'emptyrun', '--resume'], exit: 1, code: 'NN901', message: 'holds no checkpoint to resume from', pretty: 'emptyrun', json: { file: 'emptyrun', line: null } },
 ];
 
