@@ -52,6 +52,17 @@ describe('run errors', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("predict without an input's file: NN819 at the data directory, labelled at the run's spec", async () => {
+    mkdirSync(join(dir, 'empty'), { recursive: true });
+    const r = await runCli(['predict', 'run', '--data', 'empty', '--out', 'pred', '--backend', 'cpu'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      ["empty: error[NN819]: has no file for the model's input 'x'; expected x.npy, x.json or x.csv", ` ::: ${join('run', 'spec.yaml')}:4:3: input 'x' is declared here`, '4 |   x: {shape: [3]}', '  |   -', ''].join('\n'),
+    );
+    const j = await runCli(['predict', 'run', '--data', 'empty', '--out', 'pred', '--backend', 'cpu', '--format', 'json'], { cwd: dir });
+    expect(json(j.stderr).diagnostics).toEqual([expect.objectContaining({ code: 'NN819', file: 'empty', labels: [expect.objectContaining({ file: join('run', 'spec.yaml'), line: 4, column: 3 })] })]);
+  });
+
   it('weights that do not fit the run spec: NN903 at the run model.json', async () => {
     const run = join(dir, 'run');
     writeFileSync(join(run, 'spec.yaml'), SPEC.replace('shape: [3]', 'shape: [4]'));
