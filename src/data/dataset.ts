@@ -86,13 +86,18 @@ export function readDataSet(source: string, label: string, names: readonly strin
     set.unreadable = true;
     return set;
   }
+  const odd = new Map<string, string[]>();
   for (const entry of listing) {
     if (entry.startsWith('.')) continue;
     const path = join(source, entry);
     const file = join(label, entry);
     const ext = extname(entry);
     if (!DATA_EXTENSIONS.includes(ext.toLowerCase() as (typeof DATA_EXTENSIONS)[number])) {
-      if (lstatSync(path).isFile()) set.extra.push(file);
+      if (!lstatSync(path).isFile()) continue;
+      // `x.txt` for input x: the one mistake is the format, not a stray file and a missing one.
+      const stem = ext ? entry.slice(0, -ext.length) : entry;
+      if (names.includes(stem)) odd.set(stem, [...(odd.get(stem) ?? []), file]);
+      else set.extra.push(file);
       continue;
     }
     const name = entry.slice(0, -ext.length);
@@ -110,6 +115,17 @@ export function readDataSet(source: string, label: string, names: readonly strin
     try {
       const path = resolveDataFile(source, files[0]!.slice(label.length + 1), files[0]!);
       set.entries.set(name, { file: files[0]!, array: readArrayFile(path, files[0]!) });
+    } catch (e) {
+      set.problems.push({ ...problemOf(e), name });
+    }
+  }
+  for (const [name, files] of odd) {
+    if (byName.has(name)) {
+      set.extra.push(...files);
+      continue;
+    }
+    try {
+      readArrayFile(join(source, files[0]!.slice(label.length + 1)), files[0]!);
     } catch (e) {
       set.problems.push({ ...problemOf(e), name });
     }

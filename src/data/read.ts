@@ -30,7 +30,7 @@ export function readArrayFile(path: string, label: string = path): NdArray {
     case 'csv':
       return readCsv(path, label).array;
     case 'npz':
-      throw new DataError('NN817', label, 'is an .npz archive of several arrays, not one array; it is read by name with readNpz');
+      throw new DataError('NN817', label, 'is an .npz archive of several arrays, not one array; give the .npz itself as --data, or save this array as .npy');
     default:
       throw new DataError('NN817', label, `${extname(path) ? `has the extension '${extname(path)}'` : 'has no extension'}; data files must be .npy, .npz, .json or .csv`);
   }

@@ -32,7 +32,7 @@ describe('readArrayFile', () => {
   it('refuses other extensions, and .npz as one array', () => {
     expect(refusal('notes.txt')).toEqual(['NN817', "notes.txt: has the extension '.txt'; data files must be .npy, .npz, .json or .csv"]);
     const e = dataError(() => readArrayFile(join(FIXTURES, 'stored.npz'), 'stored.npz'));
-    expect([e.code, e.message]).toEqual(['NN817', 'stored.npz: is an .npz archive of several arrays, not one array; it is read by name with readNpz']);
+    expect([e.code, e.message]).toEqual(['NN817', 'stored.npz: is an .npz archive of several arrays, not one array; give the .npz itself as --data, or save this array as .npy']);
   });
 
   it('refuses text that is not UTF-8', () => {

@@ -163,6 +163,21 @@ describe('the data-vs-spec check', () => {
     expect(json().diagnostics.map((d) => d.code)).toEqual(['NN821']);
   });
 
+  it('a data file in an unsupported format: NN817 only, not also a stray file and a missing one', () => {
+    writeFileSync(join(dir, 'data', 'x.txt'), '1 2 3\n4 5 6\n');
+    writeFileSync(join(dir, 'data', 'y.npy'), ids([0, 1]));
+    expect(json().diagnostics).toEqual([
+      expect.objectContaining({ code: 'NN817', file: 'data/x.txt', message: "has the extension '.txt'; data files must be .npy, .npz, .json or .csv" }),
+    ]);
+  });
+
+  it('an unsupported file beside a supported one for the same name is only a stray file (NN820)', () => {
+    writeFileSync(join(dir, 'data', 'x.npy'), f32([2, 3], [1, 2, 3, 4, 5, 6]));
+    writeFileSync(join(dir, 'data', 'x.txt'), 'notes');
+    writeFileSync(join(dir, 'data', 'y.npy'), ids([0, 1]));
+    expect(json().diagnostics.map((d) => [d.code, d.file])).toEqual([['NN820', 'data/x.txt']]);
+  });
+
   it('every printed problem carries a code (pretty)', () => {
     writeFileSync(join(dir, 'data', 'x.npy'), f32([3, 3], [1, 2, 3, 4, 5, NaN, 7, 8, 9]));
     writeFileSync(join(dir, 'data', 'y.json'), '[0, 1]');
