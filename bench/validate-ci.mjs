@@ -27,12 +27,18 @@ const ajvCmd = arg('--ajv', undefined);
 const ajv = ajvCmd ? [ajvCmd] : ['npm', 'exec', '--yes', '--package=ajv-cli@5', '--', 'ajv'];
 const ajvArgs = ['validate', '--spec=draft7', '--strict=false', '--all-errors', '-s', join(root, 'schemas/nnspec.schema.json'), '-d', `${specs}/*.yaml`];
 
+// CPU time (user + system, all threads) through GNU time where it is installed: on a loaded
+// machine wall time measures the neighbours too, CPU time does not.
+const gnuTime = spawnSync('/usr/bin/time', ['-f', '%U', 'true']).status === 0;
+
 function time(cmd, args, opts = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, cwd: dir, ...opts });
+  const [c, a] = gnuTime ? ['/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...args]] : [cmd, args];
+  const r = spawnSync(c, a, { encoding: 'utf8', maxBuffer: 1 << 28, cwd: dir, ...opts });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.error) throw r.error;
-  return { ms, status: r.status, err: r.stderr };
+  const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? '');
+  return { ms, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, status: r.status, err: r.stderr };
 }
 
 const contenders = {
@@ -46,13 +52,22 @@ for (const [name, run] of Object.entries(contenders)) {
   const r = run();
   if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.err.slice(0, 400)}`);
 }
-const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(contenders)) times[name].push(run().ms);
+const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, { wall: [], cpu: [] }]));
+for (let i = 0; i < runs; i++) {
+  for (const [name, run] of Object.entries(contenders)) {
+    const r = run();
+    times[name].wall.push(r.ms);
+    times[name].cpu.push(r.cpu);
+  }
+}
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-const base = median(times['ajv-cli (schema only)']);
+const base = median(times['ajv-cli (schema only)'].wall);
+const baseCpu = median(times['ajv-cli (schema only)'].cpu);
 console.log(`${count} files (${(bytes / 1e6).toFixed(1)} MB: ${sources.length} sources copied), ${runs} alternated runs, ${availableParallelism()} cores, medians (min)`);
 for (const [name, t] of Object.entries(times)) {
-  const m = median(t);
-  console.log(`  ${name.padEnd(44)} ${m.toFixed(0).padStart(6)} ms  (min ${Math.min(...t).toFixed(0)})  ${(base / m).toFixed(2)}x ajv-cli's speed`);
+  const m = median(t.wall);
+  const c = median(t.cpu);
+  const cpu = Number.isNaN(c) ? '' : `   CPU ${c.toFixed(0).padStart(6)} ms (${(baseCpu / c).toFixed(2)}x)`;
+  console.log(`  ${name.padEnd(44)} wall ${m.toFixed(0).padStart(6)} ms  (min ${Math.min(...t.wall).toFixed(0)})  ${(base / m).toFixed(2)}x ajv-cli's speed${cpu}`);
 }
 rmSync(dir, { recursive: true, force: true });
