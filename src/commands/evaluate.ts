@@ -2,40 +2,25 @@
  * `nnspec evaluate RUN --data DIR`: each output's loss, the weighted total (Σ wᵢ·lossᵢ plus
  * regularization, what training minimizes) and the metrics, over every sample.
  */
-import type { Device } from '../backends/onnx/runtime.js';
 import type { Logs } from '../train/accumulate.js';
-import { makeBatches } from '../data/batches.js';
 import { range } from '../train/batches.js';
 import { evaluateAll } from '../train/evaluate.js';
 import type { OutputPlan } from '../train/objective.js';
 import { formatNumber } from '../train/progress.js';
-import { loadData } from './data-arg.js';
-import type { EngineChoice } from './engine.js';
 import { EXIT, type Io } from './io.js';
-import { engineLine, loadRunEngine, openRun } from './run-dir.js';
+import { openRunOnData, type RunDataOptions } from './run-dir.js';
 
-export interface EvaluateOptions {
-  data: string;
+export interface EvaluateOptions extends RunDataOptions {
   format?: 'text' | 'json';
-  batchSize?: number;
-  backend?: EngineChoice;
-  threads?: number;
-  device?: Device;
 }
 
 export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io): Promise<number> {
-  const opened = openRun(run, io);
+  const opened = await openRunOnData(run, opts, io, { withTargets: true, action: 'nothing was evaluated' });
   if (!opened) return EXIT.invalid;
-  const { graph, outputs } = opened;
-  const data = loadData(graph, outputs, opts.data, io, { action: 'nothing was evaluated' });
-  if (!data) return EXIT.invalid;
-  const batches = makeBatches(graph, outputs, data.set, data.checked.fits);
-  const batchSize = opts.batchSize ?? 32;
-  const loaded = await loadRunEngine(run, opened, opts.backend ?? 'auto', io, opts, batches.batch(range(0, Math.min(batchSize, batches.samples))));
-  if (!loaded) return EXIT.invalid;
-  io.stderr.write(engineLine(loaded.runtime));
-  const acc = await evaluateAll(loaded.engine, outputs, batches, range(0, batches.samples), batchSize);
-  loaded.engine.dispose();
+  const { spec, batches, batchSize, engine } = opened;
+  const { outputs } = spec;
+  const acc = await evaluateAll(engine, outputs, batches, range(0, batches.samples), batchSize);
+  engine.dispose();
   const report = structured(acc.logs(), acc.outputLosses(), outputs, batches.samples);
   io.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text(report));
   return EXIT.ok;

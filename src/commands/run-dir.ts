@@ -1,9 +1,12 @@
-/** Run directories: opening a finished (or interrupted) run for evaluate and predict. */
+/** Run directories: opening a finished (or interrupted) run, with its engine and data, for evaluate and predict. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makeBatches } from '../data/batches.js';
+import { range, type Batches } from '../train/batches.js';
 import type { Batch, EngineRuntime, TrainEngine } from '../train/engine.js';
 import { MODEL_FILE, readModelWeights } from '../train/run-files.js';
 import { SPEC_FILE } from '../train/run-info.js';
+import { loadData } from './data-arg.js';
 import { startEngine, type EngineChoice, type EngineFlags } from './engine.js';
 import { reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective, type SpecWithObjective } from './objective-spec.js';
@@ -36,4 +39,35 @@ export async function loadRunEngine(run: string, opened: SpecWithObjective, choi
     return undefined;
   }
   return { runtime, engine };
+}
+
+export interface RunDataOptions extends EngineFlags {
+  data: string;
+  batchSize?: number;
+  backend?: EngineChoice;
+}
+
+export interface RunOnData {
+  spec: SpecWithObjective;
+  batches: Batches;
+  batchSize: number;
+  engine: TrainEngine;
+}
+
+/**
+ * The first steps of evaluate and predict: the run, the checked data as batches, and the engine
+ * with the run's weights (its line written to stderr). Undefined after printing why (exit 1).
+ */
+export async function openRunOnData(run: string, opts: RunDataOptions, io: Io, use: { withTargets: boolean; action: string }): Promise<RunOnData | undefined> {
+  const spec = openRun(run, io);
+  if (!spec) return undefined;
+  const { graph, outputs } = spec;
+  const data = loadData(graph, outputs, opts.data, io, use);
+  if (!data) return undefined;
+  const batches = makeBatches(graph, outputs, data.set, use.withTargets ? data.checked.fits : undefined);
+  const batchSize = opts.batchSize ?? 32;
+  const loaded = await loadRunEngine(run, spec, opts.backend ?? 'auto', io, opts, batches.batch(range(0, Math.min(batchSize, batches.samples))));
+  if (!loaded) return undefined;
+  io.stderr.write(engineLine(loaded.runtime));
+  return { spec, batches, batchSize, engine: loaded.engine };
 }
