@@ -4,7 +4,7 @@
  * bad data files (the .npy fixtures and mutations of good .npy/.csv/.json files) in which every
  * printed error carries a code and a place inside its file.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,19 @@ describe.each(CASES)('$name', (c) => {
     const d = doc.diagnostics.find((e) => e.code === c.code);
     expect(d, r.stderr).toMatchObject({ severity: 'error', ...c.json });
     expect(d!.message).toContain(c.message);
+  });
+});
+
+describe('an engine that cannot run here', () => {
+  const hasNode = existsSync(join(ROOT, 'node_modules/@tensorflow/tfjs-node'));
+  it.skipIf(hasNode)('--backend node without tfjs-node: NN904 about the command line, pretty and json', async () => {
+    const argv = ['train', 'spec.yaml', '--data', 'good', '--out', 'r-node', '--backend', 'node'];
+    const r = await runCli(argv, { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^nnspec: error\[NN904\]: @tensorflow\/tfjs-node is not installed/m);
+    const j = await runCli([...argv, '--format', 'json'], { cwd: dir });
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stderr).diagnostics).toEqual([expect.objectContaining({ code: 'NN904', file: null, line: null })]);
   });
 });
 
