@@ -151,6 +151,8 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
   const slotName = (w: string, s: string) => `${w}/${s}`;
   const tables = sparseTables(plan.graph, optimizer, opts.sparseMinElements);
   const sparse = new Map(tables.map((t) => [t.weight, { table: t, position: new Int32Array(t.rows).fill(-1) }]));
+  /** The rows fed per table and slot, one buffer per bucket size, reused from step to step. */
+  const rowBuffers = new Map<string, Float32Array>();
   const tableSlots = (t: SparseTable) => optimizer!.slots.map((s) => store.get(slotName(t.weight, s.name))!.data as Float32Array);
   const initSlots = () => {
     if (!optimizer) return;
@@ -173,11 +175,20 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
       rows[table.weight] = g.rows.length;
       parts.push({ table, rows: g.rows, used: g.used });
       const shape = [g.rows.length, table.width];
-      extra[table.weight] = new ort.Tensor('float32', takeRows(store.get(table.weight)!.data as Float32Array, table.width, g.rows, g.used), shape);
+      const buffer = (name: string) => {
+        const key = `${name}:${g.rows.length}`;
+        let b = rowBuffers.get(key);
+        if (!b) rowBuffers.set(key, (b = new Float32Array(g.rows.length * table.width)));
+        return b;
+      };
+      extra[table.weight] = new ort.Tensor('float32', takeRows(store.get(table.weight)!.data as Float32Array, table.width, g.rows, g.used, buffer(table.weight)), shape);
       if (training) {
         const slots = tableSlots(table);
         catchUp(table, slots, optimizer!.idleDecay!, step - 1, g.rows, g.used);
-        optimizer!.slots.forEach((s, i) => (extra[slotName(table.weight, s.name)] = new ort.Tensor('float32', takeRows(slots[i]!, table.width, g.rows, g.used), shape)));
+        optimizer!.slots.forEach((s, i) => {
+          const name = slotName(table.weight, s.name);
+          extra[name] = new ort.Tensor('float32', takeRows(slots[i]!, table.width, g.rows, g.used, buffer(name)), shape);
+        });
       }
     }
     const shapes = shapesOf(plan, batch);
@@ -185,12 +196,13 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
     return { batch, extra, shapes, parts };
   };
 
-  /** Output buffers of the next step, by output name. */
+  /** Output buffers of the next step, by output name and shape (a table's rows come in a few sizes). */
   const spare = new Map<string, Tensor>();
+  const spareKey = (output: string, dims: readonly number[]) => `${output} ${dims.join('x')}`;
   const swap = (name: string, next: Tensor) => {
     const old = store.get(name)!;
     store.set(name, next);
-    spare.set(NEXT(name), old);
+    spare.set(spareKey(NEXT(name), old.dims), old);
   };
 
   const sessions = new Map<string, Promise<Compiled>>();
@@ -238,8 +250,9 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
         if (name === STATS) continue;
         const base = name.slice(0, -':next'.length);
         const current = fed.extra[base] ?? store.get(base)!;
-        let buffer = spare.get(name);
-        if (!buffer || buffer.dims.join() !== current.dims.join()) spare.set(name, (buffer = new ort.Tensor('float32', new Float32Array(current.data.length), current.dims)));
+        const key = spareKey(name, current.dims);
+        let buffer = spare.get(key);
+        if (!buffer) spare.set(key, (buffer = new ort.Tensor('float32', new Float32Array(current.data.length), current.dims)));
         fetches[name] = buffer;
       }
       const out = await session.run(feed(session, fed.batch, fed.extra), fetches as never);

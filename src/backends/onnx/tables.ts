@@ -108,9 +108,11 @@ export function gatherRows(table: SparseTable, batch: Batch, position: Int32Arra
   return { rows: fed, used: rows.length, batch: { ...batch, inputs } };
 }
 
-/** Copies `rows` of a [rows, width] table into a fresh [rows.length, width] array (padding rows stay 0). */
-export function takeRows(values: Float32Array, width: number, rows: Int32Array, used: number): Float32Array {
-  const out = new Float32Array(rows.length * width);
+/**
+ * Copies the first `used` of `rows` of a [rows, width] table into `out` ([rows.length, width]; a
+ * buffer reused from step to step: its padding rows hold stale but finite values, which no id reads).
+ */
+export function takeRows(values: Float32Array, width: number, rows: Int32Array, used: number, out: Float32Array = new Float32Array(rows.length * width)): Float32Array {
   for (let k = 0; k < used; k++) out.set(values.subarray(rows[k]! * width, (rows[k]! + 1) * width), k * width);
   return out;
 }
