@@ -47,6 +47,16 @@ describe('pretty', () => {
   });
 });
 
+describe('pretty in colour', () => {
+  it('is the plain text with escapes added, nothing else', () => {
+    const colored = painter({ isTTY: true, env: { FORCE_COLOR: '1' } });
+    const all = [atLine, atByte, withLabel, usage];
+    const out = renderPrettyFrom(all, sources, colored);
+    expect(out).toContain('\u001b[');
+    expect(out.replace(/\u001b\[[0-9;]*m/g, '')).toBe(renderPrettyFrom(all, sources, plain));
+  });
+});
+
 describe('json', () => {
   it('every field present, null where there is no such place', () => {
     const doc = JSON.parse(renderJsonReport('train', [atByte, withLabel, usage]));
