@@ -1,6 +1,8 @@
 /** Every layer type runs on every engine: a new layer type without a tfjs emitter fails here. */
 import { describe, expect, it } from 'vitest';
 import { TFJS_EMITTERS } from '../../src/backends/tfjs/layers/registry.js';
+import { loadTf } from '../../src/backends/tfjs/load.js';
+import { nnspecClassNames } from '../../src/backends/tfjs/register.js';
 import { LAYER_KINDS } from '../../src/layers/registry.js';
 
 describe('tfjs emitters', () => {
@@ -9,5 +11,13 @@ describe('tfjs emitters', () => {
     expect(layerTypes.filter((t) => !TFJS_EMITTERS.has(t))).toEqual([]);
     expect([...TFJS_EMITTERS.keys()].filter((t) => !LAYER_KINDS.has(t))).toEqual([]);
     expect(TFJS_EMITTERS.size).toBe(layerTypes.length);
+  });
+
+  it("nnspec's own classes come from the same registry and are registered for model.json", async () => {
+    const tf = await loadTf('cpu');
+    const names = [...nnspecClassNames(tf)].sort();
+    expect(names).toEqual(expect.arrayContaining(['NnspecConv2D', 'NnspecGlobalPooling', 'NnspecReLU', 'NnspecUpSampling2D', 'ResetAfterGRU', 'ResetAfterGRUCell', 'Subtract']));
+    const registered = tf.serialization.SerializationMap.getMap().classNameMap;
+    expect(names.filter((n) => !registered[n])).toEqual([]);
   });
 });

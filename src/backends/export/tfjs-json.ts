@@ -12,6 +12,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Graph } from '../../compiler/graph.js';
 import { buildModel } from '../tfjs/build.js';
+import { nnspecClassNames } from '../tfjs/register.js';
 import { nnspecMetadata } from './keras-json.js';
 import type { Tf } from '../tfjs/env.js';
 import { WEIGHTS_FILE } from '../../train/run-files.js';
@@ -26,11 +27,6 @@ export interface TfjsExport {
 }
 
 type LayerEntry = { class_name: string; name?: string; config: Record<string, unknown> };
-
-/** Classes nnspec registers with tfjs: a model.json naming one loads only where nnspec's classes are registered. */
-export function isNnspecClass(className: string): boolean {
-  return className.startsWith('Nnspec') || ['ResetAfterGRU', 'ResetAfterGRUCell', 'Subtract'].includes(className);
-}
 
 /** Whether a layer puts a mask on a sequence; with one in the graph, 1D global pooling keeps nnspec's mask-aware class. */
 function hasMaskSource(graph: Graph): boolean {
@@ -49,7 +45,7 @@ function plainGlobalPooling(config: Record<string, unknown>, masked: boolean): L
  * Rewrites what can be plain tfjs and notes what needs
  * nnspec's classes (wrapped layers included).
  */
-function portable(topology: { config: { layers: LayerEntry[] } }, graph: Graph, notes: string[]): void {
+function portable(topology: { config: { layers: LayerEntry[] } }, graph: Graph, ours: ReadonlySet<string>, notes: string[]): void {
   const masked = hasMaskSource(graph);
   const visit = (entry: LayerEntry, owner: string): void => {
     if (entry.class_name === 'NnspecGlobalPooling') {
@@ -59,7 +55,7 @@ function portable(topology: { config: { layers: LayerEntry[] } }, graph: Graph, 
         entry.config = plain.config;
       }
     }
-    if (isNnspecClass(entry.class_name)) {
+    if (ours.has(entry.class_name)) {
       notes.push(`layer '${owner}' is written as nnspec's TensorFlow.js class ${entry.class_name} (tfjs has no layer computing what Keras does here); tf.loadLayersModel loads it only where that class is registered`);
     }
     const inner = entry.config.layer as LayerEntry | undefined;
@@ -88,7 +84,7 @@ export async function toTfjsModel(graph: Graph, tf: Tf, opts: { weightsDir?: str
     const a = artifacts!;
     const notes: string[] = [];
     const topology = a.modelTopology as { config: { layers: LayerEntry[] } } & Record<string, unknown>;
-    portable(topology, graph, notes);
+    portable(topology, graph, nnspecClassNames(tf), notes);
     for (const l of graph.layers) {
       if (l.config.activity_regularizer) notes.push(`layer '${l.name}': its activity_regularizer is not in model.json; TensorFlow.js layers cannot apply one (nnspec train adds it to the loss itself)`);
     }

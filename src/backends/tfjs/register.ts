@@ -9,3 +9,14 @@ import { FAMILIES } from './layers/registry.js';
 export function registerNnspecLayers(tf: Tf): void {
   for (const family of FAMILIES) family.classes?.(tf);
 }
+
+/** The class names nnspec registers with tfjs: a model.json naming one loads only where they are registered. */
+export function nnspecClassNames(tf: Tf): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const family of FAMILIES) {
+    const made = family.classes?.(tf);
+    const classes = typeof made === 'function' ? [made] : Object.values((made ?? {}) as Record<string, unknown>);
+    for (const cls of classes) names.add((cls as { className: string }).className);
+  }
+  return names;
+}
