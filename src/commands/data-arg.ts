@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
 import { checkData, type CheckedData } from '../data/check.js';
 import { readDataSet, type DataProblem, type DataSet } from '../data/dataset.js';
+import { DATA_HINTS } from '../data/hints.js';
 import type { LocatedLabel, PrintedDiagnostic } from '../diagnostics/diagnostic.js';
 import { linesOf, locateLabel } from '../diagnostics/locate.js';
 import { keySpan, pointer, type SpecDocument } from '../spec/document.js';
@@ -34,7 +35,8 @@ export function dataDiagnostic(p: DataProblem, doc?: SpecDocument): PrintedDiagn
   };
   if (at.offset !== undefined) d.offset = at.offset;
   if (at.place !== undefined) d.place = at.place;
-  if (p.hint !== undefined) d.hint = p.hint;
+  const hint = p.hint ?? DATA_HINTS[p.code];
+  if (hint !== undefined) d.hint = hint;
   const label = p.against && doc ? declaration(doc, p.against) : undefined;
   if (label) d.labels = [label];
   return d;

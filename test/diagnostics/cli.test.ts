@@ -120,7 +120,7 @@ describe('github and sarif faces of a data error', () => {
   it('github: an annotation on the data file with its line', async () => {
     const r = await runCli(['train', 'spec.yaml', '--data', 'badcsv', '--out', 'r7', '--format', 'github'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("::error file=badcsv/x.csv,line=2,col=3,endLine=2,endColumn=4,title=NN815::line 2, cell 2: 'x' is not a number\n");
+    expect(r.stderr).toBe("::error file=badcsv/x.csv,line=2,col=3,endLine=2,endColumn=4,title=NN815::line 2, cell 2: 'x' is not a number (hint: replace missing or non-numeric values with numbers)\n");
   });
 
   it('sarif: one log with the result located in the data file', async () => {

@@ -68,7 +68,7 @@ describe('CSV', () => {
     expect(r.stderr).toContain(
       ["data/x.csv:2:3: error[NN815]: line 2, cell 2: 'abc' is not a number", '2 | 4,abc,6', '  |   ^^^', ''].join('\n'),
     );
-    expect(json().diagnostics[0]).toMatchObject({ code: 'NN815', file: 'data/x.csv', line: 2, column: 3, end_line: 2, end_column: 6 });
+    expect(json().diagnostics[0]).toMatchObject({ code: 'NN815', file: 'data/x.csv', line: 2, column: 3, end_line: 2, end_column: 6, hint: 'replace missing or non-numeric values with numbers' });
   });
 
   it('a short row: NN814 on the whole line', () => {
