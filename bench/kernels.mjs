@@ -8,7 +8,7 @@
  * version of the kernels). The kernels are bundled from the source tree (and from REV) on the fly: no
  * build needed. Within one backend, the versions are timed alternately, run by run.
  *
- *   node bench/kernels.mjs [--quick] [--before REV] [--only GatherV2,Sum,...]
+ *   node bench/kernels.mjs [--quick] [--before REV] [--only GatherV2,Sum,...] [--models-only] [--backends wasm,cpu]
  *
  * Each backend is measured in its own child process: the typed-array loops are JIT-compiled for the
  * arrays they meet, and meeting both wasm-heap and plain arrays in one process can slow them down.
@@ -25,6 +25,7 @@ const quick = process.argv.includes('--quick');
 const child = arg('--backend');
 const before = arg('--before');
 const only = arg('--only')?.split(',');
+const modelsOnly = process.argv.includes('--models-only');
 const REF_BUDGET_MS = quick ? 2000 : 10000;
 
 // [batch, height, width, in channels, out channels (depthwise: multiplier), kernel, stride, padding]
@@ -73,7 +74,7 @@ function cases() {
   for (const kernel of ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) for (const [label, shape] of DEPTHWISE) out.push({ kernel, label, shape });
   for (const [label, shape, axes] of SUM) out.push({ kernel: 'Sum', label, shape: [shape, axes] });
   for (const [label, ...shape] of POOL) out.push({ kernel: shape[1][0] === 3 ? 'AvgPoolGrad' : 'MaxPoolGrad', label, shape });
-  return out.filter((c) => !only || only.includes(c.kernel));
+  return out.filter((c) => !modelsOnly && (!only || only.includes(c.kernel)));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -120,13 +121,17 @@ async function runChild(backendName) {
     }
     emit(row);
   }
+  // Each version's epoch twice, in the order a b b a, and the mean of the two: the first epoch of a
+  // process pays for JIT compilation and heap growth, which this order shares out evenly.
   for (const m of only ? [] : MODELS) {
-    for (const [v, mod] of Object.entries(versions)) {
+    const entries = Object.entries(versions);
+    const times = Object.fromEntries(entries.map(([v]) => [v, []]));
+    for (const [v, mod] of [...entries, ...[...entries].reverse()]) {
       const gap = mod.registerGapKernels(tf, backendName);
-      const ms = await epoch(tf, m);
+      times[v].push(await epoch(tf, m));
       gap.restore();
-      emit({ model: m.label, backend: backendName, version: v, ms });
     }
+    for (const [v, t] of Object.entries(times)) emit({ model: m.label, backend: backendName, version: v, ms: (t[0] + t[1]) / 2 });
   }
 }
 
@@ -260,9 +265,10 @@ const MODELS = [
 async function epoch(tf, m) {
   const { model, x, y } = m.build(tf);
   model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
-  const t0 = performance.now();
+  const t0 = process.cpuUsage();
   await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
-  const ms = performance.now() - t0;
+  const t = process.cpuUsage(t0);
+  const ms = (t.user + t.system) / 1000;
   model.dispose();
   tf.dispose([x, y]);
   return ms;
@@ -276,7 +282,7 @@ function runParent() {
   const backends = (arg('--backends') ?? 'wasm,cpu').split(',');
   const results = { wasm: [], cpu: [] };
   for (const backend of backends) {
-    const pass = [...(quick ? ['--quick'] : []), ...(before ? ['--before', before] : []), ...(only ? ['--only', only.join(',')] : [])];
+    const pass = [...(quick ? ['--quick'] : []), ...(modelsOnly ? ['--models-only'] : []), ...(before ? ['--before', before] : []), ...(only ? ['--only', only.join(',')] : [])];
     const r = spawnSync(process.execPath, [self, '--backend', backend, ...pass], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
       process.stderr.write(r.stderr);
@@ -307,7 +313,7 @@ function runParent() {
   }
   printTable(rows);
   if (!results.wasm.some((r) => r.model) && !results.cpu.some((r) => r.model)) return;
-  console.log('\none training epoch (adam), gap kernels registered:');
+  console.log('\none training epoch (adam), gap kernels registered (process CPU time):');
   const epochs = [...results.wasm, ...results.cpu].filter((r) => r.model);
   const labels = [...new Set(epochs.map((r) => r.model))];
   const columns = [...new Set(epochs.map((r) => `${r.backend} ${r.version}`))];

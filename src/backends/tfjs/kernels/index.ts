@@ -37,7 +37,8 @@ export const GAP_KERNELS: Record<string, Make[]> = {
     gatherV2Config,
     sumConfig,
     maxPoolGradConfig,
-    avgPoolGradConfig,
+    // Not avgPoolGradConfig: on wasm it only ties the backend's own (20 against 23 ms alone, 37 against
+    // 26 ms inside a training step of the conv benchmark model; bench/RESULTS.md).
   ],
   cpu: [unsortedSegmentSumConfig, conv2dBackpropFilterConfig, depthwiseBackpropFilterConfig, gatherV2Config, sumConfig, maxPoolGradConfig, avgPoolGradConfig],
 };

@@ -1,8 +1,8 @@
 /**
  * MaxPoolGrad and AvgPoolGrad (the gradients of MaxPooling and AveragePooling, 1D and 2D; NHWC) as one
  * pass over the output windows, channels innermost so every read is contiguous. The wasm backend's own
- * kernels loop over channels outermost (a strided read per element); the cpu backend's read through
- * TensorBuffer.get. Semantics are tfjs's:
+ * MaxPoolGrad loops over channels outermost (a strided read per element: 3× slower); its AvgPoolGrad
+ * is as fast as ours and stays. The cpu backend's read through TensorBuffer.get. Semantics are tfjs's:
  * - max: each window's gradient goes to its first largest input (row-major order), none if the window
  *   holds only NaN or −∞;
  * - average: each window spreads its gradient over its positions inside the input, each getting
