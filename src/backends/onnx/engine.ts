@@ -20,9 +20,9 @@ import { seededModel } from '../tfjs/seeded-model.js';
 import { OnnxGraph } from './graph.js';
 import { onnxOptimizer, type OnnxOptimizer } from './optimizers.js';
 import { createSession, loadOrt, type Device, type Ort } from './runtime.js';
-import { catchUp, gatherRows, putRows, sparseTables, takeRows, type SparseTable } from './tables.js';
+import { catchUp, gatherRows, putRows, sparseTables, type SparseTable } from './tables.js';
 import type { Rng } from '../../train/random.js';
-import { buildGraphOnce, type NoiseInput, NEXT, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
+import { buildGraphOnce, FULL, type NoiseInput, NEXT, ROWS, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
 
 export interface OnnxRuntimeOptions {
   /** Intra-op threads; default: every core. */
@@ -151,8 +151,6 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
   const slotName = (w: string, s: string) => `${w}/${s}`;
   const tables = sparseTables(plan.graph, optimizer, opts.sparseMinElements);
   const sparse = new Map(tables.map((t) => [t.weight, { table: t, position: new Int32Array(t.rows).fill(-1) }]));
-  /** The rows fed per table and slot, one buffer per bucket size, reused from step to step. */
-  const rowBuffers = new Map<string, Float32Array>();
   const tableSlots = (t: SparseTable) => optimizer!.slots.map((s) => store.get(slotName(t.weight, s.name))!.data as Float32Array);
   const initSlots = () => {
     if (!optimizer) return;
@@ -174,21 +172,12 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
       batch = g.batch;
       rows[table.weight] = g.rows.length;
       parts.push({ table, rows: g.rows, used: g.used });
-      const shape = [g.rows.length, table.width];
-      const buffer = (name: string) => {
-        const key = `${name}:${g.rows.length}`;
-        let b = rowBuffers.get(key);
-        if (!b) rowBuffers.set(key, (b = new Float32Array(g.rows.length * table.width)));
-        return b;
-      };
-      extra[table.weight] = new ort.Tensor('float32', takeRows(store.get(table.weight)!.data as Float32Array, table.width, g.rows, g.used, buffer(table.weight)), shape);
+      // The tables go in whole, without a copy; the graph gathers the rows.
+      extra[ROWS(table.weight)] = new ort.Tensor('int32', g.rows, [g.rows.length]);
+      extra[FULL(table.weight)] = store.get(table.weight)!;
       if (training) {
-        const slots = tableSlots(table);
-        catchUp(table, slots, optimizer!.idleDecay!, step - 1, g.rows, g.used);
-        optimizer!.slots.forEach((s, i) => {
-          const name = slotName(table.weight, s.name);
-          extra[name] = new ort.Tensor('float32', takeRows(slots[i]!, table.width, g.rows, g.used, buffer(name)), shape);
-        });
+        catchUp(table, tableSlots(table), optimizer!.idleDecay!, step - 1, g.rows, g.used);
+        for (const s of optimizer!.slots) extra[FULL(slotName(table.weight, s.name))] = store.get(slotName(table.weight, s.name))!;
       }
     }
     const shapes = shapesOf(plan, batch);
@@ -249,10 +238,11 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
       for (const name of session.outputNames) {
         if (name === STATS) continue;
         const base = name.slice(0, -':next'.length);
-        const current = fed.extra[base] ?? store.get(base)!;
-        const key = spareKey(name, current.dims);
+        const part = fed.parts.find((p) => base === p.table.weight || base.startsWith(`${p.table.weight}/`));
+        const dims = part ? [part.rows.length, part.table.width] : store.get(base)!.dims;
+        const key = spareKey(name, dims);
         let buffer = spare.get(key);
-        if (!buffer) spare.set(key, (buffer = new ort.Tensor('float32', new Float32Array(current.data.length), current.dims)));
+        if (!buffer) spare.set(key, (buffer = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims)));
         fetches[name] = buffer;
       }
       const out = await session.run(feed(session, fed.batch, fed.extra), fetches as never);

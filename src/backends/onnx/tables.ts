@@ -1,9 +1,10 @@
 /**
  * Large embedding tables without passing them through `session.run` every step (a 50,000×256
  * table costs 27–45 ms per step just to go in and out). The table stays in host memory; each
- * batch feeds only the rows its ids touch (row 0 always first, so `mask_zero`'s id == 0 test still
- * holds), with the ids renumbered to those rows; the graph computes their gradient, new values and
- * new slots, and the engine writes them back into the table.
+ * batch's ids are renumbered to the rows they touch (row 0 always first, so `mask_zero`'s id == 0
+ * test still holds); the table goes into the graph without a copy (ONNX Runtime reads host
+ * memory), the graph gathers those rows and computes their gradient, new values and new slots,
+ * and the engine writes the rows back into the table.
  *
  * Semantics: the same as Keras's dense update, which the tfjs engine applies to every row every
  * step. This is only used with optimizers under which a zero gradient leaves the weight as it is
@@ -106,15 +107,6 @@ export function gatherRows(table: SparseTable, batch: Batch, position: Int32Arra
   const fed = new Int32Array(bucket(rows.length, table.rows));
   fed.set(rows);
   return { rows: fed, used: rows.length, batch: { ...batch, inputs } };
-}
-
-/**
- * Copies the first `used` of `rows` of a [rows, width] table into `out` ([rows.length, width]; a
- * buffer reused from step to step: its padding rows hold stale but finite values, which no id reads).
- */
-export function takeRows(values: Float32Array, width: number, rows: Int32Array, used: number, out: Float32Array = new Float32Array(rows.length * width)): Float32Array {
-  for (let k = 0; k < used; k++) out.set(values.subarray(rows[k]! * width, (rows[k]! + 1) * width), k * width);
-  return out;
 }
 
 /** Writes the first `used` rows of `part` back into the table at `rows`. */

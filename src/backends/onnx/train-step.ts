@@ -51,6 +51,9 @@ export interface StepModel {
 export const TARGET = (output: string) => `target:${output}`;
 export const NEXT = (name: string) => `${name}:next`;
 export const SCALAR = (name: string) => `optimizer:${name}`;
+/** A table fed whole (./tables.ts), and the ids of the rows the batch touches. */
+export const FULL = (name: string) => `full:${name}`;
+export const ROWS = (name: string) => `rows:${name}`;
 export const PREDICTION = (output: string) => `output:${output}`;
 export const STATS = 'stats';
 
@@ -137,22 +140,42 @@ export function buildGraphOnce(model: StepModel, kind: GraphKind, shapes: BatchS
 export function buildGraph(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGraph {
   // A table fed as some of its rows is declared with that many rows; the layers only gather from it.
   const restore: (() => void)[] = [];
+  const fullRows = new Map<string, number>();
   for (const [name, rows] of Object.entries(shapes.tables ?? {})) {
     const layer = model.graph.layers.find((l) => `${l.name}/embeddings` === name);
     const spec = layer?.weights?.find((w) => w.name === 'embeddings');
     if (!spec) throw new Error(`internal: no embedding table '${name}'`);
     const full = spec.shape;
+    fullRows.set(name, full[0]!);
     spec.shape = [rows, full[1]!];
     restore.push(() => (spec.shape = full));
   }
   try {
-    return build(model, kind, shapes);
+    const { g, ...built } = build(model, kind, shapes);
+    gatherTables(g, fullRows, shapes);
+    return { ...built, bytes: g.toBytes() };
   } finally {
     for (const r of restore) r();
   }
 }
 
-function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGraph {
+/**
+ * Each table fed as some of its rows: the whole table (and each slot table) is an input, fed
+ * without a copy from host memory, and the rows the batch touches are gathered in the graph by
+ * the ids in `rows:<weight>`; the values the layers and the optimizer read are those rows.
+ */
+function gatherTables(g: OnnxGraph, fullRows: ReadonlyMap<string, number>, shapes: BatchShapes): void {
+  for (const [name, rows] of Object.entries(shapes.tables ?? {})) {
+    const ids = g.input(ROWS(name), [rows], 'int32');
+    for (const local of g.inputs.filter((v) => v.name === name || v.name.startsWith(`${name}/`))) {
+      g.inputs.splice(g.inputs.indexOf(local), 1);
+      const full = g.input(FULL(local.name), [fullRows.get(name)!, local.shape[1]!]);
+      g.nodes.unshift({ type: 'Gather', domain: '', inputs: [full, ids], outputs: [local], attrs: { axis: 0 }, name: g.fresh('n_Gather') });
+    }
+  }
+}
+
+function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): Omit<BuiltGraph, 'bytes'> & { g: OnnxGraph } {
   const g = new OnnxGraph(`${model.graph.name}_${kind}`);
   const forward = model.forward ?? defaultForward(model.graph, model.seed);
   const fwd = forward(g, kind === 'train', shapes);
@@ -160,7 +183,7 @@ function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGra
   const weights = fwd.weights.map((w) => ({ name: w.name, shape: w.shape, trainable: w.trainable }));
   if (kind === 'predict') {
     model.graph.outputs.forEach((o, i) => g.output(preds[i]!, PREDICTION(o)));
-    return { bytes: g.toBytes(), updated: [], moving: [], weights, statsSize: 0, noise: [] };
+    return { g, updated: [], moving: [], weights, statsSize: 0, noise: [] };
   }
   const targets = model.outputs.map((o) => {
     const t = shapes.targets[o.name]!;
@@ -168,7 +191,7 @@ function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGra
   });
   const objective = emitObjective(g, model.outputs, preds, targets, penalties(model, fwd));
   g.output(objective.stats, STATS);
-  if (kind === 'evaluate') return { bytes: g.toBytes(), updated: [], moving: [], weights, statsSize: objective.size, noise: [] };
+  if (kind === 'evaluate') return { g, updated: [], moving: [], weights, statsSize: objective.size, noise: [] };
 
   const optimizer = model.optimizer;
   if (!optimizer) throw new Error('internal: a training graph needs an optimizer');
@@ -189,5 +212,5 @@ function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): BuiltGra
   });
   for (const u of fwd.updates) g.output(u.value, NEXT(u.name));
   const noise = randomOpsAsInputs(g);
-  return { bytes: g.toBytes(), updated, moving: fwd.updates.map((u) => u.name), weights, statsSize: objective.size, noise };
+  return { g, updated, moving: fwd.updates.map((u) => u.name), weights, statsSize: objective.size, noise };
 }
