@@ -6,6 +6,7 @@
  * Argument values nnspec cannot take (groups: 2) are left for the spec's own validation.
  */
 import { LAYER_KINDS, layerKind } from '../../layers/registry.js';
+import { savedLayer } from '../tfjs/layers/registry.js';
 import { COMMON_PARAMS } from '../../layers/params.js';
 import type { ImportCode } from '../../diagnostics/codes.js';
 import type { LayerKind } from '../../layers/kind.js';
@@ -16,11 +17,8 @@ import { activationFrom, constraintFrom, initializerFrom, regularizerFrom, type 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Other Keras spellings of a class (each layer definition's keras.aliases), and nnspec's own TensorFlow.js GRU (from a trained run's model.json). */
-const CLASS_ALIASES: Record<string, string> = {
-  ...Object.fromEntries([...LAYER_KINDS.values()].flatMap((k) => (k.keras?.aliases ?? []).map((alias) => [alias, k.type]))),
-  ResetAfterGRU: 'GRU',
-};
+/** Other Keras spellings of a class (each layer definition's keras.aliases). */
+const CLASS_ALIASES: Record<string, string> = Object.fromEntries([...LAYER_KINDS.values()].flatMap((k) => (k.keras?.aliases ?? []).map((alias) => [alias, k.type])));
 
 /** Keys Keras or tfjs write that carry no model semantics nnspec has (or that the graph already carries). */
 const BOOKKEEPING = new Set(['name', 'dtype', 'batch_input_shape', 'batch_shape', 'input_shape', 'input_dim', 'input_length', 'implementation', 'use_cudnn', 'zero_output_for_mask', 'fused', 'rank']);
@@ -48,15 +46,10 @@ export interface LayerContext {
 /** The spec entry (without `inputs`), or undefined after reporting why there is none. */
 export function specLayer(className: string, config: Obj, raw: object, ctx: LayerContext): Obj | undefined {
   const problem = (message: string, at: number, code: ImportCode = 'NN703') => void ctx.problems.push({ code, message: `${ctx.describe}: ${message}`, at });
-  let type = CLASS_ALIASES[className] ?? className.replace(/^Nnspec/, '');
-  const args: Obj = { ...config };
-  if (type === 'GlobalPooling') {
-    // nnspec's one tfjs class for the four global poolings.
-    type = `Global${args.mode === 'max' ? 'Max' : 'Average'}Pooling${String(args.rank)}D`;
-    delete args.mode;
-    delete args.rank;
-  }
-  if (className === 'ResetAfterGRU') args.reset_after = true;
+  // A trained run's model.json may name nnspec's own tfjs classes (NnspecConv2D, ResetAfterGRU).
+  const saved = savedLayer(className, config) ?? { type: CLASS_ALIASES[className] ?? className, config };
+  const type = saved.type;
+  const args: Obj = { ...saved.config };
   const kind = layerKind(type);
   if (!kind || type === 'InputLayer') {
     const nested = ['Functional', 'Model', 'Sequential'].includes(className) ? '; nested models are not supported (call the inner model\'s layers directly)' : '';

@@ -17,6 +17,17 @@ export interface TfjsFamily {
   emitters: Emitter[];
   /** Makes and registers the family's own classes (once per tf module; see perTf). */
   classes?: (tf: Tf) => unknown;
+  /**
+   * How a saved model.json's entry of one of those classes reads back as a spec layer, by class
+   * name, where it is not NnspecX for Keras's X with the same arguments.
+   */
+  saved?: Record<string, (config: Record<string, unknown>) => SavedLayer>;
+}
+
+/** A spec layer read back from a saved tfjs class: its type and Keras arguments. */
+export interface SavedLayer {
+  type: string;
+  config: Record<string, unknown>;
 }
 
 /** An emitter typed by its layer's arguments. */

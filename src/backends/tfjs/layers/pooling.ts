@@ -33,6 +33,9 @@ function global(kind: typeof GlobalMaxPooling1D, n: 1 | 2, mode: 'Max' | 'Averag
 
 export const pooling: TfjsFamily = {
   classes: globalPoolingClass,
+  saved: {
+    NnspecGlobalPooling: ({ mode, rank, ...config }) => ({ type: `Global${mode === 'max' ? 'Max' : 'Average'}Pooling${String(rank)}D`, config }),
+  },
   emitters: [
     window(MaxPooling1D, 1, 'Max'),
     window(MaxPooling2D, 2, 'Max'),

@@ -41,6 +41,7 @@ function rnnArgs(c: RnnConfig, name: string): Record<string, unknown> {
 
 export const recurrent: TfjsFamily = {
   classes: resetAfterGru,
+  saved: { ResetAfterGRU: (config) => ({ type: 'GRU', config: { ...config, reset_after: true } }) },
   emitters: [
     emitter(SimpleRNN, (c, { tf, name }) => tf.layers.simpleRNN(defined(rnnArgs(c, name)) as never)),
     emitter(LSTM, (c, { tf, name }) =>

@@ -9,7 +9,7 @@ import type { TfjsEnv, TfLayer } from '../env.js';
 import { activations } from './activations.js';
 import { conv } from './conv.js';
 import { core } from './core.js';
-import type { Emitter, TfjsFamily } from './emitter.js';
+import type { Emitter, SavedLayer, TfjsFamily } from './emitter.js';
 import { merge } from './merge.js';
 import { normalization } from './normalization.js';
 import { pooling } from './pooling.js';
@@ -34,4 +34,16 @@ export function emitTfjs(config: LayerConfig, env: TfjsEnv): TfLayer {
   const e = TFJS_EMITTERS.get(config.type);
   if (!e) throw new Error(`internal: the tfjs engine has no emitter for layer type '${config.type}'`);
   return e.emit(config, env);
+}
+
+/**
+ * The spec layer a saved model.json entry of one of nnspec's tfjs classes stands for (NnspecConv2D
+ * is Conv2D with the same arguments), or undefined for a class that is not nnspec's.
+ */
+export function savedLayer(className: string, config: Record<string, unknown>): SavedLayer | undefined {
+  for (const family of FAMILIES) {
+    const read = family.saved?.[className];
+    if (read) return read(config);
+  }
+  return className.startsWith('Nnspec') ? { type: className.slice('Nnspec'.length), config } : undefined;
 }
