@@ -30,9 +30,17 @@ export async function loadRunEngine(run: string, opened: SpecWithObjective, choi
   const probe = first ? { plan: { graph: opened.graph, outputs: opened.outputs, seed: 0 }, batch: first } : undefined;
   const runtime = await startEngine(choice, io, flags, probe);
   if (!runtime) return undefined;
+  let weights: ReturnType<typeof readModelWeights>;
+  try {
+    weights = readModelWeights(resolve(io.cwd, run));
+  } catch (e) {
+    // A damaged or truncated model.json or weights.bin: the run cannot be read, whatever the spec.
+    reportProblem(io, 'NN909', join(run, MODEL_FILE), `the run's weights cannot be read (${(e as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
   const engine = runtime.create({ graph: opened.graph, outputs: opened.outputs, seed: 0 });
   try {
-    await engine.writeWeights(readModelWeights(resolve(io.cwd, run)));
+    await engine.writeWeights(weights);
   } catch (e) {
     engine.dispose();
     reportProblem(io, 'NN903', join(run, MODEL_FILE), `the saved weights do not fit the run's spec (${(e as Error).message.split('\n')[0]})`);

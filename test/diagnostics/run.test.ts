@@ -63,6 +63,14 @@ describe('run errors', () => {
     expect(json(j.stderr).diagnostics).toEqual([expect.objectContaining({ code: 'NN819', file: 'empty', labels: [expect.objectContaining({ file: join('run', 'spec.yaml'), line: 4, column: 3 })] })]);
   });
 
+  it('a damaged model.json: NN909 (the run cannot be read), not a weights mismatch', async () => {
+    cpSync(join(dir, 'run'), join(dir, 'broken'), { recursive: true });
+    writeFileSync(join(dir, 'broken', 'model.json'), '{"weightsManifest": [');
+    const r = await runCli(['evaluate', 'broken', '--data', 'data', '--backend', 'cpu'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${join('broken', 'model.json')}: error\\[NN909\\]: the run's weights cannot be read \\(`, 'm'));
+  });
+
   it('weights that do not fit the run spec: NN903 at the run model.json', async () => {
     const run = join(dir, 'run');
     writeFileSync(join(run, 'spec.yaml'), SPEC.replace('shape: [3]', 'shape: [4]'));
