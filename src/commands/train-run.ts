@@ -4,7 +4,7 @@
  * run's first files.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../train/atomic.js';
 import { readPointer } from '../train/checkpoint.js';
 import type { EngineRuntime, TrainEngine } from '../train/engine.js';
@@ -67,12 +67,19 @@ export function runOptimizer(run: TrainRun, spec: SpecWithObjective, learningRat
 }
 
 /** The model to train on the engine: fresh from the seed, or with the checkpoint's weights and optimizer slots. */
-export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, spec: SpecWithObjective, settings: Settings, learningRate: number | undefined): Promise<{ engine: TrainEngine; optimizer: OptimizerConfig }> {
+export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, spec: SpecWithObjective, settings: Settings, learningRate: number | undefined, io: Io): Promise<{ engine: TrainEngine; optimizer: OptimizerConfig } | undefined> {
   const optimizer = runOptimizer(run, spec, learningRate);
   const engine = runtime.create({ graph: spec.graph, outputs: spec.outputs, seed: settings.seed, optimizer });
   if (run.resumed) {
-    await engine.writeWeights(readModelWeights(run.resumed.dir));
-    await engine.writeSlots(readOptimizerFiles(run.resumed.dir));
+    try {
+      await engine.writeWeights(readModelWeights(run.resumed.dir));
+      await engine.writeSlots(readOptimizerFiles(run.resumed.dir));
+    } catch (e) {
+      // The checkpoint's files are damaged (its state.json was readable, and the spec's hash matched).
+      engine.dispose();
+      reportProblem(io, 'NN909', join(run.out, relative(run.path, run.resumed.dir)), `the checkpoint's weights or optimizer state cannot be read (${(e as Error).message.split('\n')[0]})`);
+      return undefined;
+    }
   }
   return { engine, optimizer };
 }

@@ -48,7 +48,9 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const progress = makeProgress(opts.json ? 'json' : opts.quiet || !io.stderr.isTTY ? 'plain' : 'bar', io.stdout, io.stderr);
   const runtime = await startEngine(opts.backend ?? 'auto', io, opts, probe(spec, run, settings, splits.train, opts.learningRate));
   if (!runtime) return EXIT.invalid;
-  const { engine, optimizer } = await buildTrainEngine(runtime, run, spec, settings, opts.learningRate);
+  const built = await buildTrainEngine(runtime, run, spec, settings, opts.learningRate, io);
+  if (!built) return EXIT.invalid;
+  const { engine, optimizer } = built;
 
   const state: RunState = run.resumed
     ? { ...run.resumed.state, settings }

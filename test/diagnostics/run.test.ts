@@ -52,6 +52,16 @@ describe('run errors', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("a checkpoint whose weights cannot be read: NN909 on --resume, not a stack trace", async () => {
+    cpSync(join(dir, 'run'), join(dir, 'torn'), { recursive: true });
+    const pointer = JSON.parse(readFileSync(join(dir, 'torn', 'checkpoint.json'), 'utf8')) as { dir: string };
+    writeFileSync(join(dir, 'torn', pointer.dir, 'model.json'), '{"weightsManifest": [');
+    const r = await runCli(['train', 'spec.yaml', '--data', 'data', '--out', 'torn', '--resume', '--epochs', '2', '--backend', 'cpu'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join('torn', pointer.dir)}: error[NN909]: the checkpoint's weights or optimizer state cannot be read (`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("predict without an input's file: NN819 at the data directory, labelled at the run's spec", async () => {
     mkdirSync(join(dir, 'empty'), { recursive: true });
     const r = await runCli(['predict', 'run', '--data', 'empty', '--out', 'pred', '--backend', 'cpu'], { cwd: dir });
