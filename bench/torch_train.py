@@ -4,7 +4,7 @@ with the same optimizer, loss and batch size as their specs, on random data (or 
 `nnspec synth` directory), timed per step.
 
     /usr/bin/python3 bench/torch_train.py [--models qa,posts,conv] [--threads 1,2] [--steps 12]
-    /usr/bin/python3 bench/torch_train.py --worker MODEL --threads N [--steps S] [--data DIR --epochs E --save FILE]
+    /usr/bin/python3 bench/torch_train.py --worker MODEL --threads N [--steps S] [--per-step] [--data DIR --epochs E --save FILE]
 
 The driver runs each (model, threads) in its own process, because OPENBLAS_NUM_THREADS is read
 once, when the library loads: the child gets OPENBLAS_NUM_THREADS=n and OMP_NUM_THREADS=n in its
@@ -202,6 +202,7 @@ def worker(name, threads, steps):
         'cpu_ms_min': round(cmin, 2), 'cpu_ms_median': round(cmed, 2),
         'wall_ms_min': round(wmin, 2), 'wall_ms_median': round(wmed, 2),
         'samples_per_s_cpu': round(b * 1000 / cmed, 1), 'samples_per_s_wall': round(b * 1000 / wmed, 1),
+        **({'cpu': cpu, 'wall': wall} if '--per-step' in sys.argv else {}),
     }), flush=True)
 
 

@@ -1,103 +1,257 @@
-// npm run bench:train — training throughput of each seed spec, per backend, against the same model
-// written by hand with the tfjs layers API and trained with model.fit. Prints samples/s for both
-// and nnspec's overhead as a ratio (hand-written samples/s ÷ nnspec samples/s; aim: under 1.05).
-// Needs a build. Each (spec, backend) runs in its own process; the first epoch is warm-up and is
-// not counted. tfjs's wasm backend cannot train Embedding or Conv layers without nnspec's gap
-// kernels, so the hand-written models get them too: the comparison is of everything else.
-//
-// Usage: node bench/train.mjs [--backends wasm,cpu] [--specs a,b] [--epochs 3]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+#!/usr/bin/env node
+/**
+ * npm run bench:train — nnspec's engines against PyTorch on the issue-8 models: question_answering
+ * (length 100, batch 128), social_posts (length 500, batch 64) and the conv model
+ * (bench/specs/conv.yaml, batch 64), at 1 and 2 threads. Needs a build (npm run bench:train does it)
+ * and Debian's PyTorch (/usr/bin/python3 with python3-torch) for the PyTorch side
+ * (bench/torch_train.py).
+ *
+ * 1. Loop: the training step alone, on random data of the spec's shapes, in a fresh process per
+ *    (model, contender, threads): nnspec's engine stepped in-process (the onnx engine; tfjs wasm),
+ *    PyTorch's step written by hand. Each step is timed in process CPU time (all threads) and wall
+ *    time; the first step of each process is warm-up and not counted. Contenders alternate within a
+ *    round, in a rotating order, for --rounds rounds; min and median per contender over all steps.
+ *    At 1 thread the CPU-time figures are the comparison (the machine is shared); at 2 threads
+ *    CPU time counts both threads, so wall time is shown too.
+ * 2. End to end: `nnspec train` from process start to the saved run (wall and CPU time of the whole
+ *    process by GNU time), synth data of --e2e-batches batches, one epoch; PyTorch the same: start,
+ *    read the .npy files, train one epoch, torch.save.
+ *
+ * wasm runs on one thread in Node whatever --threads says, so it appears at 1 thread only.
+ *
+ *   node bench/train.mjs [--models qa,posts,conv] [--threads 1,2] [--contenders onnx,wasm,pytorch]
+ *        [--steps 6] [--rounds 2] [--e2e-batches 8] [--no-e2e] [--json]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { handModel } from './train-models.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
+const self = fileURLToPath(import.meta.url);
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const PYTHON = '/usr/bin/python3';
+
+const MODELS = {
+  qa: { spec: 'specs/question_answering.yaml', batch: 128, length: 100 },
+  posts: { spec: 'specs/social_posts.yaml', batch: 64, length: 500 },
+  conv: { spec: 'bench/specs/conv.yaml', batch: 64 },
 };
 
-// Samples and batch size per spec: enough batches for a steady rate, few enough for minutes, not hours.
-const PLAN = {
-  sequential_mlp: { samples: 8192, batch: 32, cpuSamples: 8192 },
-  question_answering: { samples: 1024, batch: 128, cpuSamples: 1024, length: 16 },
-  siamese_lstm: { samples: 512, batch: 32, cpuSamples: 512, length: 16 },
-  social_posts: { samples: 256, batch: 64, cpuSamples: 64 },
-  residual_block: { samples: 128, batch: 32, cpuSamples: 32 },
-  inception_module: { samples: 128, batch: 32, cpuSamples: 32 },
+const cpuMs = () => {
+  const t = process.cpuUsage();
+  return (t.user + t.system) / 1000;
 };
 
-/** Median of the per-epoch rates after the first (warm-up) epoch. */
-function steady(rates) {
-  const r = rates.slice(1).sort((a, b) => a - b);
-  return r.length ? r[Math.floor(r.length / 2)] : rates[0];
+// ---------------------------------------------------------------------------------------------------
+// Worker: one contender's training steps in this process, one JSON line of per-step times.
+
+async function loopWorker(model, contender, threads, steps) {
+  const m = MODELS[model];
+  const { readFileSync } = await import('node:fs');
+  const { compile } = await import(join(root, 'dist/compiler/compile.js'));
+  const { resolveObjective } = await import(join(root, 'dist/train/objective.js'));
+  const { optimizerConfig } = await import(join(root, 'dist/train/optimizer-config.js'));
+  const { startEngine } = await import(join(root, 'dist/commands/engine.js'));
+  const { rngFor } = await import(join(root, 'dist/train/random.js'));
+  const compiled = compile(readFileSync(join(root, m.spec)), m.spec);
+  if (!compiled.ok) throw new Error(`${m.spec} does not compile`);
+  const graph = compiled.graph;
+  const objective = resolveObjective(graph);
+  const plan = { graph, outputs: objective.outputs, seed: 1, optimizer: optimizerConfig(graph.training.optimizer) };
+  const rng = rngFor(1, 'bench');
+  const batch = randomBatch(graph, objective.outputs, m, rng);
+  let err = '';
+  const io = { stdout: { write() {}, isTTY: false }, stderr: { write: (s) => (err += s), isTTY: false }, env: process.env, cwd: root };
+  const runtime = await startEngine(contender, io, { threads }, { plan, batch });
+  if (!runtime) throw new Error(err.trim());
+  const engine = runtime.create(plan);
+  const cpu = [];
+  const wall = [];
+  for (let i = 0; i <= steps; i++) {
+    const [c0, w0] = [cpuMs(), performance.now()];
+    await engine.step(batch, rng);
+    const [c1, w1] = [cpuMs(), performance.now()];
+    if (i > 0) [cpu[i - 1], wall[i - 1]] = [c1 - c0, w1 - w0];
+  }
+  engine.dispose();
+  process.stdout.write(JSON.stringify({ model, contender, threads, detail: runtime.detail, cpu, wall }) + '\n');
 }
 
-async function worker(name, backend, epochs) {
-  const plan = PLAN[name];
-  const samples = backend === 'cpu' ? plan.cpuSamples : plan.samples;
-  const dir = mkdtempSync(join(tmpdir(), 'nnspec-bench-'));
-  const { run } = await import(join(root, 'dist/nnspec.mjs'));
-  const quiet = { write() {}, isTTY: false };
-  const spec = join(root, 'specs', `${name}.yaml`);
-  const synth = ['synth', spec, '--samples', String(samples), '--out', join(dir, 'data'), '--seed', '1', ...(plan.length ? ['--length', String(plan.length)] : [])];
-  if ((await run(synth, { stdout: quiet, stderr: quiet, env: process.env, cwd: root })) !== 0) throw new Error(`synth failed for ${name}`);
-
-  // nnspec: the CLI's own run, epochs reported as JSON lines.
-  let out = '';
-  const io = { stdout: { write: (s) => (out += s), isTTY: false }, stderr: quiet, env: process.env, cwd: root };
-  const code = await run(['train', spec, '--data', join(dir, 'data'), '--out', join(dir, 'run'), '--epochs', String(epochs), '--batch-size', String(plan.batch), '--backend', backend, '--seed', '1', '--json'], io);
-  if (code !== 0) throw new Error(`nnspec train failed for ${name} (exit ${code})`);
-  const nnspecRates = out.trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.event === 'epoch').map((r) => r.samples_per_second);
-
-  // By hand: the same layers with tfjs, model.fit on the same arrays.
-  const tf = await import('@tensorflow/tfjs');
-  const { readNpy } = await import(join(root, 'dist/data/npy.js'));
-  const graphInputs = { sequential_mlp: ['features'], question_answering: ['text', 'question'], siamese_lstm: ['left_input', 'right_input'], social_posts: ['posts'], residual_block: ['x'], inception_module: ['x'] }[name];
-  const hand = handModel(tf, name);
-  const tensor = (file) => {
-    const a = readNpy(join(dir, 'data', `${file}.npy`));
-    return tf.tensor(a.data, a.shape, a.dtype === 'int32' ? 'int32' : 'float32');
+/** Random inputs and targets of the spec's shapes: ids below the smallest vocabulary reading them. */
+function randomBatch(graph, outputs, m, rng) {
+  const size = (shape) => shape.reduce((a, b) => a * b, 1);
+  const vocabulary = (input) => {
+    let v = 1000;
+    for (const node of graph.order) if (node.layer?.config.type === 'Embedding' && node.inputs.includes(input)) v = Math.min(v, node.layer.config.input_dim);
+    return v;
   };
-  const xs = graphInputs.map(tensor);
-  const ys = hand.model.outputNames.map(tensor);
-  hand.model.compile({ optimizer: hand.optimizer, loss: hand.loss, ...(hand.lossWeights ? { lossWeights: hand.lossWeights } : {}), metrics: ['accuracy'] });
-  const handRates = [];
-  let started = 0;
-  await hand.model.fit(xs.length === 1 ? xs[0] : xs, ys.length === 1 ? ys[0] : ys, {
-    epochs,
-    batchSize: plan.batch,
-    shuffle: true,
-    verbose: 0,
-    yieldEvery: 'never',
-    callbacks: { onEpochBegin: () => (started = performance.now()), onEpochEnd: () => handRates.push(samples / ((performance.now() - started) / 1000)) },
+  const inputs = graph.inputs.map((n) => {
+    const shape = [m.batch, ...n.output.shape.slice(1).map((d) => d ?? m.length)];
+    if (n.output.dtype === 'int32') {
+      const vocab = vocabulary(n.name);
+      return { dtype: 'int32', shape, values: Int32Array.from({ length: size(shape) }, () => 1 + rng.int(vocab - 1)) };
+    }
+    return { dtype: 'float32', shape, values: Float32Array.from({ length: size(shape) }, () => rng.normal()) };
   });
-  rmSync(dir, { recursive: true, force: true });
-  return { name, backend, samples, batch: plan.batch, nnspec: steady(nnspecRates), hand: steady(handRates) };
+  const targets = outputs.map((o) => {
+    const shape = [m.batch, ...o.shape.map((d) => d ?? m.length)];
+    const units = shape[shape.length - 1];
+    const values = new Float32Array(size(shape));
+    if (o.loss === 'categorical_crossentropy') for (let i = 0; i < values.length / units; i++) values[i * units + rng.int(units)] = 1;
+    else if (o.loss === 'binary_crossentropy') for (let i = 0; i < values.length; i++) values[i] = rng.int(2);
+    else for (let i = 0; i < values.length; i++) values[i] = rng.normal();
+    return { dtype: 'float32', shape, values };
+  });
+  return { size: m.batch, inputs, targets };
 }
 
-if (process.argv[2] === '--worker') {
-  const result = await worker(process.argv[3], process.argv[4], Number(process.argv[5]));
-  process.stdout.write(JSON.stringify(result) + '\n');
-} else {
-  const backends = arg('--backends', 'wasm,cpu').split(',');
-  const specs = arg('--specs', Object.keys(PLAN).join(',')).split(',');
-  const epochs = Number(arg('--epochs', '3'));
-  console.log(`node ${process.version}, ${epochs} epochs (first is warm-up), median samples/s of the rest`);
-  console.log(`${'model'.padEnd(20)} ${'backend'.padEnd(8)} ${'samples'.padStart(7)} ${'batch'.padStart(5)} ${'nnspec'.padStart(9)} ${'by hand'.padStart(9)} ${'overhead'.padStart(8)}`);
-  for (const backend of backends) {
-    for (const name of specs) {
-      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--worker', name, backend, String(epochs)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      const line = r.stdout.trim().split('\n').pop();
-      if (r.status !== 0 || !line) {
-        console.log(`${name.padEnd(20)} ${backend.padEnd(8)} failed: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
-        continue;
+// ---------------------------------------------------------------------------------------------------
+// Parent.
+
+function loopRun(model, contender, threads, steps) {
+  if (contender === 'pytorch') {
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+    const r = spawnSync(PYTHON, [join(root, 'bench/torch_train.py'), '--worker', model, '--threads', String(threads), '--steps', String(steps), '--per-step'], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+    if (r.status !== 0) return { error: (r.stderr || '').trim().split('\n').slice(-2).join(' | ') };
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  }
+  const r = spawnSync(process.execPath, [self, '--loop-worker', model, contender, String(threads), String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) return { error: (r.stderr || '').trim().split('\n').slice(-3).join(' | ') };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/** `cmd` under GNU time: wall and CPU seconds of the whole process, or the error. */
+function timed(cmd, args, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCHTIME %e %U %S', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  const line = (r.stderr || '').split('\n').find((l) => l.startsWith('BENCHTIME'));
+  if (r.status !== 0 || !line) return { error: (r.stderr || '').trim().split('\n').filter((l) => !l.startsWith('BENCHTIME')).slice(-2).join(' | ') };
+  const [wall, user, sys] = line.split(' ').slice(1).map(Number);
+  return { wall, cpu: user + sys };
+}
+
+function e2eRun(model, contender, threads, data, out) {
+  const m = MODELS[model];
+  if (contender === 'pytorch') {
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+    return timed(PYTHON, [join(root, 'bench/torch_train.py'), '--worker', model, '--threads', String(threads), '--data', data, '--epochs', '1', '--save', join(out, 'model.pt')], env);
+  }
+  const flags = ['--backend', contender, ...(contender === 'onnx' ? ['--threads', String(threads)] : [])];
+  return timed(process.execPath, [join(root, 'bin/nnspec'), 'train', join(root, m.spec), '--data', data, '--out', out, '--epochs', '1', '--batch-size', String(m.batch), '--seed', '1', '--quiet', ...flags]);
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor((s.length - 1) / 2)] };
+};
+
+async function parent() {
+  const models = arg('--models', 'qa,posts,conv').split(',');
+  const threadsList = arg('--threads', '1,2').split(',').map(Number);
+  const contenders = arg('--contenders', 'onnx,wasm,pytorch').split(',');
+  const steps = Number(arg('--steps', '6'));
+  const rounds = Number(arg('--rounds', '2'));
+  const e2eBatches = Number(arg('--e2e-batches', '8'));
+  const json = process.argv.includes('--json');
+  const say = (s) => !json && console.log(s);
+  const load0 = loadavg()[0];
+  say(`node ${process.version}, ${rounds} rounds × ${steps} steps per contender (first step of each process not counted); load average ${load0.toFixed(1)} at start`);
+  const applies = (c, t) => !(c === 'wasm' && t > 1);
+
+  // 1. Loop, alternated.
+  const steps_ = new Map();
+  const details = new Map();
+  const errors = new Map();
+  for (let r = 0; r < rounds; r++) {
+    for (const model of models) {
+      for (const threads of threadsList) {
+        const order = contenders.filter((c) => applies(c, threads));
+        const rotated = [...order.slice(r % order.length), ...order.slice(0, r % order.length)];
+        for (const c of rotated) {
+          const key = `${model} ${c} ${threads}`;
+          const res = loopRun(model, c, threads, steps);
+          if (res.error) {
+            errors.set(key, res.error);
+            continue;
+          }
+          const acc = steps_.get(key) ?? { cpu: [], wall: [] };
+          acc.cpu.push(...res.cpu);
+          acc.wall.push(...res.wall);
+          steps_.set(key, acc);
+          details.set(key, res.detail ?? res.torch);
+        }
       }
-      const x = JSON.parse(line);
-      const f = (v) => v.toFixed(v < 100 ? 1 : 0).padStart(9);
-      console.log(`${name.padEnd(20)} ${backend.padEnd(8)} ${String(x.samples).padStart(7)} ${String(x.batch).padStart(5)} ${f(x.nnspec)} ${f(x.hand)} ${(x.hand / x.nnspec).toFixed(3).padStart(8)}`);
     }
   }
+  const rows = [];
+  for (const model of models) {
+    for (const threads of threadsList) {
+      const torch = steps_.get(`${model} pytorch ${threads}`);
+      const torchCpu = torch && stats(torch.cpu).median;
+      const torchWall = torch && stats(torch.wall).median;
+      for (const c of contenders.filter((c) => applies(c, threads))) {
+        const key = `${model} ${c} ${threads}`;
+        const s = steps_.get(key);
+        if (!s) {
+          rows.push({ model, contender: c, threads, error: errors.get(key) ?? 'not run' });
+          continue;
+        }
+        const [cpu, wall] = [stats(s.cpu), stats(s.wall)];
+        const b = MODELS[model].batch;
+        rows.push({
+          model, contender: c, threads, detail: details.get(key), steps: s.cpu.length,
+          cpu_ms: cpu, wall_ms: wall,
+          samples_per_s_cpu: (b * 1000) / cpu.median, samples_per_s_wall: (b * 1000) / wall.median,
+          vs_pytorch_cpu: torchCpu ? torchCpu / cpu.median : undefined,
+          vs_pytorch_wall: torchWall ? torchWall / wall.median : undefined,
+        });
+      }
+    }
+  }
+  if (json) for (const r of rows) console.log(JSON.stringify({ kind: 'loop', ...r }));
+  say('\nloop: ms per step (min / median), samples/s from the median, and × PyTorch (its median ÷ ours)');
+  say(table([
+    ['model', 'threads', 'contender', 'CPU ms min/med', 'samples/s (CPU)', '× PyTorch (CPU)', 'wall ms min/med', 'samples/s (wall)', '× PyTorch (wall)'],
+    ...rows.map((r) => r.error
+      ? [r.model, r.threads, r.contender, `failed: ${r.error.slice(0, 100)}`, '', '', '', '', '']
+      : [r.model, r.threads, r.contender, `${r.cpu_ms.min.toFixed(0)} / ${r.cpu_ms.median.toFixed(0)}`, r.samples_per_s_cpu.toFixed(0), r.vs_pytorch_cpu?.toFixed(2) ?? '', `${r.wall_ms.min.toFixed(0)} / ${r.wall_ms.median.toFixed(0)}`, r.samples_per_s_wall.toFixed(0), r.vs_pytorch_wall?.toFixed(2) ?? '']),
+  ]));
+
+  // 2. End to end.
+  if (process.argv.includes('--no-e2e')) return;
+  const dir = mkdtempSync(join(tmpdir(), 'nnspec-bench-train-'));
+  const e2e = [];
+  try {
+    for (const model of models) {
+      const m = MODELS[model];
+      const data = join(dir, `${model}-data`);
+      execFileSync(process.execPath, [join(root, 'bin/nnspec'), 'synth', join(root, m.spec), '--samples', String(m.batch * e2eBatches), '--out', data, '--seed', '1', ...(m.length ? ['--length', String(m.length)] : [])], { stdio: 'ignore' });
+      for (const threads of threadsList) {
+        for (const c of contenders.filter((c) => applies(c, threads))) {
+          const out = join(dir, `${model}-${c}-${threads}`);
+          const res = e2eRun(model, c, threads, data, out);
+          rmSync(out, { recursive: true, force: true });
+          e2e.push({ model, contender: c, threads, samples: m.batch * e2eBatches, ...res });
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (json) for (const r of e2e) console.log(JSON.stringify({ kind: 'e2e', ...r }));
+  say(`\nend to end: process start to saved run, one epoch of ${e2eBatches} batches (GNU time: wall s, CPU s)`);
+  say(table([
+    ['model', 'threads', 'contender', 'samples', 'wall s', 'CPU s'],
+    ...e2e.map((r) => [r.model, r.threads, r.contender, r.samples, r.error ? `failed: ${r.error.slice(0, 100)}` : r.wall.toFixed(1), r.error ? '' : r.cpu.toFixed(1)]),
+  ]));
+  say(`\nload average ${loadavg()[0].toFixed(1)} at the end`);
 }
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r) => r.map((v, i) => (i < 3 ? String(v).padEnd(widths[i]) : String(v).padStart(widths[i]))).join('  ')).join('\n');
+}
+
+if (process.argv[2] === '--loop-worker') await loopWorker(process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6]));
+else await parent();
