@@ -1,5 +1,42 @@
-// The benchmark models written by hand with the tfjs layers API (bench/train.mjs compares nnspec with
-// them; bench/train-profile.mjs profiles their training step kernel by kernel).
+// The benchmark models: issue 8's three (spec, batch size, sequence length) and random batches of
+// their shapes (bench/train.mjs, bench/train-ort-profile.mjs); and the seed specs written by hand
+// with the tfjs layers API (bench/train-hand.mjs compares nnspec with them; bench/train-profile.mjs
+// profiles their training step kernel by kernel).
+
+/** Issue 8's benchmark models: the spec, its batch size, the length of its sequences. */
+export const MODELS = {
+  qa: { spec: 'specs/question_answering.yaml', batch: 128, length: 100 },
+  posts: { spec: 'specs/social_posts.yaml', batch: 64, length: 500 },
+  conv: { spec: 'bench/specs/conv.yaml', batch: 64 },
+};
+
+/** Random inputs and targets of the spec's shapes: ids below the smallest vocabulary reading them. */
+export function randomBatch(graph, outputs, m, rng) {
+  const size = (shape) => shape.reduce((a, b) => a * b, 1);
+  const vocabulary = (input) => {
+    let v = 1000;
+    for (const node of graph.order) if (node.layer?.config.type === 'Embedding' && node.inputs.includes(input)) v = Math.min(v, node.layer.config.input_dim);
+    return v;
+  };
+  const inputs = graph.inputs.map((n) => {
+    const shape = [m.batch, ...n.output.shape.slice(1).map((d) => d ?? m.length)];
+    if (n.output.dtype === 'int32') {
+      const vocab = vocabulary(n.name);
+      return { dtype: 'int32', shape, values: Int32Array.from({ length: size(shape) }, () => 1 + rng.int(vocab - 1)) };
+    }
+    return { dtype: 'float32', shape, values: Float32Array.from({ length: size(shape) }, () => rng.normal()) };
+  });
+  const targets = outputs.map((o) => {
+    const shape = [m.batch, ...o.shape.map((d) => d ?? m.length)];
+    const units = shape[shape.length - 1];
+    const values = new Float32Array(size(shape));
+    if (o.loss === 'categorical_crossentropy') for (let i = 0; i < values.length / units; i++) values[i * units + rng.int(units)] = 1;
+    else if (o.loss === 'binary_crossentropy') for (let i = 0; i < values.length; i++) values[i] = rng.int(2);
+    else for (let i = 0; i < values.length; i++) values[i] = rng.normal();
+    return { dtype: 'float32', shape, values };
+  });
+  return { size: m.batch, inputs, targets };
+}
 
 /** The seed specs written by hand with tfjs, Keras defaults made explicit where tfjs differs. */
 export function handModel(tf, name) {
