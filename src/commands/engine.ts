@@ -33,7 +33,7 @@ export interface EngineProbe {
 async function onnx(flags: EngineFlags, probe: EngineProbe | undefined): Promise<EngineRuntime> {
   const { onnxRuntime, onnxCannotRun } = await import('../backends/onnx/engine.js');
   const runtime = await onnxRuntime(flags);
-  const why = probe ? onnxCannotRun(probe.plan, probe.batch) : undefined;
+  const why = probe ? await onnxCannotRun(probe.plan, probe.batch, flags) : undefined;
   if (why) throw new EngineError(`the onnx engine cannot run this model yet (${why})`);
   return runtime;
 }

@@ -11,6 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { Graph } from '../../compiler/graph.js';
 import type { Batch, EngineRuntime, HostArray, ModelDescription, ModelPlan, NamedArray, Slots, TrainEngine } from '../../train/engine.js';
 import { EngineError } from '../../train/engine.js';
 import { loadTf, quietly } from '../tfjs/load.js';
@@ -79,25 +80,38 @@ async function prove(ort: Ort, threads: number, device: Device): Promise<void> {
   throw new EngineError(`ONNX Runtime does not run here${why}`);
 }
 
+interface Compiled {
+  session: InferenceSession;
+  built: BuiltGraph;
+}
+
+/** Sessions the engine choice created for a spec, handed to the engine built next for it. */
+const probed = new WeakMap<Graph, Map<string, Promise<Compiled>>>();
+
+function sessionKey(kind: GraphKind, shapes: BatchShapes): string {
+  return `${kind} ${JSON.stringify(shapes)}`;
+}
+
 /**
  * Why the ONNX engine cannot run this model on batches shaped like `batch`, or undefined when it
- * can: builds the graph the model needs (training when it has an optimizer) without running it,
- * which meets every layer emitter, op rule and gradient rule the model uses.
+ * can: builds the graph the model needs (training when it has an optimizer), which meets every
+ * layer emitter, op rule and gradient rule the model uses, and has ONNX Runtime load it. The
+ * session is kept for the engine that runs the model next.
  */
-export function onnxCannotRun(plan: ModelPlan, batch: Batch): string | undefined {
+export async function onnxCannotRun(plan: ModelPlan, batch: Batch, opts: { threads?: number; device?: Device } = {}): Promise<string | undefined> {
   const optimizer = plan.optimizer ? onnxOptimizer(plan.optimizer) : undefined;
   const kind: GraphKind = optimizer ? 'train' : batch.targets.length > 0 ? 'evaluate' : 'predict';
+  const shapes = shapesOf(plan, batch);
   try {
-    buildGraphOnce({ graph: plan.graph, outputs: plan.outputs, optimizer, seed: plan.seed }, kind, shapesOf(plan, batch));
+    const built = buildGraphOnce({ graph: plan.graph, outputs: plan.outputs, optimizer, seed: plan.seed }, kind, shapes);
+    const session = await createSession(built.bytes, { threads: opts.threads ?? availableParallelism(), device: opts.device ?? 'cpu' });
+    let mine = probed.get(plan.graph);
+    if (!mine) probed.set(plan.graph, (mine = new Map()));
+    mine.set(JSON.stringify([sessionKey(kind, shapes), plan.seed, plan.optimizer ?? null]), Promise.resolve({ session, built }));
     return undefined;
   } catch (e) {
     return String((e as Error).message ?? e).split('\n')[0]!.replace(/^internal: /, '');
   }
-}
-
-interface Compiled {
-  session: InferenceSession;
-  built: BuiltGraph;
 }
 
 function allFinite(values: ArrayLike<number>, count: number): boolean {
@@ -195,8 +209,15 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
   };
 
   const sessions = new Map<string, Promise<Compiled>>();
+  // A session the engine choice made for this model (same seed and optimizer) is ours now.
+  for (const [key, c] of probed.get(plan.graph) ?? []) {
+    const [shapesKey, seed, config] = JSON.parse(key) as [string, number, unknown];
+    if (seed === plan.seed && JSON.stringify(config) === JSON.stringify(plan.optimizer ?? null) && !opts.forward) sessions.set(shapesKey, c);
+    else void c.then((x) => x.session.release()).catch(() => {});
+  }
+  probed.delete(plan.graph);
   const compiled = (kind: GraphKind, shapes: BatchShapes): Promise<Compiled> => {
-    const key = `${kind} ${JSON.stringify(shapes)}`;
+    const key = sessionKey(kind, shapes);
     let c = sessions.get(key);
     if (!c) {
       c = (async () => {
