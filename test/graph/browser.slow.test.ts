@@ -37,7 +37,9 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'nnspec-browser-'));
   if (available) {
+    // timeout 0: no clock decides a verdict here (the test runner's own limit catches a hang).
     browser = await chromium.launch({
+      timeout: 0,
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
@@ -53,7 +55,7 @@ async function measure(svg: string, name: string): Promise<Measured> {
   writeFileSync(file, svg);
   const page = await browser!.newPage();
   try {
-    await page.goto(pathToFileURL(file).href);
+    await page.goto(pathToFileURL(file).href, { timeout: 0 });
     return await page.evaluate(() => {
       const plain = (r: { x: number; y: number; width: number; height: number }) => ({ x: r.x, y: r.y, width: r.width, height: r.height });
       const root = document.documentElement as unknown as SVGSVGElement;
