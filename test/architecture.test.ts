@@ -19,6 +19,7 @@ const TIERS: string[][] = [
   ['train'],
   ['data'],
   ['backends', 'templates', 'format'],
+  ['validate'],
   ['commands', 'lsp', 'docs.ts'],
   ['cli.ts'],
   ['main.ts', 'index.ts'],
@@ -26,13 +27,11 @@ const TIERS: string[][] = [
 
 /**
  * `layers/conv.ts` → `layers`; `backends/tfjs/x.ts` → `backends/tfjs` (each engine or renderer is
- * its own unit). `validate/` is the validate command's worker pool (a worker thread needs its own
- * entry file), so it counts as part of `commands`.
+ * its own unit).
  */
 function unit(file: string): string {
   const parts = relative(SRC, file).split(/[\\/]/);
   if (parts.length === 1) return parts[0]!;
-  if (parts[0] === 'validate') return 'commands';
   return parts[0] === 'backends' ? `backends/${parts[1]}` : parts[0]!;
 }
 

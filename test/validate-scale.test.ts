@@ -1,40 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './helpers.js';
-
-/** A directory of `n` specs: the seed specs copied, every fifth one broken in a different way. */
-function corpus(n: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nnspec-vscale-'));
-  const seeds = readdirSync(join(ROOT, 'specs')).map((f) => readFileSync(join(ROOT, 'specs', f), 'utf8'));
-  for (let i = 0; i < n; i++) {
-    let text = seeds[i % seeds.length]!.replace(/^name: (\w+)/m, `name: $1_${i}`);
-    if (i % 5 === 0) text = text.replace(/type: Dense/, 'type: Dens').replace(/outputs: \[(\w+)/, `outputs: [$1_${i}`);
-    writeFileSync(join(dir, `spec_${String(i).padStart(3, '0')}.yaml`), text);
-  }
-  return dir;
-}
+import { corpus } from './support/spec-corpus.js';
 
 describe('validate at CI scale', () => {
-  it('worker threads report exactly what one thread reports, in file order', () => {
-    const dir = corpus(70);
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/nnspec'), 'validate', '.', ...args], { cwd: dir, encoding: 'utf8' });
-    const one = cli('--jobs', '1', '--format', 'json');
-    const two = cli('--jobs', '2', '--format', 'json');
-    expect(one.status).toBe(1);
-    expect(two.status).toBe(1);
-    expect(two.stdout).toBe(one.stdout);
-    const report = JSON.parse(two.stdout) as { files: { file: string; valid: boolean }[] };
-    expect(report.files.map((f) => f.file)).toEqual([...report.files.map((f) => f.file)].sort());
-    expect(report.files.filter((f) => !f.valid)).toHaveLength(14);
-    const pretty1 = cli('--jobs', '1');
-    const pretty2 = cli('--jobs', '2');
-    expect(pretty2.stdout).toBe(pretty1.stdout);
-    expect(pretty2.stdout).toMatch(/spec_000\.yaml:\d+:\d+: error\[NN20\d\]/);
-  });
-
   it('--cache answers unchanged files from the cache and recompiles changed ones', async () => {
     const dir = corpus(10);
     const first = await runCli(['validate', '.', '--cache', '--format', 'json'], { cwd: dir });

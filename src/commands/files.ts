@@ -6,6 +6,7 @@ import { compile, type CompileResult } from '../compiler/compile.js';
 import { LineIndex } from '../diagnostics/lines.js';
 import { MAX_SPEC_BYTES, TOO_LARGE_HINT, tooLargeMessage } from '../spec/bytes.js';
 import { reporterOf, UsageError, type Io } from './io.js';
+import { FileReadError, readRegular } from '../spec/read-file.js';
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
@@ -50,36 +51,16 @@ function display(abs: string, cwd: string): string {
   return rel.startsWith('..') ? abs : rel;
 }
 
-/** What a path is when it is not a regular file, for messages. */
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a named pipe (FIFO)';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
-
 /**
- * A regular file's bytes, or its size when it is over `maxBytes` (then it is not read: a 5 GB
- * file must not be loaded to be refused). Opened non-blocking, since opening a FIFO waits for a
- * writer, and checked on the open descriptor, so nothing but a regular file is ever read.
- * Failures are usage errors naming the file as the user wrote it.
+ * A regular file's bytes, or its size when it is over `maxBytes` (src/spec/read-file.ts);
+ * failures are usage errors naming the file as the user wrote it.
  */
 export function readRegularFile(abs: string, shown: string, maxBytes: number): { bytes: Buffer } | { tooLarge: number } {
-  let fd: number | undefined;
   try {
-    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UsageError(`cannot read '${shown}': ${stat.isDirectory() ? 'it is a directory' : `it is ${kindOf(stat)}, not a file`}`);
-    if (stat.size > maxBytes) return { tooLarge: stat.size };
-    return { bytes: readFileSync(fd) };
+    return readRegular(abs, shown, maxBytes);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : ((e as Error).message ?? String(e));
-    throw new UsageError(`cannot read '${shown}': ${why}`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
   }
 }
 

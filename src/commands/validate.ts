@@ -12,6 +12,7 @@ import { NNSPEC_VERSION } from '../backends/export/version.js';
 import { resolve } from 'node:path';
 import { DEFAULT_CACHE_FILE, ValidateCache } from '../validate/cache.js';
 import { checkFiles, type CacheView } from '../validate/pool.js';
+import { FileReadError } from '../spec/read-file.js';
 import { expandPaths } from './files.js';
 import { EXIT, oneOf, UsageError, type Io } from './io.js';
 
@@ -42,7 +43,13 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, io
   const cache = opts.cache || opts.cacheLocation ? ValidateCache.open(opts.cacheLocation ?? DEFAULT_CACHE_FILE, io.cwd, `${NNSPEC_VERSION}${opts.strict ? '+strict' : ''}`) : undefined;
   const key = (file: string) => resolve(io.cwd, file);
   const view: CacheView | undefined = cache && { lookup: (f, h) => cache.lookup(key(f), h), entry: (f) => cache.entry(key(f)) };
-  const results = await checkFiles(files, { cwd: io.cwd, format, strict: opts.strict === true, isTTY: io.stdout.isTTY === true, env: { ...io.env } }, view, { jobs: opts.jobs });
+  let results;
+  try {
+    results = await checkFiles(files, { cwd: io.cwd, format, strict: opts.strict === true, isTTY: io.stdout.isTTY === true, env: { ...io.env } }, view, { jobs: opts.jobs });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
+  }
 
   const reports: FileReport[] = [];
   for (const r of results) {

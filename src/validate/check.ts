@@ -10,7 +10,7 @@ import { painter } from '../diagnostics/render/color.js';
 import { renderGithub } from '../diagnostics/render/github.js';
 import { renderPretty } from '../diagnostics/render/pretty.js';
 import { MAX_SPEC_BYTES, TOO_LARGE_HINT, tooLargeMessage } from '../spec/bytes.js';
-import { readRegularFile } from '../commands/files.js';
+import { readRegular } from '../spec/read-file.js';
 
 export type CheckFormat = 'pretty' | 'json' | 'github' | 'sarif';
 
@@ -41,7 +41,7 @@ export function hashBytes(bytes: Uint8Array): string {
 }
 
 export function checkFile(file: string, opts: CheckOptions, cached?: CacheLookup): FileResult {
-  const read = readRegularFile(resolve(opts.cwd, file), file, MAX_SPEC_BYTES);
+  const read = readRegular(resolve(opts.cwd, file), file, MAX_SPEC_BYTES);
   let diagnostics: LocatedDiagnostic[];
   let text = '';
   let hash: string | undefined;

@@ -1,14 +1,14 @@
 /**
  * Checks many spec files on every core: worker threads take chunks of files as they finish the
  * last (so a few large specs do not hold one worker back), and the results come back in the
- * files' order. Few files, or no worker script beside this module (running from TypeScript
+ * files' order; a file that cannot be read stops the run with a FileReadError. Few files, or no worker script beside this module (running from TypeScript
  * sources), run on the main thread.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { UsageError } from '../commands/io.js';
+import { FileReadError } from '../spec/read-file.js';
 import { checkFile, type CacheLookup, type CheckOptions, type FileResult } from './check.js';
 import type { LocatedDiagnostic } from '../diagnostics/diagnostic.js';
 
@@ -64,7 +64,7 @@ export async function checkFiles(files: readonly string[], opts: CheckOptions, c
               worker.postMessage(req);
             };
             worker.on('message', (reply: WorkReply) => {
-              if ('usage' in reply) return fail(new UsageError(reply.usage));
+              if ('usage' in reply) return fail(new FileReadError(reply.usage));
               reply.results.forEach((r, i) => (results[start + i] = r));
               send();
             });
