@@ -4,7 +4,8 @@
 // time checks that the run directory's last checkpoint loads (checkpoint.json names a complete
 // directory whose model.json, weights.bin, optimizer and state files parse and agree) and that
 // `--resume` continues to weights byte-identical to the uninterrupted run's (cpu backend: a seeded
-// run repeats exactly). A run killed before its first checkpoint must refuse --resume with NN901
+// run repeats exactly); a run killed after its last checkpoint is complete (--resume refuses with
+// NN902) and its weights.bin must already be the final one. A run killed before its first checkpoint must refuse --resume with NN901
 // and train afresh to the same weights. Uses bin/nnspec (run `npm run build` first). Exit 0 when
 // every kill passes. Results are recorded in FUZZING.md.
 import { spawn } from 'node:child_process';
@@ -99,7 +100,7 @@ function checkCheckpoint(run) {
 
 const work = mkdtempSync(join(tmpdir(), 'nnspec-kill-'));
 const failures = [];
-const outcomes = { checkpointed: 0, beforeFirstCheckpoint: 0, finished: 0, identical: 0 };
+const outcomes = { checkpointed: 0, beforeFirstCheckpoint: 0, finished: 0, complete: 0, identical: 0 };
 const epochsAtKill = {};
 try {
   writeFileSync(join(work, 'spec.yaml'), SPEC);
@@ -140,10 +141,14 @@ try {
       if (killed.signal === 'SIGKILL') outcomes.checkpointed++;
       epochsAtKill[epoch] = (epochsAtKill[epoch] ?? 0) + 1;
       const resumed = await nnspec([...train, '--out', out, '--resume']);
-      if (resumed.code !== 0) return fail(`--resume exit ${resumed.code}`, resumed.stderr);
+      // Killed after its last checkpoint: the run is complete, and --resume says so (NN902); its
+      // top-level files must then be the final ones (checked below).
+      const complete = epoch === epochs && resumed.code === 1 && /NN902/.test(resumed.stderr) && /already completed/.test(resumed.stderr);
+      if (complete) outcomes.complete++;
+      else if (resumed.code !== 0) return fail(`--resume exit ${resumed.code}`, resumed.stderr);
     }
     const weights = readFileSync(join(run, 'weights.bin'));
-    if (!weights.equals(reference)) return fail('the resumed run ends with weights different from the uninterrupted run');
+    if (!weights.equals(reference)) return fail('the run ends with weights different from the uninterrupted run');
     outcomes.identical++;
     if (!keep) rmSync(run, { recursive: true, force: true });
   };
@@ -158,7 +163,7 @@ try {
   const histogram = Object.entries(epochsAtKill).sort((a, b) => Number(a[0]) - Number(b[0])).map(([e, n]) => `${e}:${n}`).join(' ');
   process.stdout.write([
     `kills: ${kills} (seed ${seed}) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-    `killed with a checkpoint: ${outcomes.checkpointed} (epochs completed at the kill: ${histogram || 'none'}); before the first checkpoint: ${outcomes.beforeFirstCheckpoint}; finished before the kill: ${outcomes.finished}`,
+    `killed with a checkpoint: ${outcomes.checkpointed} (epochs completed at the kill: ${histogram || 'none'}); before the first checkpoint: ${outcomes.beforeFirstCheckpoint}; after the last checkpoint (complete, --resume refused with NN902): ${outcomes.complete}; finished before the kill: ${outcomes.finished}`,
     `resumed (or retrained) to weights identical to the uninterrupted run: ${outcomes.identical} of ${kills}`,
     `failures: ${failures.length}`,
     ...failures.map((f) => `  ${f}`),

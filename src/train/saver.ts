@@ -1,6 +1,9 @@
 /**
- * Saving a run: a checkpoint (weights, optimizer slots, state) written atomically, then the run's
- * top-level model.json + weights.bin, history and run.json, each replaced atomically.
+ * Saving a run: the run's top-level model.json + weights.bin, history and run.json, each replaced
+ * atomically, then a checkpoint (weights, optimizer slots, state) written atomically. In that
+ * order, a run killed between the two resumes from the previous checkpoint and writes the
+ * top-level files again; the other order left a run killed after its last checkpoint with the
+ * previous epoch's model.json/weights.bin and nothing to resume (found by scripts/kill-test.mjs).
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
@@ -16,13 +19,13 @@ export function saver(engine: TrainEngine, run: string, info: () => RunInfo): (s
     const model = engine.describe();
     const weights = await engine.readWeights();
     const slots = await engine.readSlots();
+    writeModelFiles(run, model, weights);
+    writeHistory(run, state.history);
+    writeRunInfo(run, info(), state);
     await writeCheckpoint(run, state.epoch, state.batch, async (dir) => {
       writeModelFiles(dir, model, weights);
       writeOptimizerFiles(dir, state.optimizer, slots);
       writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(state));
     });
-    writeModelFiles(run, model, weights);
-    writeHistory(run, state.history);
-    writeRunInfo(run, info(), state);
   };
 }
