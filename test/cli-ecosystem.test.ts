@@ -207,8 +207,10 @@ describe('nnspec export on the command line', () => {
 
   it('usage errors (exit 2): no --to, an unknown target, no such spec', async () => {
     expect(await runCli(['export', 'specs/sequential_mlp.yaml'])).toEqual({ code: 2, stdout: '', stderr: "nnspec: error[NN002]: required option '--to <target>' not specified (see `nnspec export --help`)\n" });
+    const unknown = await runCli(['export', 'specs/sequential_mlp.yaml', '--to', 'pytorch']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, "nnspec: error[NN003]: unknown --to 'pytorch'; expected keras-json, tfjs or onnx (see `nnspec export --help`)\n"]);
     const onnx = await runCli(['export', 'specs/sequential_mlp.yaml', '--to', 'onnx']);
-    expect([onnx.code, onnx.stderr]).toEqual([2, "nnspec: error[NN003]: unknown --to 'onnx'; expected keras-json or tfjs (see `nnspec export --help`)\n"]);
+    expect([onnx.code, onnx.stderr]).toEqual([2, 'nnspec: error[NN002]: --to onnx needs --out: the model is a binary file (see `nnspec export --help`)\n']);
     const missing = await runCli(['export', 'nope.yaml', '--to', 'tfjs']);
     expect([missing.code, missing.stderr]).toEqual([2, "nnspec: error[NN004]: cannot read 'nope.yaml': no such file (see `nnspec export --help`)\n"]);
   });
