@@ -112,12 +112,41 @@ describe.each(['wasm', 'cpu'])('pooling gradients on %s', (backend) => {
     expect([...got.values]).toEqual([...reference(s, 'MaxPoolGrad', { dy, input: x, output: dy }, attrs).values]);
   });
 
-  // Ours on cpu only (wasm keeps its own); on wasm this checks the backend's own against cpu's.
-  it.each(POOLS.map((p, i) => [p[0], p, i] as const))('AvgPoolGrad, %s', (_, [, input, filter, strides, pad], i) => {
+  // The gradient of sum(avgPool(x) · dy), read off tfjs's own forward pass (linear in x): position by
+  // position, the pooled one-hot input dotted with dy. Its forward divides a clipped window by the
+  // positions inside the input, and so must the gradient.
+  function avgPoolDerivative(input: readonly number[], filter: readonly number[], strides: readonly number[], pad: string, dy: Array_): number[] {
+    const tf = s.tf;
+    const size = input.reduce((a, b) => a * b, 1);
+    const r = tf.tensor(dy.values, dy.shape);
+    const out: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const e = new Float32Array(size);
+      e[i] = 1;
+      out.push(tf.tidy(() => tf.sum(tf.mul(tf.avgPool(tf.tensor4d(e, input as [number, number, number, number]), filter as [number, number], strides as [number, number], pad as 'same'), r)).dataSync()[0]!));
+    }
+    r.dispose();
+    return out;
+  }
+
+  it.each(POOLS.map((p, i) => [p[0], p, i] as const))('AvgPoolGrad is the derivative of the forward pass, %s', async (_, [, input, filter, strides, pad], i) => {
     const x = randomArray([...input], 60 + i);
     const dy = randomArray(info(input, filter, strides, pad).outShape as number[], 70 + i);
     const attrs = { filterSize: [...filter], strides: [...strides], pad };
     const got = runKernel(s, backend, 'AvgPoolGrad', { dy, input: x }, attrs);
-    expectClose(got.values, reference(s, 'AvgPoolGrad', { dy, input: x }, attrs).values, 1e-6);
+    await s.tf.setBackend('cpu');
+    expectClose(got.values, avgPoolDerivative(input, filter, strides, pad, dy), 1e-6);
+    // Where no window is clipped, tfjs's own kernel agrees.
+    if (pad === 'valid') expectClose(got.values, reference(s, 'AvgPoolGrad', { dy, input: x }, attrs).values, 1e-6);
+  });
+
+  it("AvgPoolGrad 'same': a corner gets 1/4 + 2/6 + 1/9 of a unit gradient (tfjs's own kernel: 4/9)", () => {
+    const x = randomArray([1, 3, 3, 1], 5);
+    const dy: Array_ = { values: new Float32Array(9).fill(1), shape: [1, 3, 3, 1], dtype: 'float32' };
+    const attrs = { filterSize: [3, 3], strides: [1, 1], pad: 'same' };
+    const got = runKernel(s, backend, 'AvgPoolGrad', { dy, input: x }, attrs);
+    expect(got.values[0]).toBeCloseTo(1 / 4 + 2 / 6 + 1 / 9, 6);
+    expect(got.values[4]).toBeCloseTo(4 / 4 + 4 / 6 + 1 / 9, 6);
+    expect(reference(s, 'AvgPoolGrad', { dy, input: x }, attrs).values[0]).toBeCloseTo(4 / 9, 6);
   });
 });

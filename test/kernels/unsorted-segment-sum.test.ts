@@ -69,6 +69,7 @@ describe('registration', () => {
       'wasm GatherV2 (replaced)',
       'wasm Sum (replaced)',
       'wasm MaxPoolGrad (replaced)',
+      'wasm AvgPoolGrad (replaced)',
       'cpu UnsortedSegmentSum (replaced)',
       'cpu Conv2DBackpropFilter (replaced)',
       'cpu DepthwiseConv2dNativeBackpropFilter (replaced)',

@@ -6,7 +6,8 @@
  * SeparableConv2D); its Conv2DBackpropInput is a slow loop, and GatherV2 (Embedding's forward), Sum
  * over leading axes (bias gradients) and the pooling gradients are slow on training shapes (see
  * bench/RESULTS.md). On the cpu backend UnsortedSegmentSum loops over every segment, both filter
- * gradients read through TensorBuffer.get, and so do GatherV2 and the pooling gradients.
+ * gradients read through TensorBuffer.get, and so do GatherV2 and the pooling gradients. On both,
+ * AvgPoolGrad is wrong under 'same' padding (pool-grad.ts): ours is the forward pass's derivative.
  *
  * Call `registerGapKernels(tf)` (or `registerGapKernels(tf, 'wasm')`) after importing the backend:
  * importing a backend registers its kernels and would overwrite a replacement registered earlier.
@@ -37,8 +38,8 @@ export const GAP_KERNELS: Record<string, Make[]> = {
     gatherV2Config,
     sumConfig,
     maxPoolGradConfig,
-    // Not avgPoolGradConfig: on wasm it only ties the backend's own (20 against 23 ms alone, 37 against
-    // 26 ms inside a training step of the conv benchmark model; bench/RESULTS.md).
+    // For correctness, not speed (it ties wasm's own): tfjs's own divides clipped windows by the full size.
+    avgPoolGradConfig,
   ],
   cpu: [unsortedSegmentSumConfig, conv2dBackpropFilterConfig, depthwiseBackpropFilterConfig, gatherV2Config, sumConfig, maxPoolGradConfig, avgPoolGradConfig],
 };

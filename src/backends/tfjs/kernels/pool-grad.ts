@@ -1,13 +1,16 @@
 /**
  * MaxPoolGrad and AvgPoolGrad (the gradients of MaxPooling and AveragePooling, 1D and 2D; NHWC) as one
  * pass over the output windows, channels innermost so every read is contiguous. The wasm backend's own
- * MaxPoolGrad loops over channels outermost (a strided read per element: 3× slower); its AvgPoolGrad
- * is as fast as ours and stays. The cpu backend's read through TensorBuffer.get. Semantics are tfjs's:
+ * MaxPoolGrad loops over channels outermost (a strided read per element: 3× slower); the cpu
+ * backend's kernels read through TensorBuffer.get (35–40× slower).
  * - max: each window's gradient goes to its first largest input (row-major order), none if the window
- *   holds only NaN or −∞;
- * - average: each window spreads its gradient over its positions inside the input, each getting
- *   dy / (filter height × filter width) — the full window size even where 'same' padding clips the
- *   window, as both tfjs backends do (TensorFlow divides by the clipped window's size there).
+ *   holds only NaN or −∞ (tfjs's rule);
+ * - average: each window spreads its gradient evenly over its positions inside the input, dy / (the
+ *   number of those positions): the derivative of the forward pass, which divides by that count
+ *   under 'same' padding (Keras and TensorFlow, and both tfjs backends' forward kernels). Both tfjs
+ *   backends' own AvgPoolGrad divide by the full window size instead (a corner of a 3×3 'same' pool
+ *   gets 4/9 of what it should), so this kernel replaces theirs for correctness; where no window
+ *   is clipped ('valid' padding) the two agree.
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../env.js';
@@ -80,7 +83,6 @@ export function avgPoolGradConfig(tf: Tf, backendName: string): KernelConfig {
       const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
       const info = poolInfo(tf, input, attrs as Record<string, unknown>);
       const { inHeight, inWidth, inChannels: channels, filterHeight, filterWidth } = info;
-      const scale = 1 / (filterHeight * filterWidth);
       const s = new KernelScope(tf, backend, backendName);
       const out = s.alloc(input.shape as number[], 'float32');
       const [dx, g] = [s.view(out), s.view(dy)];
@@ -95,6 +97,7 @@ export function avgPoolGradConfig(tf: Tf, backendName: string): KernelConfig {
           for (let ow = 0; ow < outWidth; ow++, from += channels) {
             const c0 = Math.max(0, ow * strideWidth - left);
             const c1 = Math.min(inWidth, ow * strideWidth - left + filterWidth);
+            const scale = 1 / ((r1 - r0) * (c1 - c0));
             for (let ch = 0; ch < channels; ch++) share[ch] = g[from + ch]! * scale;
             for (let r = r0; r < r1; r++) {
               for (let c = c0; c < c1; c++) {
