@@ -3,12 +3,23 @@ import type { OnnxGraph, Value } from '../graph.js';
 import { broadcastShapes, unbroadcast } from './broadcast.js';
 import { attrNum, defineOp, scalarOf, shapeError, type OpRule } from './rule.js';
 
-/** Swaps the last two axes. */
+const transposed = new WeakMap<OnnxGraph, Map<string, Value>>();
+
+/**
+ * Swaps the last two axes; once per value and graph (an unrolled recurrence multiplies by the same
+ * recurrent kernel at every step, and its gradient needs the kernel transposed at every step).
+ */
 function transposeLast(g: OnnxGraph, v: Value): Value {
-  const perm = v.shape.map((_, i) => i);
-  const r = perm.length;
-  [perm[r - 2], perm[r - 1]] = [perm[r - 1]!, perm[r - 2]!];
-  return g.op1('Transpose', [v], { perm });
+  let memo = transposed.get(g);
+  if (!memo) transposed.set(g, (memo = new Map()));
+  let t = memo.get(v.name);
+  if (!t) {
+    const perm = v.shape.map((_, i) => i);
+    const r = perm.length;
+    [perm[r - 2], perm[r - 1]] = [perm[r - 1]!, perm[r - 2]!];
+    memo.set(v.name, (t = g.op1('Transpose', [v], { perm })));
+  }
+  return t;
 }
 
 export const MatMul = defineOp({
