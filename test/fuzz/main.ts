@@ -1,8 +1,8 @@
 /**
- * `npm run fuzz -- --count N --seed S [--data-count M] [--spawn K] [--jobs J] [--save]`: the spec
+ * `npm run fuzz -- --count N --seed S [--data-count M] [--spawn K] [--jobs J] [--minutes T] [--save]`: the spec
  * fuzzer (validate in every format, summary, graph, import) and the data fuzzer (readers and the
  * data check, evaluate, predict), in-process, then K spawned runs of bin/nnspec. With --jobs J the
- * spec cases are shared among J processes. Prints the figures for FUZZING.md; with --save, the
+ * spec cases are shared among J processes; --minutes stops the spec cases after T minutes. Prints the figures for FUZZING.md; with --save, the
  * first case of each kind of finding becomes a fixture in test/fixtures/fuzz/. Exit 0 when
  * nothing was found, 1 otherwise.
  */
@@ -51,11 +51,13 @@ async function runShard(argv: string[], root: string, work: string, shard: { ind
     log(`FINDING ${key}\n  case ${f.index} (${f.labels.join(', ')})${f.argv ? `\n  nnspec ${f.argv.join(' ')}` : ''}\n${f.detail ? `  ${f.detail.split('\n').slice(0, 6).join('\n  ')}\n` : ''}`);
   };
   const started = performance.now();
+  const minutes = flag(argv, 'minutes', 0);
   const specs = await fuzzSpecs({
     count,
     seed,
     root,
     shard,
+    ...(minutes > 0 ? { deadline: started + minutes * 60_000 } : {}),
     work: join(work, `specs-${shard.index}`),
     onFinding: (f) => note(f),
     onProgress: (done, s) => log(`  [${shard.index + 1}/${shard.of}] ${done} cases, ${Math.round((performance.now() - started) / 1000)} s, ${s.findings.length} findings\n`),

@@ -21,6 +21,8 @@ export interface FuzzOptions {
   timeLimitMs?: number;
   /** A resident set larger than this after a case is a finding (default 3 GB). */
   rssLimitMb?: number;
+  /** Stop before this moment (performance.now()), reporting the cases done (a time budget). */
+  deadline?: number;
   /** Run only the cases with index % of === index (a share of a parallel run). */
   shard?: { index: number; of: number };
   /** Called for each case that broke the oracle. */
@@ -66,6 +68,7 @@ export async function fuzzSpecs(opts: FuzzOptions): Promise<FuzzStats> {
   const started = performance.now();
   const shard = opts.shard ?? { index: 0, of: 1 };
   for (let index = shard.index; index < opts.count; index += shard.of) {
+    if (opts.deadline !== undefined && performance.now() > opts.deadline) break;
     const r = new Random(caseSeed(opts.seed, index));
     const findings: Finding[] = [];
     // The time bound is on nnspec's work, not on making the case (printing 4,000 layers as YAML takes seconds).
