@@ -16,7 +16,7 @@ import { schemaCommand } from './commands/schema.js';
 import { lspCommand, type LspCommandOptions } from './commands/lsp.js';
 import { fmtCommand, type FmtOptions } from './commands/fmt.js';
 import { TEMPLATE_NAMES, type TemplateName } from './templates/index.js';
-import { commanderOutput, EXIT, makeReporter, oneOf, reportUsage, UsageError, type Io } from './commands/io.js';
+import { commanderOutput, EXIT, makeReporter, oneOf, reportProblem, reportUsage, UsageError, type Io } from './commands/io.js';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from './diagnostics/report.js';
 import { ENGINE_CHOICES, type EngineChoice } from './commands/engine.js';
 import type { Device } from './backends/onnx/runtime.js';
@@ -51,9 +51,24 @@ export async function run(argv: string[], outer: Io): Promise<number> {
   const io: Io = { ...outer, diagnostics: makeReporter(outer, diagnosticFormat(argv), argv[0] ?? 'nnspec') };
   try {
     return await runCommand(argv, io);
+  } catch (e) {
+    return internalError(e, io);
   } finally {
     io.diagnostics!.end();
   }
+}
+
+/**
+ * What nnspec did not expect is its own bug, never the user's: one line (NN999) that says so and
+ * how to report it, exit 70; the stack trace only with NNSPEC_DEBUG set.
+ */
+function internalError(e: unknown, io: Io): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  reportProblem(io, 'NN999', null, `internal error: ${err.message.split('\n')[0]} (this is a bug in nnspec, not a problem with your input)`, {
+    hint: 'please report it with the command line and the files it read; NNSPEC_DEBUG=1 prints the stack trace',
+  });
+  if (io.env.NNSPEC_DEBUG) io.stderr.write(`${err.stack ?? err.message}\n`);
+  return EXIT.internal;
 }
 
 async function runCommand(argv: string[], io: Io): Promise<number> {

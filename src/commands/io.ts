@@ -39,7 +39,8 @@ function usageCode(message: string): UsageCode {
   return 'NN000';
 }
 
-export const EXIT = { ok: 0, invalid: 1, usage: 2, interrupted: 130 } as const;
+/** 70 is sysexits' EX_SOFTWARE: nnspec itself failed, whatever the input. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
 const defaults = new WeakMap<Io, Reporter>();
 

@@ -132,6 +132,7 @@ export type Code = keyof typeof CODES;
 export type CodeIn<P extends string> = Extract<Code, `${P}${string}`>;
 export type UsageCode = CodeIn<'NN0'>;
 export type ImportCode = CodeIn<'NN7'>;
+  NN999: { name: 'internal-error', summary: 'nnspec itself failed (a bug, not a problem with the input): exit 70; NNSPEC_DEBUG=1 prints the stack trace.' },
 export type DataCode = CodeIn<'NN8'>;
 export type RunCode = CodeIn<'NN9'>;
 

@@ -33,7 +33,8 @@ export async function runInProcess(argv: string[], cwd: string): Promise<Command
     const code = await run(argv, {
       stdout: { write: (s: string) => (stdout += s), isTTY: false },
       stderr: { write: (s: string) => (stderr += s), isTTY: false },
-      env: {},
+      // An internal error (exit 70, NN999) prints its stack trace for the finding's detail.
+      env: { NNSPEC_DEBUG: '1' },
       cwd,
     });
     const ms = performance.now() - started;
