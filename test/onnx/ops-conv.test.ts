@@ -172,6 +172,18 @@ const POOL: GradCase[] = [
   pool('MaxPool 3×3 stride 2 same on 6×6', 'MaxPool', [1, 2, 6, 6], { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, (tf, x) => tf.maxPool(x, 3, 2, 'same')),
   pool('MaxPool 2×2 stride 2 same on 5×5 (pad at the end)', 'MaxPool', [1, 2, 5, 5], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 1, 1] }, (tf, x) => tf.maxPool(x, 2, 2, 'same')),
   pool('MaxPool 1D 3 stride 2', 'MaxPool', [2, 3, 9], { kernel_shape: [3], strides: [2] }),
+  // Ties: the whole gradient goes to the first maximum of the window in row-major order, as
+  // tfjs's maxPoolPositions (strict >) and TensorFlow route it.
+  {
+    ...pool('MaxPool ties, tiling windows', 'MaxPool', [1, 1, 4, 4], { kernel_shape: [2, 2], strides: [2, 2] }, (tf, x) => tf.maxPool(x, 2, 2, 'valid')),
+    inputs: { x: { shape: [1, 1, 4, 4], values: [1, 1, 0, 2, 1, 0, 2, 2, 3, 3, 0, 0, 3, 3, 0, 0] } },
+    noFd: true,
+  },
+  {
+    ...pool('MaxPool ties, overlapping windows', 'MaxPool', [1, 1, 4, 4], { kernel_shape: [3, 3], strides: [1, 1] }, (tf, x) => tf.maxPool(x, 3, 1, 'valid')),
+    inputs: { x: { shape: [1, 1, 4, 4], values: [1, 1, 0, 2, 1, 0, 2, 2, 3, 3, 0, 0, 3, 3, 0, 3] } },
+    noFd: true,
+  },
   {
     ...pool('MaxPool with its Indices output, overlapping', 'MaxPool', [1, 2, 5, 5], { kernel_shape: [3, 3], strides: [2, 2] }, (tf, x) => tf.maxPool(x, 3, 2, 'valid')),
     build: (g, v) => g.op('MaxPool', [v.x!], { kernel_shape: [3, 3], strides: [2, 2] })[0]!,

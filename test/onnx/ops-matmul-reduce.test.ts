@@ -44,6 +44,8 @@ const CASES: GradCase[] = [
   { name: 'ReduceMean axes 0,2 keepdims', inputs: { x: { shape: [2, 3, 4] } }, build: reduce('ReduceMean', [0, 2], 1), tf: (tf, x) => tf.mean(x.x!, [0, 2], true) },
   { name: 'ReduceMean axis -1', inputs: { x: { shape: [2, 3, 4] } }, build: reduce('ReduceMean', [-1], 0), tf: (tf, x) => tf.mean(x.x!, -1) },
   { name: 'ReduceMax axis 1', inputs: { x: { shape: [2, 3, 4], values: distinct(24) } }, build: reduce('ReduceMax', [1], 0), tf: (tf, x) => tf.max(x.x!, 1) },
+  // Ties: every element equal to the maximum gets the full gradient, as tfjs (TensorFlow divides it among them).
+  { name: 'ReduceMax ties', inputs: { x: { shape: [2, 3], values: [1, 2, 2, 0, 0, 0] } }, build: reduce('ReduceMax', [1], 0), tf: (tf, x) => tf.max(x.x!, 1), noFd: true },
   { name: 'ReduceMin axes 1,2 keepdims', inputs: { x: { shape: [2, 3, 4], values: distinct(24) } }, build: reduce('ReduceMin', [1, 2], 1), tf: (tf, x) => tf.min(x.x!, [1, 2], true) },
   { name: 'ReduceSumSquare axis 2', inputs: { x: { shape: [2, 3, 4] } }, build: reduce('ReduceSumSquare', [2], 0), tf: (tf, x) => tf.sum(tf.square(x.x!), 2) },
   { name: 'ReduceL2 axis 2', inputs: { x: { shape: [2, 3, 4] } }, build: reduce('ReduceL2', [2], 1), tf: (tf, x) => tf.norm(x.x!, 'euclidean', 2, true) },
