@@ -75,6 +75,10 @@ function inverseCounts(geo: Geometry, spatial: readonly number[]): number[] {
  * its elements inside x. Gradient: dy / count spread back over each window — by Expand when the
  * windows tile x exactly, a stride-1 box sum (AveragePool with the complementary pads) or a
  * depthwise ConvTranspose of ones otherwise.
+ *
+ * TensorFlow.js 4.22's cpu AvgPoolGrad divides by the whole window even where its 'same' forward
+ * divided by the in-bounds count, so for padded windows its gradient differs from this one at the
+ * borders; this one is the derivative of the forward (finite differences) and TensorFlow's.
  */
 export const AveragePool = defineOp({
   type: 'AveragePool',

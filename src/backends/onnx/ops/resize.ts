@@ -6,6 +6,10 @@
  * when every input element is simply repeated s times (UpSampling's nearest), a sum over the
  * repeats. A is computed here the way ONNX Runtime computes its coordinates (the finite-difference
  * test runs ONNX Runtime's own forward against it).
+ *
+ * TensorFlow.js 4.22's cpu gradients are not a reference here beyond batch 1 and square sizes:
+ * ResizeNearestNeighborGrad reads dy at the image's batch offset (wrong for batch > 1: UpSampling2D
+ * nearest), ResizeBilinearGrad ignores halfPixelCenters and swaps non-square sizes.
  */
 import type { Attrs, OnnxGraph, Value } from '../graph.js';
 import { attrStr, constFloats, constInts, defineOp, shapeError, type OpRule } from './rule.js';
