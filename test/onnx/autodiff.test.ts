@@ -61,8 +61,8 @@ describe('gradients() on composite graphs', () => {
     const g = new OnnxGraph('t');
     const x = g.input('x', [3]);
     const unused = g.input('u', [3]);
-    // ReduceProd has no VJP: a branch that does not reach the loss must not ask for it.
-    g.op1('ReduceProd', [x], { keepdims: 0 });
+    // ArgMax has no VJP: a branch that does not reach the loss must not ask for it.
+    g.op1('ArgMax', [x], { keepdims: 0 });
     const loss = g.op1('ReduceSum', [x], { keepdims: 0 });
     const [dx, du] = gradients(g, loss, [x, unused]);
     expect(dx).toBeDefined();
@@ -86,9 +86,11 @@ describe('gradients() on composite graphs', () => {
 
   it('names the op when a needed gradient rule is missing', () => {
     const g = new OnnxGraph('t');
-    const x = g.input('x', [3]);
-    const loss = g.op1('ReduceProd', [x], { keepdims: 0 });
-    expect(() => gradients(g, loss, [x])).toThrow(/no gradient rule for ONNX ReduceProd \(node n_ReduceProd_\d+\), needed for input 0 \(x\)/);
+    const x = g.input('x', [3, 4]);
+    // A bool mask's Where has a VJP; MaxUnpool (a gradient building block) has none.
+    const idx = g.input('i', [3, 4], 'int64');
+    const loss = g.op1('ReduceSum', [g.op1('MaxUnpool', [x, idx, g.ints([3, 8])], { kernel_shape: [2] })], { keepdims: 0 });
+    expect(() => gradients(g, loss, [x])).toThrow(/no gradient rule for ONNX MaxUnpool \(node n_MaxUnpool_\d+\), needed for input 0 \(x\)/);
   });
 
   it('refuses a loss that is not one number', () => {

@@ -50,6 +50,13 @@ const CASES: GradCase[] = [
   { name: 'ReduceSumSquare axis 2', inputs: { x: { shape: [2, 3, 4] } }, build: reduce('ReduceSumSquare', [2], 0), tf: (tf, x) => tf.sum(tf.square(x.x!), 2) },
   { name: 'ReduceL2 axis 2', inputs: { x: { shape: [2, 3, 4] } }, build: reduce('ReduceL2', [2], 1), tf: (tf, x) => tf.norm(x.x!, 'euclidean', 2, true) },
   { name: 'ReduceL1 axis 0', inputs: { x: { shape: [2, 3, 4], values: away() } }, build: reduce('ReduceL1', [0], 0), tf: (tf, x) => tf.sum(tf.abs(x.x!), 0) },
+  { name: 'ReduceProd axis 1', inputs: { x: { shape: [2, 3, 4], values: (_i, r) => 0.5 + r() } }, build: reduce('ReduceProd', [1], 0), tf: (tf, x) => tf.prod(x.x!, 1) },
+  {
+    name: 'ReduceProd with zeros (none, one, two per slice)',
+    inputs: { x: { shape: [3, 3], values: [0.5, -1.5, 2, 0, 1.5, -0.7, 0, 0, 1.2] } },
+    build: reduce('ReduceProd', [1], 0),
+    tf: (tf, x) => tf.prod(x.x!, 1),
+  },
   { name: 'ReduceLogSumExp axis 1', inputs: { x: { shape: [2, 3, 4] } }, build: reduce('ReduceLogSumExp', [1], 0), tf: (tf, x) => tf.logSumExp(x.x!, 1) },
   ...[
     [0, 0],

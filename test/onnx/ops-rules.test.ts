@@ -130,8 +130,6 @@ const NO_GRADIENT = new Set([
   'ScatterND',
   'ScatterElements',
   'MaxUnpool',
-  // Its gradient (products of the other elements, zero-safe) is not written; nnspec does not emit it on a trained path.
-  'ReduceProd',
 ]);
 
 describe('the op registry', () => {

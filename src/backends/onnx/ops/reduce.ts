@@ -52,8 +52,21 @@ export const ReduceSumSquare = reduction('ReduceSumSquare', (g, dy, x) => g.op1(
 export const ReduceL2 = reduction('ReduceL2', (g, dy, x, y) => g.op1('Mul', [dy, g.op1('Div', [x, y])]));
 export const ReduceL1 = reduction('ReduceL1', (g, dy, x) => g.op1('Mul', [dy, g.op1('Sign', [x])]));
 export const ReduceLogSumExp = reduction('ReduceLogSumExp', (g, dy, x, y) => g.op1('Mul', [dy, g.op1('Exp', [g.op1('Sub', [x, y])])]));
-/** Shape rule only: its gradient (products of the others) is not implemented. */
-export const ReduceProd = reduction('ReduceProd');
+/**
+ * d Πx / dxᵢ = the product of the others, without dividing by a zero: with no zero in the slice
+ * it is y / xᵢ; with exactly one, the product of the non-zeros at the zero and 0 elsewhere; with
+ * more, 0 everywhere.
+ */
+export const ReduceProd = reduction('ReduceProd', (g, dy, x, _y, node) => {
+  const zero = g.op1('Equal', [x, scalarOf(g, x, 0)]);
+  const zeros = g.op1('ReduceSum', [g.op1('Cast', [zero], { to: x.dtype === 'float64' ? 11 : 1 }), ...node.inputs.slice(1, 2)], { keepdims: 1 });
+  const safeX = g.op1('Where', [zero, scalarOf(g, x, 1), x]);
+  const rest = g.op1('ReduceProd', [safeX, ...node.inputs.slice(1, 2)], { keepdims: 1 });
+  const none = g.op1('Equal', [zeros, scalarOf(g, zeros, 0)]);
+  const one = g.op1('And', [g.op1('Equal', [zeros, scalarOf(g, zeros, 1)]), zero]);
+  const others = g.op1('Where', [none, g.op1('Div', [rest, safeX]), where0(g, one, rest)]);
+  return g.op1('Mul', [dy, others]);
+});
 
 /** Index of the extremum along `axis` (first on ties), int64; no gradient. */
 function argReduction(type: string): OpRule {
