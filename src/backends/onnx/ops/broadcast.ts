@@ -23,6 +23,8 @@ export function unbroadcast(g: OnnxGraph, grad: Value, shape: readonly number[])
   const axes: number[] = [];
   for (let i = 0; i < grad.shape.length; i++) if (i < lead || (shape[i - lead] === 1 && grad.shape[i] !== 1)) axes.push(i);
   if (axes.length === 0) return grad;
+  // Only leading axes summed away (a bias): one ReduceSum without keepdims gives the shape.
+  if (axes.every((a) => a < lead)) return g.op1('ReduceSum', [grad, g.ints(axes)], { keepdims: 0 });
   const summed = g.op1('ReduceSum', [grad, g.ints(axes)], { keepdims: 1 });
   return lead === 0 ? summed : g.op1('Reshape', [summed, g.ints(shape)]);
 }
