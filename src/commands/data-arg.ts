@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
 import { checkData, type CheckedData } from '../data/check.js';
-import { readDataSet, type DataProblem, type DataSet } from '../data/dataset.js';
+import { closeDataSet, readDataSet, type DataProblem, type DataSet } from '../data/dataset.js';
 import { DATA_HINTS } from '../data/hints.js';
 import type { LocatedLabel, PrintedDiagnostic } from '../diagnostics/diagnostic.js';
 import { linesOf, locateLabel } from '../diagnostics/locate.js';
@@ -53,7 +53,7 @@ function declaration(doc: SpecDocument, against: NonNullable<DataProblem['agains
  * Reads and checks a data set; undefined after reporting every problem. With `withTargets` false
  * (predict), only the inputs are required.
  */
-export function loadData(graph: Graph, outputs: OutputPlan[], path: string, io: Io, opts: { withTargets?: boolean; action?: string } = {}): LoadedData | undefined {
+export function loadData(graph: Graph, outputs: OutputPlan[], path: string, io: Io, opts: { withTargets?: boolean; action?: string; hash?: boolean } = {}): LoadedData | undefined {
   const withTargets = opts.withTargets ?? true;
   const wanted = withTargets ? outputs : [];
   const names = [...graph.inputs.map((n) => n.name), ...wanted.map((o) => o.name)];
@@ -62,12 +62,13 @@ export function loadData(graph: Graph, outputs: OutputPlan[], path: string, io: 
   // ':' ('X.npz:answer' is 'answer'; the extension must not reach across the ':').
   const stem = (f: string) => /([^/\\:]+?)(\.[^./\\:]*)?$/.exec(f)?.[1];
   if (!withTargets) set.extra = set.extra.filter((f) => !outputs.some((o) => stem(f) === o.name));
-  const checked = checkData(graph, wanted, set);
+  const checked = checkData(graph, wanted, set, { hash: opts.hash ?? false });
   if (checked.problems.length > 0) {
     const reporter = reporterOf(io);
     const doc = specDocumentOf(graph);
     for (const p of checked.problems) reporter.report(dataDiagnostic(p, doc), p.at?.lineText === undefined ? undefined : { lineText: (n) => (n === p.at!.line ? p.at!.lineText : undefined) });
     reporter.note(`nnspec: ${checked.problems.length} problem${checked.problems.length === 1 ? '' : 's'} with the data in ${set.source}; ${opts.action ?? 'nothing was trained'}`);
+    closeDataSet(set);
     return undefined;
   }
   return { set, checked };

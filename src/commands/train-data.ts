@@ -1,5 +1,4 @@
 /** train's data steps: read and check --data (and --validation-data), then split into batches. */
-import { dataHash } from '../data/dataset.js';
 import { makeBatches } from '../data/batches.js';
 import { range } from '../train/batches.js';
 import type { Split } from '../train/loop.js';
@@ -17,14 +16,15 @@ export interface TrainingData {
 
 /** The checked data sets and their hashes, or undefined after printing every problem (exit 1). */
 export function loadTrainingData(spec: SpecWithObjective, paths: { data: string; validationData?: string }, specHash: string, io: Io): TrainingData | undefined {
-  const data = loadData(spec.graph, spec.outputs, paths.data, io);
+  const data = loadData(spec.graph, spec.outputs, paths.data, io, { hash: true });
   if (!data) return undefined;
-  const validationData = paths.validationData ? loadData(spec.graph, spec.outputs, paths.validationData, io) : undefined;
+  const validationData = paths.validationData ? loadData(spec.graph, spec.outputs, paths.validationData, io, { hash: true }) : undefined;
   if (paths.validationData && !validationData) return undefined;
   const hashes = {
     spec: specHash,
-    data: dataHash(data.set.entries),
-    ...(validationData ? { validation: dataHash(validationData.set.entries) } : {}),
+    // From the check's own pass over the data (checkData with hash), not a second read.
+    data: data.checked.hash!,
+    ...(validationData ? { validation: validationData.checked.hash! } : {}),
   };
   return { data, ...(validationData ? { validationData } : {}), hashes };
 }

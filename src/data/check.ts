@@ -9,9 +9,12 @@ import type { Graph } from '../compiler/graph.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { formatShape } from '../layers/shape.js';
 import type { OutputPlan } from '../train/objective.js';
-import { shapeText, type NdArray } from './array.js';
-import type { DataProblem, DataSet } from './dataset.js';
+import { createHash } from 'node:crypto';
+import { shapeText } from './array.js';
+import { problemOf, type DataProblem, type DataSet } from './dataset.js';
 import { idReaders, type IdReader } from './ids.js';
+import { HashFeed, scanArray, type IdStats, type Scan } from './scan.js';
+import type { ArraySource } from './source.js';
 
 /** How a target array becomes the output's shape: as is, or with a trailing 1 added (Keras squeezes/expands). */
 export type TargetFit = 'same' | 'expand';
@@ -21,11 +24,17 @@ export interface CheckedData {
   samples: number;
   /** Per output name, how its target array maps onto the output. */
   fits: Map<string, TargetFit>;
+  /** The digest of the arrays' contents (dtype, shape, values by name), from the same pass, when asked for. */
+  hash?: string;
 }
 
 const LOSSES_WITH_CLASS_ROWS = new Set(['categorical_crossentropy', 'kl_divergence', 'categorical_hinge']);
 
-export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): CheckedData {
+/**
+ * The checks read each array once, in chunks (scan.ts), and compute the data hash in the same
+ * pass when `opts.hash` is set.
+ */
+export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet, opts: { hash?: boolean } = {}): CheckedData {
   const problems = [...data.problems];
   const fits = new Map<string, TargetFit>();
   const inputs = graph.inputs.map((n) => n.name);
@@ -54,10 +63,12 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): C
   }
 
   const samples = checkSampleCounts(data, names, problems);
+  const { scans, hash } = scanAll(graph, outputs, data, problems, opts.hash ?? false);
 
   for (const node of graph.inputs) {
     const entry = data.entries.get(node.name);
-    if (!entry) continue;
+    const scan = scans.get(node.name);
+    if (!entry || !scan) continue;
     const declared = node.output!.shape.slice(1);
     const a = entry.array;
     const against = { role: 'input' as const, name: node.name };
@@ -65,29 +76,73 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet): C
       problems.push({ code: 'NN823', file: entry.file, against, message: `has shape ${shapeText(a.shape)}, samples of ${formatShape(a.shape.slice(1))}, but input '${node.name}' takes samples of ${formatShape(declared)}${declared.includes(null) ? ' (None: any length)' : ''}` });
       continue;
     }
-    const bad = firstNonFinite(a);
+    const bad = scan.first.get('nonFinite');
     if (bad !== undefined) {
-      problems.push({ code: 'NN824', file: entry.file, at: { place: position(a, bad) }, message: `holds ${describeValue(a.data[bad]!)} at ${position(a, bad)}; inputs must be finite numbers` });
+      problems.push({ code: 'NN824', file: entry.file, at: { place: position(a, bad.index) }, message: `holds ${describeValue(bad.value)} at ${position(a, bad.index)}; inputs must be finite numbers` });
       continue;
     }
     if (node.output!.dtype === 'int32') {
-      const fractional = firstWhere(a, (v) => !Number.isInteger(v));
+      const fractional = scan.first.get('fractional');
       if (fractional !== undefined) {
-        problems.push({ code: 'NN825', file: entry.file, against, at: { place: position(a, fractional) }, message: `holds ${a.data[fractional]} at ${position(a, fractional)}, but input '${node.name}' is int32 and takes integers` });
+        problems.push({ code: 'NN825', file: entry.file, against, at: { place: position(a, fractional.index) }, message: `holds ${fractional.value} at ${position(a, fractional.index)}, but input '${node.name}' is int32 and takes integers` });
         continue;
       }
     }
-    for (const reader of idReaders(graph, node.name)) checkIds(entry.file, a, reader, problems);
+    idReaders(graph, node.name).forEach((reader, k) => checkIds(entry.file, a, reader, scan.ids[k]!, problems));
   }
   checkConcreteSizes(graph, data, problems);
 
   for (const o of outputs) {
     const entry = data.entries.get(o.name);
-    if (!entry) continue;
-    const fit = checkTarget(entry.file, entry.array, o, problems);
+    const scan = scans.get(o.name);
+    if (!entry || !scan) continue;
+    const fit = checkTarget(entry.file, entry.array, scan, o, problems);
     if (fit) fits.set(o.name, fit);
   }
-  return { problems, samples, fits };
+  return { problems, samples, fits, ...(hash !== undefined && problems.length === 0 ? { hash } : {}) };
+}
+
+/** Classes of an output (its last axis), as the target checks read them. */
+function classesOf(o: OutputPlan): number | null | undefined {
+  return o.shape[o.shape.length - 1];
+}
+
+/**
+ * Every array read once, in name order (the digest's order): the tests each check below may
+ * need, the ids of each Embedding reading an input, and the digest. A value the format forbids
+ * (an int64 beyond 2^53, a bool byte of 2) is that file's problem, found here.
+ */
+function scanAll(graph: Graph, outputs: OutputPlan[], data: DataSet, problems: DataProblem[], hashing: boolean): { scans: Map<string, Scan>; hash?: string } {
+  const scans = new Map<string, Scan>();
+  let h = hashing ? createHash('sha256') : undefined;
+  for (const name of [...data.entries.keys()].sort()) {
+    const { array, file } = data.entries.get(name)!;
+    const tests = new Map<string, (v: number) => boolean>([
+      ['nonFinite', (v) => !Number.isFinite(v)],
+      ['fractional', (v) => !Number.isInteger(v)],
+    ]);
+    const output = outputs.find((o) => o.name === name);
+    let limits: number[] = [];
+    if (output) {
+      const classes = classesOf(output);
+      if (output.loss === 'sparse_categorical_crossentropy') tests.set('sparse', (v) => !Number.isInteger(v) || v < 0 || (classes !== null && v >= classes!));
+      if (output.loss === 'binary_crossentropy') tests.set('binary', (v) => v < 0 || v > 1);
+    } else {
+      limits = idReaders(graph, name).map((r) => r.limit);
+    }
+    let feed: HashFeed | undefined;
+    if (h) {
+      h.update(`${name}\0${array.dtype}\0${array.shape.join(',')}\0`);
+      feed = new HashFeed(h, array.dtype === 'int64' || array.dtype === 'uint64');
+    }
+    try {
+      scans.set(name, scanArray(array, tests, limits, feed));
+    } catch (e) {
+      problems.push({ ...problemOf(e), name });
+    }
+    if (feed) h = feed.end();
+  }
+  return { scans, ...(h ? { hash: h.digest('hex') } : {}) };
 }
 
 /**
@@ -159,20 +214,12 @@ function shapeMatches(actual: readonly number[], declared: readonly (number | nu
   return actual.length === declared.length && declared.every((d, i) => d === null || d === actual[i]);
 }
 
-function checkIds(file: string, a: NdArray, reader: IdReader, problems: DataProblem[]): void {
+function checkIds(file: string, a: ArraySource, reader: IdReader, stats: IdStats, problems: DataProblem[]): void {
   const { below, limit } = reader;
-  let count = 0;
-  let worst = -1;
-  const d = a.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    if (v < 0 || v >= limit) {
-      count++;
-      if (worst < 0 || Math.abs(v) > Math.abs(d[worst]!)) worst = i;
-    }
-  }
+  const { count } = stats;
   if (count === 0) return;
-  const largest = d[worst]!;
+  const worst = stats.worst!.index;
+  const largest = stats.worst!.value;
   const outputDim = reader.config.output_dim as number | undefined;
   const swapped = outputDim !== undefined && outputDim > limit && largest >= 0 && largest < outputDim;
   problems.push({
@@ -187,19 +234,19 @@ function checkIds(file: string, a: NdArray, reader: IdReader, problems: DataProb
 }
 
 /** Checks a target against its output and loss; returns how it fits, or undefined after reporting. */
-function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProblem[]): TargetFit | undefined {
+function checkTarget(file: string, a: ArraySource, scan: Scan, o: OutputPlan, problems: DataProblem[]): TargetFit | undefined {
   const perSample = a.shape.slice(1);
   const out = o.shape;
   const classes = out[out.length - 1];
   const against = { role: 'output' as const, name: o.name };
-  const bad = firstNonFinite(a);
+  const bad = scan.first.get('nonFinite');
   if (bad !== undefined) {
-    problems.push({ code: 'NN824', file, at: { place: position(a, bad) }, message: `holds ${describeValue(a.data[bad]!)} at ${position(a, bad)}; targets must be finite numbers` });
+    problems.push({ code: 'NN824', file, at: { place: position(a, bad.index) }, message: `holds ${describeValue(bad.value)} at ${position(a, bad.index)}; targets must be finite numbers` });
     return undefined;
   }
   const looksLikeIds = perSample.length === out.length - 1 || (perSample.length === out.length && perSample[perSample.length - 1] === 1 && classes !== 1);
   const idShape = looksLikeIds && shapeMatches(perSample.slice(0, out.length - 1), out.slice(0, -1));
-  const integral = firstWhere(a, (v) => !Number.isInteger(v)) === undefined;
+  const integral = !scan.first.has('fractional');
 
   if (o.loss === 'sparse_categorical_crossentropy') {
     if (!idShape) {
@@ -212,9 +259,9 @@ function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProb
       });
       return undefined;
     }
-    const outside = firstWhere(a, (v) => !Number.isInteger(v) || v < 0 || (classes !== null && v >= classes!));
+    const outside = scan.first.get('sparse');
     if (outside !== undefined) {
-      problems.push({ code: 'NN828', file, at: { place: position(a, outside) }, message: `holds ${a.data[outside]} at ${position(a, outside)}; output '${o.name}' has ${classes} classes, so class ids must be integers in [0, ${classes})` });
+      problems.push({ code: 'NN828', file, at: { place: position(a, outside.index) }, message: `holds ${outside.value} at ${position(a, outside.index)}; output '${o.name}' has ${classes} classes, so class ids must be integers in [0, ${classes})` });
       return undefined;
     }
     return 'same';
@@ -237,24 +284,13 @@ function checkTarget(file: string, a: NdArray, o: OutputPlan, problems: DataProb
     return undefined;
   }
   if (o.loss === 'binary_crossentropy') {
-    const outside = firstWhere(a, (v) => v < 0 || v > 1);
+    const outside = scan.first.get('binary');
     if (outside !== undefined) {
-      problems.push({ code: 'NN828', file, at: { place: position(a, outside) }, message: `holds ${a.data[outside]} at ${position(a, outside)}; binary_crossentropy on output '${o.name}' takes labels in [0, 1]`, hint: 'use 0/1 labels, or a loss for other values (mse, sparse_categorical_crossentropy for class ids)' });
+      problems.push({ code: 'NN828', file, at: { place: position(a, outside.index) }, message: `holds ${outside.value} at ${position(a, outside.index)}; binary_crossentropy on output '${o.name}' takes labels in [0, 1]`, hint: 'use 0/1 labels, or a loss for other values (mse, sparse_categorical_crossentropy for class ids)' });
       return undefined;
     }
   }
   return fit;
-}
-
-function firstWhere(a: NdArray, bad: (v: number) => boolean): number | undefined {
-  const d = a.data;
-  for (let i = 0; i < d.length; i++) if (bad(d[i]!)) return i;
-  return undefined;
-}
-
-function firstNonFinite(a: NdArray): number | undefined {
-  if (!(a.data instanceof Float32Array || a.data instanceof Float64Array)) return undefined;
-  return firstWhere(a, (v) => !Number.isFinite(v));
 }
 
 function describeValue(v: number): string {
@@ -262,7 +298,7 @@ function describeValue(v: number): string {
 }
 
 /** "sample 3, index [0, 5]" for a flat C-order index. */
-export function position(a: NdArray, flat: number): string {
+export function position(a: { shape: readonly number[] }, flat: number): string {
   const idx: number[] = [];
   let rest = flat;
   for (let k = a.shape.length - 1; k >= 0; k--) {

@@ -3,19 +3,20 @@
  * name: `text.npy`, `answer.csv`, ...) or an .npz. Every file is read even when some fail, so the
  * user hears about every problem at once; the data-vs-spec checks (check.ts) come next.
  */
-import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { NdArray } from './array.js';
 import type { DataCode } from '../diagnostics/codes.js';
 import { DataError, type DataPlace } from './errors.js';
 import { resolveDataFile } from './paths.js';
-import { readArrayFile, readNpz } from './read.js';
+import { openArrayFile, readNpz } from './read.js';
+import { openShards } from './shards.js';
+import { memorySource, type ArraySource } from './source.js';
 
 export interface DataEntry {
   /** The file as the user names it (`data/text.npy`, or `data.npz:text` for an .npz entry). */
   file: string;
-  array: NdArray;
+  /** Read by rows on demand (a .npy streams; see source.ts). */
+  array: ArraySource;
 }
 
 export interface DataProblem {
@@ -44,7 +45,7 @@ export interface DataSet {
 
 export const DATA_EXTENSIONS = ['.npy', '.json', '.csv'] as const;
 
-function problemOf(e: unknown): DataProblem {
+export function problemOf(e: unknown): DataProblem {
   if (e instanceof DataError) return { code: e.code, file: e.file, message: e.detail, ...(Object.keys(e.at).length > 0 ? { at: e.at } : {}) };
   throw e;
 }
@@ -68,7 +69,7 @@ export function readDataSet(source: string, label: string, names: readonly strin
     }
     try {
       for (const [name, array] of readNpz(source, label)) {
-        if (names.includes(name)) set.entries.set(name, { file: `${label}:${name}`, array });
+        if (names.includes(name)) set.entries.set(name, { file: `${label}:${name}`, array: memorySource(`${label}:${name}`, array, 'an .npz entry') });
         else set.extra.push(`${label}:${name}`);
       }
     } catch (e) {
@@ -92,6 +93,11 @@ export function readDataSet(source: string, label: string, names: readonly strin
     const path = join(source, entry);
     const file = join(label, entry);
     const ext = extname(entry);
+    if (!ext && names.includes(entry) && statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      // A directory named after an input or output holds its shards.
+      byName.set(entry, [...(byName.get(entry) ?? []), file]);
+      continue;
+    }
     if (!DATA_EXTENSIONS.includes(ext.toLowerCase() as (typeof DATA_EXTENSIONS)[number])) {
       if (!lstatSync(path).isFile()) continue;
       // `x.txt` for input x: the one mistake is the format, not a stray file and a missing one.
@@ -100,7 +106,7 @@ export function readDataSet(source: string, label: string, names: readonly strin
       else set.extra.push(file);
       continue;
     }
-    const name = entry.slice(0, -ext.length);
+    const name = ext ? entry.slice(0, -ext.length) : entry;
     if (!names.includes(name)) {
       set.extra.push(file);
       continue;
@@ -114,7 +120,13 @@ export function readDataSet(source: string, label: string, names: readonly strin
     }
     try {
       const path = resolveDataFile(source, files[0]!.slice(label.length + 1), files[0]!);
-      set.entries.set(name, { file: files[0]!, array: readArrayFile(path, files[0]!) });
+      if (statSync(path).isDirectory()) {
+        const shards = openShards(path, files[0]!);
+        set.problems.push(...shards.problems.map((p) => ({ ...p, name })));
+        if (shards.array) set.entries.set(name, { file: files[0]!, array: shards.array });
+      } else {
+        set.entries.set(name, { file: files[0]!, array: openArrayFile(path, files[0]!) });
+      }
     } catch (e) {
       set.problems.push({ ...problemOf(e), name });
     }
@@ -125,7 +137,7 @@ export function readDataSet(source: string, label: string, names: readonly strin
       continue;
     }
     try {
-      readArrayFile(join(source, files[0]!.slice(label.length + 1)), files[0]!);
+      openArrayFile(join(source, files[0]!.slice(label.length + 1)), files[0]!).close();
     } catch (e) {
       set.problems.push({ ...problemOf(e), name });
     }
@@ -133,13 +145,7 @@ export function readDataSet(source: string, label: string, names: readonly strin
   return set;
 }
 
-/** A digest of the arrays' contents (dtype, shape, values) by name, to tell whether data changed. */
-export function dataHash(entries: Map<string, DataEntry>): string {
-  const h = createHash('sha256');
-  for (const name of [...entries.keys()].sort()) {
-    const { array } = entries.get(name)!;
-    h.update(`${name}\0${array.dtype}\0${array.shape.join(',')}\0`);
-    h.update(new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength));
-  }
-  return h.digest('hex');
+/** Closes every file the data set holds open. */
+export function closeDataSet(set: DataSet): void {
+  for (const e of set.entries.values()) e.array.close();
 }

@@ -42,7 +42,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   return { dtype: descr.dtype, shape, data: fortran && shape.length > 1 ? fortranToC(data, shape) : data };
 }
 
-function splitHeader(bytes: Uint8Array, fail: Fail): { header: string; headerStart: number; dataStart: number } {
+export function splitHeader(bytes: Uint8Array, fail: Fail): { header: string; headerStart: number; dataStart: number } {
   if (!MAGIC.every((b, i) => bytes[i] === b)) fail('NN802', notNpy(bytes), { offset: 0, place: 'magic string' });
   const length = { offset: 8, place: 'header length' };
   // Cut before the header length ends: placed where the file ends.
@@ -78,7 +78,7 @@ function notNpy(bytes: Uint8Array): string {
   return "does not start with the .npy magic string '\\x93NUMPY'; save arrays with np.save";
 }
 
-interface Header {
+export interface Header {
   descr: Descr;
   fortran: boolean;
   shape: number[];
@@ -86,7 +86,7 @@ interface Header {
 
 const KEYS = ['descr', 'fortran_order', 'shape'];
 
-function readHeader(text: string, fail: Fail): Header {
+export function readHeader(text: string, fail: Fail, maxElements = MAX_ELEMENTS): Header {
   if (!text.endsWith('\n')) fail('NN804', 'header does not end with a newline');
   // NumPy pads the dict with spaces up to the final newline; the dict must fill the rest.
   const content = text.slice(0, -1).replace(/ +$/, '');
@@ -111,7 +111,7 @@ function readHeader(text: string, fail: Fail): Header {
   }
   for (const key of KEYS) if (!fields.has(key)) fail('NN804', `header is missing the key '${key}'`);
   const field = (key: string): Fail => (code, message) => fail(code, message, { place: `header field '${key}'` });
-  return { descr: readDescr(fields.get('descr')!, field('descr')), fortran: readFortran(fields.get('fortran_order')!, field('fortran_order')), shape: readShape(fields.get('shape')!, field('shape')) };
+  return { descr: readDescr(fields.get('descr')!, field('descr')), fortran: readFortran(fields.get('fortran_order')!, field('fortran_order')), shape: readShape(fields.get('shape')!, field('shape'), maxElements) };
 }
 
 function readDescr(v: PyValue, fail: Fail): Descr {
@@ -127,22 +127,25 @@ function readFortran(v: PyValue, fail: Fail): boolean {
   return v.value;
 }
 
-function readShape(v: PyValue, fail: Fail): number[] {
+function readShape(v: PyValue, fail: Fail, maxElements: number): number[] {
   if (v.kind !== 'tuple' || v.items.some((d) => d.kind !== 'int' || d.value < 0n)) {
     return fail('NN804', `header 'shape' is ${pyText(v)}; expected a tuple of non-negative integers`);
   }
   const dims = v.items.map((d) => (d as { value: bigint }).value);
   const count = dims.reduce((a, b) => a * b, 1n);
-  const most = `at most 2^31 (${MAX_ELEMENTS}) are accepted`;
-  if (count > BigInt(MAX_ELEMENTS)) fail('NN806', `shape ${pyText(v)} has ${count} elements; ${most}`);
+  const most = maxElements === MAX_ELEMENTS ? `at most 2^31 (${MAX_ELEMENTS}) are accepted` : `at most 2^53 are accepted when streamed`;
+  if (count > BigInt(maxElements)) fail('NN806', `shape ${pyText(v)} has ${count} elements; ${most}`);
   // Zero elements, but a dimension no JS number holds exactly.
-  const huge = dims.find((d) => d > BigInt(MAX_ELEMENTS));
+  const huge = dims.find((d) => d > BigInt(maxElements));
   if (huge !== undefined) fail('NN806', `shape ${pyText(v)} has a dimension of ${huge}; ${most}`);
+  // Streamed, a row (one sample) must still fit one typed array.
+  const row = dims.slice(1).reduce((a, b) => a * b, 1n);
+  if (row > BigInt(MAX_ELEMENTS)) fail('NN806', `shape ${pyText(v)} has ${row} elements per sample; at most 2^31 (${MAX_ELEMENTS}) are accepted`);
   return dims.map(Number);
 }
 
 /** "element (1, 2)" for index `i` in file order (first axis fastest when Fortran-ordered). */
-function elementName(i: number, shape: readonly number[], fortran: boolean): string {
+export function elementName(i: number, shape: readonly number[], fortran: boolean): string {
   if (shape.length === 0) return 'the only element';
   const idx = new Array<number>(shape.length);
   const axes = fortran ? shape.map((_, k) => k) : shape.map((_, k) => shape.length - 1 - k);

@@ -5,6 +5,8 @@ import { readCsv } from './csv.js';
 import { DataError } from './errors.js';
 import { readJsonArray } from './json.js';
 import { readNpy } from './npy.js';
+import { openNpy } from './npy-stream.js';
+import { memorySource, type ArraySource } from './source.js';
 
 export { readNpz } from './npz.js';
 
@@ -34,4 +36,16 @@ export function readArrayFile(path: string, label: string = path): NdArray {
     default:
       throw new DataError('NN817', label, `${extname(path) ? `has the extension '${extname(path)}'` : 'has no extension'}; data files must be .npy, .npz, .json or .csv`);
   }
+}
+
+/**
+ * Opens one array file as a source: a .npy streams by rows (npy-stream.ts); a .json or .csv
+ * has no row index (a row's place is known only by parsing everything before it), so it is read
+ * whole, and `access` says so with its size.
+ */
+export function openArrayFile(path: string, label: string = path): ArraySource {
+  const format = dataFormat(path);
+  if (format === 'npy') return openNpy(path, label);
+  const array = readArrayFile(path, label);
+  return memorySource(label, array, `a .${format} file has no row index`);
 }

@@ -4,15 +4,16 @@
  * agrees with a hand computation, and with the last epoch when the weights are the same).
  */
 import { Accumulator } from './accumulate.js';
-import { range, type Batches } from './batches.js';
+import { prefetching, range, type Batches } from './batches.js';
 import type { TrainEngine } from './engine.js';
 import type { OutputPlan } from './objective.js';
 
 export async function evaluateAll(engine: TrainEngine, outputs: OutputPlan[], data: Batches, indices: Int32Array, batchSize: number): Promise<Accumulator> {
   const acc = new Accumulator(outputs);
+  const feed = prefetching(data, indices, batchSize);
   for (let from = 0; from < indices.length; from += batchSize) {
-    const idx = indices.subarray(from, Math.min(indices.length, from + batchSize));
-    acc.add(await engine.evaluate(data.batch(idx)), idx.length);
+    const batch = await feed.next();
+    acc.add(await engine.evaluate(batch), batch.size);
   }
   return acc;
 }
@@ -22,8 +23,9 @@ export async function predictAll(engine: TrainEngine, data: Batches, batchSize: 
   const chunks: Float32Array[][] = [];
   let shapes: number[][] = [];
   const n = data.samples;
+  const feed = prefetching(data, range(0, n), batchSize);
   for (let from = 0; from < n; from += batchSize) {
-    const outputs = await engine.predict(data.batch(range(from, Math.min(n, from + batchSize))));
+    const outputs = await engine.predict(await feed.next());
     shapes = outputs.map((o) => o.shape.slice(1));
     outputs.forEach((o, i) => (chunks[i] ??= []).push(o.values as Float32Array));
   }

@@ -5,7 +5,7 @@
  * when the batch's losses are finite (so a NaN never reaches the weights).
  */
 import { Accumulator, type Logs } from './accumulate.js';
-import type { Batches } from './batches.js';
+import { prefetching, type Batches } from './batches.js';
 import type { TrainEngine } from './engine.js';
 import { evaluateAll } from './evaluate.js';
 import type { OutputPlan } from './objective.js';
@@ -52,12 +52,14 @@ export async function trainLoop(input: LoopInput): Promise<Outcome> {
     progress.epochStart(epoch, epochs, batches);
     let epochSeconds = 0;
     let epochSamples = 0;
+    // The next batch's rows are read while this one trains.
+    const feed = prefetching(train.batches, order, batchSize, state.batch);
 
     for (let b = state.batch; b < batches; b++) {
       const started = performance.now();
       const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
       // Dropout and noise draw from this stream, so any batch repeats.
-      const values = await engine.step(train.batches.batch(idx), rngFor(seed, 'step', epoch, b));
+      const values = await engine.step(await feed.next(), rngFor(seed, 'step', epoch, b));
       const bad = firstNonFinite(values, lossCount);
       if (bad !== undefined) {
         const what = bad === 0 ? 'the loss' : `output '${outputs[bad - 1]!.name}''s loss`;
