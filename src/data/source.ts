@@ -122,7 +122,7 @@ export function concatSource(file: string, parts: ArraySource[]): ArraySource {
       const a = partOf(from);
       const b = partOf(Math.max(from, to - 1));
       if (a === b) return parts[a]!.rows(from - starts[a]!, to - starts[a]!);
-      const chunks = [];
+      const chunks: ArrayData[] = [];
       for (let p = a; p <= b; p++) chunks.push(parts[p]!.rows(Math.max(0, from - starts[p]!), Math.min(parts[p]!.shape[0]!, to - starts[p]!)));
       const same = chunks.every((c) => c.constructor === chunks[0]!.constructor);
       const Ctor = same ? (chunks[0]!.constructor as new (n: number) => ArrayData) : Float64Array;
