@@ -93,8 +93,8 @@ describe('one error per mistake, from params', () => {
     ['a learning rate below zero', withTraining('  optimizer: {type: adam, learning_rate: -1}'), err('NN204', '9:42', "'training.optimizer.learning_rate' must be >= 0, got -1")],
     ['an invalid layer name, located at the name', specWith(X, '  2nd: {type: Dense, units: 2}', '2nd'), err('NN208', '6:3', "layer name '2nd' is not valid: use letters, digits, '_', '.' and '-', starting with a letter or '_' (at most 128 characters)")],
     ['an invalid model name', specWith(X, D(), 'd').replace('name: t', 'name: my model'), err('NN208', '2:7', "model name 'my model' is not valid: use letters, digits, '_', '.' and '-', starting with a letter or '_' (at most 128 characters)")],
-    ['an unsupported format version', specWith(X, D(), 'd').replace('nnspec: 1', 'nnspec: 2'), err('NN206', '1:9', 'spec format version 2 is not supported; this nnspec reads version 1')],
-    ['a format version as a string', specWith(X, D(), 'd').replace('nnspec: 1', 'nnspec: "1"'), err('NN206', '1:9', "'nnspec' must be the format version number 1, got the string '1'")],
+    ['an unsupported format version', specWith(X, D(), 'd').replace('nnspec: 1', 'nnspec: 3'), err('NN206', '1:9', 'spec format version 3 is not supported; this nnspec reads versions 1 and 2')],
+    ['a format version as a string', specWith(X, D(), 'd').replace('nnspec: 1', 'nnspec: "1"'), err('NN206', '1:9', "'nnspec' must be the format version number 1 or 2, got the string '1'")],
     ['an empty list of outputs', specWith(X, D(), 'd').replace('outputs: [d]', 'outputs: []'), err('NN207', '7:10', "'outputs' needs at least 1 item, got 0")],
     ['a key on a sharing node', specWith(X, '  enc: {type: Dense, units: 2}\n  d: {shares: enc, inputs: x, units: 3}', 'enc, d'), err('NN209', '7:31', "layer 'd' shares 'enc' and so takes no 'units' of its own")],
   ])('%s', async (_, text, expected) => {

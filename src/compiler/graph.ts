@@ -7,6 +7,7 @@ import type { LayerConfig, LayerKind, WeightSpec } from '../layers/kind.js';
 import type { ParamMap } from '../layers/params.js';
 import type { TensorSpec } from '../layers/shape.js';
 import type { TrainingSpec } from '../spec/types.js';
+import type { BlockInstance } from './expand.js';
 
 export interface Layer {
   /** The name of the node that declares the layer's configuration. */
@@ -52,6 +53,8 @@ export interface Graph {
   training?: TrainingSpec;
   totalParams: number;
   trainableParams: number;
+  /** Format 2: every block instance the layers were expanded from, outermost first. */
+  instances?: BlockInstance[];
 }
 
 export function outputOf(node: GraphNode): TensorSpec {

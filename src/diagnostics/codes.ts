@@ -50,6 +50,14 @@ export const CODES = {
   NN302: { name: 'duplicate-name', summary: 'A layer has the same name as a model input.' },
   NN303: { name: 'invalid-share', summary: 'A `shares:` refers to something that is not a layer with its own configuration.' },
   NN304: { name: 'wrong-arity', summary: 'A layer is given the wrong number of inputs.' },
+  // expand: format 2's blocks
+  NN310: { name: 'unknown-block', summary: 'A layer uses a block (`block:`) that is not declared under `blocks:`.' },
+  NN311: { name: 'block-parameter', summary: 'A use gives a parameter the block does not have or omits one without a default, or a block refers to a parameter (`$name`) it does not declare.' },
+  NN312: { name: 'block-parameter-type', summary: 'A block parameter\'s value (given or default) is not of the parameter\'s type.' },
+  NN313: { name: 'block-name-clash', summary: 'A layer name made by expanding a block is already taken.' },
+  NN314: { name: 'block-cycle', summary: 'A block uses itself, directly, through other blocks or through `from:` files.' },
+  NN315: { name: 'block-file', summary: 'A block\'s `from:` file is missing, unreadable or not a valid spec.' },
+  NN316: { name: 'block-connection', summary: 'A block use is connected wrongly: its inputs do not match the block\'s, `repeat:` on a block without exactly one input and one output, or an output the block does not have.' },
   // order
   NN400: { name: 'cycle', summary: 'The connections form a cycle.' },
   // shapes
@@ -124,6 +132,7 @@ export const CODES = {
   NN909: { name: 'run-unreadable', summary: 'A run\'s checkpoint or state cannot be read (damaged or from another version).' },
   NN910: { name: 'export-approximation', summary: 'An export leaves something out or writes it in nnspec\'s own form: a warning.' },
   NN911: { name: 'nothing-to-draw', summary: '`graph` finds no inputs and layers to draw.' },
+  NN999: { name: 'internal-error', summary: 'nnspec itself failed (a bug, not a problem with the input): exit 70; NNSPEC_DEBUG=1 prints the stack trace.' },
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -132,7 +141,6 @@ export type Code = keyof typeof CODES;
 export type CodeIn<P extends string> = Extract<Code, `${P}${string}`>;
 export type UsageCode = CodeIn<'NN0'>;
 export type ImportCode = CodeIn<'NN7'>;
-  NN999: { name: 'internal-error', summary: 'nnspec itself failed (a bug, not a problem with the input): exit 70; NNSPEC_DEBUG=1 prints the stack trace.' },
 export type DataCode = CodeIn<'NN8'>;
 export type RunCode = CodeIn<'NN9'>;
 

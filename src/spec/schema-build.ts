@@ -1,5 +1,5 @@
 /**
- * Builds the published JSON Schema of spec format v1 from the layer registry and the
+ * Builds the published JSON Schema of spec formats 1 and 2 from the layer registry and the
  * vocabulary. `schemas/nnspec.schema.json` is this function's output (`npm run schema`).
  */
 import { LAYER_KINDS } from '../layers/registry.js';
@@ -7,6 +7,10 @@ import { COMMON_PARAMS, PARAM_DEFINITIONS, type JsonSchema } from '../layers/par
 import { LOSSES, METRICS, OPTIMIZERS } from './vocabulary.js';
 
 export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,127}$';
+/** A layer's name inside a block may start with a digit (`1_conv`): the instance's name goes before it. */
+export const BLOCK_LAYER_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+/** A block parameter referenced in a block's layer: `filters: $filters`. */
+export const PARAM_REF_PATTERN = '^\\$[A-Za-z_][A-Za-z0-9_]*$';
 /** Keys of a layer entry that are connections, not Keras arguments. */
 const CONNECTION_KEYS = ['inputs'] as const;
 
@@ -26,6 +30,82 @@ function layerSchema(type: string, nested: boolean): JsonSchema {
     if (param.required) required.push(name);
   }
   return { type: 'object', description: kind.description, properties, required, additionalProperties: false };
+}
+
+const paramRef = { type: 'string', pattern: PARAM_REF_PATTERN, description: 'A parameter of the enclosing block, e.g. `$filters`.' };
+
+/** A layer inside a block: as at the top level, but any argument may be a parameter reference (`$filters`). */
+function blockLayerSchema(type: string): JsonSchema {
+  const layer = layerSchema(type, false);
+  const ref = { type: 'string', pattern: BLOCK_LAYER_PATTERN };
+  const inputs = { description: 'The node(s) feeding this layer: a block input or a layer of the block, or a list of them. Omitted: the layer directly above (or the block\'s only input).', anyOf: [ref, { type: 'array', items: ref, minItems: 1 }] };
+  const properties = Object.fromEntries(
+    Object.entries(layer.properties as Record<string, JsonSchema>).map(([k, v]) => [k, k === 'type' ? v : k === 'inputs' ? inputs : { description: v.description, anyOf: [{ $ref: `#/definitions/Layer_${type}/properties/${k}` }, paramRef] }]),
+  );
+  return { ...layer, properties, required: ['type'] };
+}
+
+/** Format 2's blocks: the definitions, a use of one, and the layers inside one. */
+function blockDefinitions(types: string[]): Record<string, JsonSchema> {
+  const blockRef = { type: 'string', pattern: BLOCK_LAYER_PATTERN };
+  const paramValue = { description: 'A value of one of the block\'s parameters, by the parameter\'s name.' };
+  const use = (inBlock: boolean): JsonSchema => ({
+    type: 'object',
+    description: 'A use of a block as a layer: `{block: name, <parameter>: value, ...}`; the block\'s layers are named `<this name>_<layer name>`.',
+    properties: {
+      block: { ...nameRef, description: 'The block (declared under `blocks:`) this layer instantiates.' },
+      inputs: {
+        description: 'The node(s) feeding the block\'s inputs, in the order the block declares them. Omitted: the layer directly above.',
+        anyOf: [inBlock ? blockRef : nameRef, { type: 'array', items: inBlock ? blockRef : nameRef, minItems: 1 }],
+      },
+      repeat: { description: 'Stack this many instances, each fed by the one before; named from this name on (`conv2_block2` then `conv2_block3`).', anyOf: [{ type: 'integer', minimum: 1, maximum: 1000 }, ...(inBlock ? [paramRef] : [])] },
+      trainable: { description: 'false freezes every layer of the instance (its BatchNormalization layers then run in inference mode, as in Keras).', anyOf: [{ type: 'boolean' }, ...(inBlock ? [paramRef] : [])] },
+    },
+    required: ['block'],
+    additionalProperties: paramValue,
+  });
+  const defs: Record<string, JsonSchema> = {};
+  for (const t of types) defs[`BlockLayer_${t}`] = blockLayerSchema(t);
+  defs.BlockUse = use(false);
+  defs.InnerBlockUse = use(true);
+  defs.BlockLayer = discriminated(types, 'BlockLayer_');
+  defs.BlockSharedNode = {
+    type: 'object',
+    description: 'Another call site of a layer of the same block instance.',
+    properties: { shares: { ...blockRef, description: 'The layer whose weights this node reuses.' }, inputs: { anyOf: [blockRef, { type: 'array', items: blockRef, minItems: 1 }] } },
+    required: ['shares'],
+    additionalProperties: false,
+  };
+  defs.BlockNode = {
+    if: { type: 'object', required: ['shares'] },
+    then: { $ref: '#/definitions/BlockSharedNode' },
+    else: { if: { type: 'object', required: ['block'] }, then: { $ref: '#/definitions/InnerBlockUse' }, else: { $ref: '#/definitions/BlockLayer' } },
+  };
+  const paramType = { enum: ['integer', 'number', 'boolean', 'string', 'list', 'any'], description: 'What the parameter holds.' };
+  defs.BlockParam = {
+    description: 'A parameter: its type (`integer`), or `{type: integer, default: 2, description: ...}`. Without a default, every use must give it.',
+    anyOf: [
+      paramType,
+      { type: 'object', properties: { type: paramType, default: { description: 'The value when a use does not give one.' }, description: { type: 'string' } }, required: ['type'], additionalProperties: false },
+    ],
+  };
+  defs.Block = {
+    type: 'object',
+    description: 'A reusable, parameterised piece of graph (a Keras function called several times), or a whole spec from another file (`from:`).',
+    properties: {
+      description: { type: 'string', description: 'What the block does, for readers of the spec.' },
+      from: { type: 'string', minLength: 1, description: 'Another spec file (path relative to this one) whose model is this block: its inputs, layers and outputs. A model used as a layer.' },
+      inputs: { description: 'The block\'s named inputs, in order; its layers refer to them by name.', anyOf: [nameRef, { type: 'array', items: nameRef, minItems: 1 }] },
+      params: { type: 'object', description: 'The block\'s parameters, referenced in its layers as `$name`.', propertyNames: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { $ref: '#/definitions/BlockParam' } },
+      layers: { type: 'object', description: 'The block\'s layers, in order; named `<instance>_<name>` when expanded.', minProperties: 1, propertyNames: blockRef, additionalProperties: { $ref: '#/definitions/BlockNode' } },
+      outputs: { description: 'The block\'s output layer(s).', anyOf: [blockRef, { type: 'array', items: blockRef, minItems: 1 }] },
+    },
+    if: { required: ['from'] },
+    then: { not: { anyOf: [{ required: ['layers'] }, { required: ['inputs'] }, { required: ['outputs'] }, { required: ['params'] }] } },
+    else: { required: ['inputs', 'layers', 'outputs'] },
+    additionalProperties: false,
+  };
+  return defs;
 }
 
 /** What each argument of an initializer, regularizer or constraint object means (shown on hover in editors). */
@@ -109,7 +189,12 @@ export function buildSchema(): JsonSchema {
     required: ['shares'],
     additionalProperties: false,
   };
-  definitions.Node = { if: { type: 'object', required: ['shares'] }, then: { $ref: '#/definitions/SharedNode' }, else: { $ref: '#/definitions/Layer' } };
+  definitions.Node = {
+    if: { type: 'object', required: ['shares'] },
+    then: { $ref: '#/definitions/SharedNode' },
+    else: { if: { type: 'object', required: ['block'] }, then: { $ref: '#/definitions/BlockUse' }, else: { $ref: '#/definitions/Layer' } },
+  };
+  Object.assign(definitions, blockDefinitions(types));
   definitions.Input = {
     type: 'object',
     description: 'A model input. `shape` excludes the batch dimension; null is a dimension of any size.',
@@ -170,13 +255,14 @@ export function buildSchema(): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://nnspec.dev/schemas/nnspec.schema.json',
-    title: 'nnspec model spec, format 1',
+    title: 'nnspec model spec, formats 1 and 2',
     description: 'A Keras-style functional model: inputs, layers and their connections, outputs, and training settings.',
     type: 'object',
     properties: {
-      nnspec: { const: 1, description: 'Spec format version; this schema is version 1.' },
+      nnspec: { enum: [1, 2], description: 'Spec format version: 1, or 2 for a spec with `blocks:`.' },
       name: { ...nameRef, description: 'The model name, as Model(name=...).' },
       description: { type: 'string', description: 'What the model does, for readers of the spec.' },
+      blocks: { type: 'object', description: 'Format 2: named, parameterised blocks of layers, used as layers with `{block: name}`.', propertyNames: nameRef, additionalProperties: { $ref: '#/definitions/Block' } },
       inputs: { type: 'object', description: 'Named model inputs, in order.', minProperties: 1, propertyNames: nameRef, additionalProperties: { $ref: '#/definitions/Input' } },
       layers: { type: 'object', description: 'Named layers, in order; each is a layer configuration or a `shares:` node.', minProperties: 1, propertyNames: nameRef, additionalProperties: { $ref: '#/definitions/Node' } },
       outputs: { description: 'The layers whose outputs are the model outputs, in order.', anyOf: [nameRef, { type: 'array', items: nameRef, minItems: 1 }] },

@@ -75,13 +75,10 @@ function report(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void {
       return;
     }
     case 'enum':
+      if (ptr === '/nnspec') return badVersion(doc, e.data, sink);
       return badEnum(doc, e, sink);
     case 'const': {
-      if (ptr === '/nnspec') {
-        const message = typeof e.data === 'number' ? `spec format version ${e.data} is not supported; this nnspec reads version 1` : `'nnspec' must be the format version number 1, got ${describe(e.data)}`;
-        sink.error('NN206', message, at, 'write `nnspec: 1`');
-        return;
-      }
+      if (ptr === '/nnspec') return badVersion(doc, e.data, sink);
       sink.error('NN203', `${subject(doc, ptr)} must be ${JSON.stringify(params.allowedValue)}, got ${describe(e.data)}`, at);
       return;
     }
@@ -163,6 +160,11 @@ function discriminator(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink):
   }
   if (isOptimizer) sink.error('NN201', `${where} has no 'type'; write the optimizer's name, e.g. \`{type: adam, learning_rate: 0.001}\``, keySpan(doc, ptr));
   else sink.error('NN201', `${where} has no 'type': give it a layer class (e.g. \`type: Dense\`) or reuse a layer with \`shares:\``, keySpan(doc, ptr));
+}
+
+function badVersion(doc: SpecDocument, data: unknown, sink: DiagnosticSink): void {
+  const message = typeof data === 'number' ? `spec format version ${data} is not supported; this nnspec reads versions 1 and 2` : `'nnspec' must be the format version number 1 or 2, got ${describe(data)}`;
+  sink.error('NN206', message, valueSpan(doc, '/nnspec'), 'write `nnspec: 1`, or `nnspec: 2` for a spec with `blocks:`');
 }
 
 function badEnum(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void {
