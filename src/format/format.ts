@@ -6,7 +6,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
-import { INPUT_ORDER, layerOrder, rank, TOP_ORDER, TRAINING_ORDER } from './order.js';
+import { BLOCK_ORDER, INPUT_ORDER, layerOrder, rank, TOP_ORDER, TRAINING_ORDER } from './order.js';
 
 /** A layer or input goes on one line up to this width (its name and alignment included). */
 export const FLOW_WIDTH = 120;
@@ -22,18 +22,19 @@ export function formatSpec(source: string): FormatResult {
   sortMap(root, TOP_ORDER);
   for (const pair of root.items) {
     const key = keyOf(pair);
-    if ((key === 'inputs' || key === 'layers') && isMap(pair.value)) {
+    if ((key === 'inputs' || key === 'layers') && isMap(pair.value)) formatEntries(pair.value, key);
+    if (key === 'blocks' && isMap(pair.value)) {
       pair.value.flow = false;
-      for (const entry of pair.value.items) {
-        if (!isMap(entry.value)) continue;
-        if (key === 'inputs') sortMap(entry.value, INPUT_ORDER);
-        else {
-          const type = entry.value.get('type');
-          const { first, last } = layerOrder(typeof type === 'string' ? type : undefined);
-          sortMap(entry.value, first, last);
+      for (const block of pair.value.items) {
+        if (!isMap(block.value)) continue;
+        block.value.flow = false;
+        sortMap(block.value, BLOCK_ORDER);
+        for (const part of block.value.items) {
+          if (keyOf(part) === 'layers' && isMap(part.value)) formatEntries(part.value, 'layers');
+          if (keyOf(part) === 'params' && isMap(part.value)) formatEntries(part.value, 'params');
+          if ((keyOf(part) === 'inputs' || keyOf(part) === 'outputs') && isSeq(part.value) && !hasComments(part.value)) part.value.flow = true;
         }
-        entry.value.flow = fitsOnOneLine(entry as Pair<Node, YAMLMap>);
-        if (!entry.value.flow) for (const item of entry.value.items) if (item.value && (isMap(item.value) || isSeq(item.value)) && !hasComments(item.value as Node)) (item.value as YAMLMap).flow = true;
+        if (block.value.items.length === 1 && keyOf(block.value.items[0]!) === 'from') block.value.flow = true;
       }
     }
     if (key === 'outputs' && isSeq(pair.value) && !hasComments(pair.value)) pair.value.flow = true;
@@ -49,6 +50,23 @@ export function formatSpec(source: string): FormatResult {
   const after = parseDocument(text, { uniqueKeys: false, merge: false });
   if (after.errors.length > 0 || !isDeepStrictEqual(after.toJS(), before)) return { ok: false, reason: 'internal: the formatted text would not read back to the same spec', offset: 0 };
   return { ok: true, text, changed: text !== source };
+}
+
+/** The entries of `inputs:`, `layers:` (a block's too) or a block's `params:`: sorted, one line each where they fit. */
+function formatEntries(map: YAMLMap, key: string): void {
+  map.flow = false;
+  for (const entry of map.items) {
+    if (!isMap(entry.value)) continue;
+    if (key === 'inputs') sortMap(entry.value, INPUT_ORDER);
+    else if (key === 'params') sortMap(entry.value, ['type', 'default', 'description']);
+    else {
+      const type = entry.value.get('type');
+      const { first, last } = layerOrder(typeof type === 'string' ? type : undefined);
+      sortMap(entry.value, first, last);
+    }
+    entry.value.flow = fitsOnOneLine(entry as Pair<Node, YAMLMap>);
+    if (!entry.value.flow) for (const item of entry.value.items) if (item.value && (isMap(item.value) || isSeq(item.value)) && !hasComments(item.value as Node)) (item.value as YAMLMap).flow = true;
+  }
 }
 
 function keyOf(pair: Pair): string | undefined {

@@ -2,7 +2,9 @@
 import { layerKind } from '../layers/registry.js';
 import { COMMON_PARAMS } from '../layers/params.js';
 
-export const TOP_ORDER = ['nnspec', 'name', 'description', 'inputs', 'layers', 'outputs', 'training'];
+export const TOP_ORDER = ['nnspec', 'name', 'description', 'blocks', 'inputs', 'layers', 'outputs', 'training'];
+/** A block (format 2): what it is, its interface, then its layers. */
+export const BLOCK_ORDER = ['description', 'from', 'inputs', 'params', 'layers', 'outputs'];
 export const INPUT_ORDER = ['shape', 'dtype', 'description'];
 export const TRAINING_ORDER = ['optimizer', 'loss', 'loss_weights', 'metrics', 'batch_size', 'epochs', 'validation_split', 'shuffle', 'seed'];
 
@@ -10,7 +12,7 @@ export const TRAINING_ORDER = ['optimizer', 'loss', 'loss_weights', 'metrics', '
 export function layerOrder(type: string | undefined): { first: string[]; last: string[] } {
   const kind = type ? layerKind(type) : undefined;
   const params = kind ? [...Object.keys(kind.params), ...Object.keys(COMMON_PARAMS)] : [];
-  return { first: ['type', 'shares', ...params], last: ['inputs'] };
+  return { first: ['type', 'shares', 'block', ...params], last: ['inputs'] };
 }
 
 /** Sorts keys by their place in `first`, unknown keys after them in their own order, `last` at the end. */

@@ -87,7 +87,7 @@ training:
 
   it('--check passes on specs/ (the seed specs are formatted)', async () => {
     const r = await runCli(['fmt', '--check', 'specs']);
-    expect(r.stderr).toBe('6 files formatted\n');
+    expect(r.stderr).toBe('7 files formatted\n');
     expect(r.code).toBe(0);
   });
 
