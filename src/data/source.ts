@@ -31,7 +31,7 @@ export interface ArraySource {
 }
 
 /** Rows per chunk so that a chunk holds about `bytes` of decoded elements (at least one row). */
-export function rowsPerChunk(source: ArraySource, bytes = 8 << 20): number {
+export function rowsPerChunk(source: ArraySource, bytes = 1 << 20): number {
   return Math.max(1, Math.floor(bytes / Math.max(1, source.rowSize * 8)));
 }
 
