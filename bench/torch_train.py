@@ -177,6 +177,7 @@ def worker(name, threads, steps):
             for i in range(0, n, b):
                 idx = order[i:i + b]
                 step(model, optimizer, loss, [x[idx] for x in xs], [y[idx] for y in ys])
+        os.makedirs(os.path.dirname(os.path.abspath(save)), exist_ok=True)
         torch.save(model.state_dict(), save)
         print(json.dumps({'model': name, 'threads': threads, 'samples': n, 'epochs': epochs, 'saved': save}))
         return

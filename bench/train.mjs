@@ -20,7 +20,7 @@
  * wasm runs on one thread in Node whatever --threads says, so it appears at 1 thread only.
  *
  *   node bench/train.mjs [--models qa,posts,conv] [--threads 1,2] [--contenders onnx,wasm,pytorch]
- *        [--steps 6] [--rounds 2] [--e2e-batches 8] [--no-e2e] [--json]
+ *        [--steps 6] [--rounds 2] [--e2e-batches 8] [--no-loop] [--no-e2e] [--json]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -127,6 +127,14 @@ async function parent() {
   const applies = (c, t) => !(c === 'wasm' && t > 1);
 
   // 1. Loop, alternated.
+  if (!process.argv.includes('--no-loop')) loop(models, threadsList, contenders, steps, rounds, json, say, applies);
+
+  // 2. End to end.
+  if (!process.argv.includes('--no-e2e')) e2e(models, threadsList, contenders, e2eBatches, json, say, applies);
+  say(`\nload average ${loadavg()[0].toFixed(1)} at the end`);
+}
+
+function loop(models, threadsList, contenders, steps, rounds, json, say, applies) {
   const steps_ = new Map();
   const details = new Map();
   const errors = new Map();
@@ -185,8 +193,9 @@ async function parent() {
       : [r.model, r.threads, r.contender, `${r.cpu_ms.min.toFixed(0)} / ${r.cpu_ms.median.toFixed(0)}`, r.samples_per_s_cpu.toFixed(0), r.vs_pytorch_cpu?.toFixed(2) ?? '', `${r.wall_ms.min.toFixed(0)} / ${r.wall_ms.median.toFixed(0)}`, r.samples_per_s_wall.toFixed(0), r.vs_pytorch_wall?.toFixed(2) ?? '']),
   ]));
 
-  // 2. End to end.
-  if (process.argv.includes('--no-e2e')) return;
+}
+
+function e2e(models, threadsList, contenders, e2eBatches, json, say, applies) {
   const dir = mkdtempSync(join(tmpdir(), 'nnspec-bench-train-'));
   const e2e = [];
   try {
@@ -212,7 +221,6 @@ async function parent() {
     ['model', 'threads', 'contender', 'samples', 'wall s', 'CPU s'],
     ...e2e.map((r) => [r.model, r.threads, r.contender, r.samples, r.error ? `failed: ${r.error.slice(0, 100)}` : r.wall.toFixed(1), r.error ? '' : r.cpu.toFixed(1)]),
   ]));
-  say(`\nload average ${loadavg()[0].toFixed(1)} at the end`);
 }
 
 function table(rows) {
