@@ -246,3 +246,101 @@ export async function runOnnx(graph: Graph, feeds: Feeds, opts: { training: bool
     release: () => session.release(),
   };
 }
+
+export interface GradDiff {
+  /** A weight's tfjs name, or `input:<name>` for a model input. */
+  of: string;
+  relative: number;
+}
+
+type LayerVariable = { name: string; read(): Tensor; val: Parameters<Tf['variableGrads']>[1] extends (infer V)[] | undefined ? V : never };
+
+/**
+ * Gradients of loss = Σ_outputs Σ(output ⊙ R) (R seeded normal, one per output) with respect to
+ * every trainable weight the loss depends on and every float model input: the ONNX graph's
+ * (forward + ./autodiff gradients) against tfjs's on the same weights and inputs. Relative as
+ * OutputDiff.
+ */
+export async function compareGradients(tf: Tf, graph: Graph, opts: OracleOptions & { training?: boolean } = {}): Promise<GradDiff[]> {
+  const { gradients } = await import('../../src/backends/onnx/autodiff.js');
+  const reference = opts.reference ?? graph;
+  const built = buildModel(reference, tf);
+  try {
+    randomizeWeights(tf, reference, built.layers as never, (opts.seed ?? 7) + 1);
+    const feeds = makeFeeds(graph, opts);
+    const g = new OnnxGraph(graph.name);
+    const training = opts.training ?? false;
+    const forward = emitForward(graph, { g, training, inputShapes: feeds.shapes, intType: opts.intType });
+    const next = rng((opts.seed ?? 7) + 2);
+    const probes = graph.outputs.map((o) => {
+      const shape = forward.outputs.get(o)!.value.shape;
+      return { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => normal(next)) };
+    });
+    const terms = graph.outputs.map((o, i) => g.op1('ReduceSum', [g.op1('Mul', [forward.outputs.get(o)!.value, g.constant(probes[i]!.data, probes[i]!.shape)])], { keepdims: 0 }));
+    const loss = terms.slice(1).reduce((a, b) => g.op1('Add', [a, b]), terms[0]!);
+    const floatInputs = graph.inputs.filter((n) => n.output!.dtype === 'float32');
+    const wrt = [
+      ...forward.weights.filter((w) => w.trainable).map((w) => ({ of: w.name, value: w.value })),
+      ...floatInputs.map((n) => ({ of: `input:${n.name}`, value: forward.inputs.get(n.name)! })),
+    ];
+    const grads = gradients(g, loss, wrt.map((w) => w.value));
+    const reached = wrt.filter((_, i) => grads[i] !== undefined);
+    grads.forEach((d, i) => d && g.output(d, `grad_${i}`));
+    const session = await createSession(g.toBytes(), { threads: 1 });
+    const ort = loadOrt();
+    const inputs: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    const variable = new Map<string, LayerVariable>();
+    for (const fw of forward.weights) {
+      const index = graph.layers.find((l) => l.name === fw.layer)!.weights!.findIndex((w) => w.name === fw.weight);
+      const w = built.layers.get(fw.layer)!.weights[index]! as unknown as LayerVariable;
+      variable.set(fw.name, w);
+      inputs[fw.name] = new ort.Tensor('float32', w.read().dataSync() as Float32Array, fw.shape);
+    }
+    for (const n of graph.inputs) {
+      const d = feeds.data[n.name]!;
+      const shape = feeds.shapes[n.name]!;
+      inputs[n.name] = d instanceof Int32Array ? new ort.Tensor('int32', d, shape) : new ort.Tensor('float32', d, shape);
+    }
+    const out = reached.length ? await session.run(inputs) : {};
+    await session.release();
+
+    const tfFeeds = graph.inputs.map((n) => tf.tensor(feeds.data[n.name]!, feeds.shapes[n.name], n.output!.dtype));
+    const lossOf = (xs: Tensor[]) => {
+      const outs = [built.model.apply(xs, { training })].flat() as Tensor[];
+      return tf.addN(outs.map((o, i) => tf.sum(tf.mul(o, tf.tensor(probes[i]!.data, probes[i]!.shape))))) as never;
+    };
+    const expected = new Map<string, Float32Array>();
+    const weights = reached.filter((w) => !w.of.startsWith('input:'));
+    if (weights.length) {
+      const vars = weights.map((w) => variable.get(w.of)!);
+      const got = tf.variableGrads(() => lossOf(tfFeeds), vars.map((v) => v.val)).grads;
+      weights.forEach((w, i) => expected.set(w.of, got[vars[i]!.val.name]!.dataSync() as Float32Array));
+    }
+    const positions = floatInputs.map((n) => graph.inputs.indexOf(n));
+    if (reached.some((w) => w.of.startsWith('input:'))) {
+      const f = (...xs: Tensor[]) => lossOf(tfFeeds.map((t, i) => (positions.includes(i) ? xs[positions.indexOf(i)]! : t)));
+      const got = tf.grads(f as never)(positions.map((i) => tfFeeds[i]!) as never);
+      floatInputs.forEach((n, i) => expected.set(`input:${n.name}`, got[i]!.dataSync() as Float32Array));
+    }
+    return wrt.flatMap((w, i): GradDiff[] => {
+      if (!grads[i]) return [];
+      const a = out[`grad_${i}`]!.data as Float32Array;
+      const b = expected.get(w.of)!;
+      const scale = b.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+      let relative = a.length === b.length ? 0 : Number.POSITIVE_INFINITY;
+      for (let j = 0; j < b.length; j++) relative = Math.max(relative, Math.abs(a[j]! - b[j]!) / (Math.abs(b[j]!) + 0.1 * scale + 1e-30));
+      return [{ of: w.of, relative }];
+    });
+  } finally {
+    built.model.dispose();
+  }
+}
+
+/** Every gradient within `tolerance` of tfjs's; returns the worst error seen. */
+export async function expectSameGradients(tf: Tf, spec: string, opts: OracleOptions & { edits?: [string, string][]; tolerance?: number; training?: boolean } = {}): Promise<number> {
+  const diffs = await compareGradients(tf, specGraph(spec, opts.edits), opts);
+  const tol = opts.tolerance ?? 1e-4;
+  expect(diffs.length).toBeGreaterThan(0);
+  for (const d of diffs) expect({ of: d.of, relative: d.relative < tol ? 'ok' : d.relative }).toEqual({ of: d.of, relative: 'ok' });
+  return Math.max(0, ...diffs.map((d) => d.relative));
+}
