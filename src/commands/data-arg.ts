@@ -1,9 +1,11 @@
 /** Reading and checking `--data` (and `--validation-data`) for a compiled spec; problems go to the reporter. */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
 import { checkData, type CheckedData } from '../data/check.js';
 import { closeDataSet, readDataSet, type DataProblem, type DataSet } from '../data/dataset.js';
 import { DATA_HINTS } from '../data/hints.js';
+import { isTableFile, readTableSet, type ColumnMap } from '../data/table.js';
 import type { LocatedLabel, PrintedDiagnostic } from '../diagnostics/diagnostic.js';
 import { linesOf, locateLabel } from '../diagnostics/locate.js';
 import { keySpan, pointer, type SpecDocument } from '../spec/document.js';
@@ -53,11 +55,22 @@ function declaration(doc: SpecDocument, against: NonNullable<DataProblem['agains
  * Reads and checks a data set; undefined after reporting every problem. With `withTargets` false
  * (predict), only the inputs are required.
  */
-export function loadData(graph: Graph, outputs: OutputPlan[], path: string, io: Io, opts: { withTargets?: boolean; action?: string; hash?: boolean } = {}): LoadedData | undefined {
+export async function loadData(graph: Graph, outputs: OutputPlan[], path: string, io: Io, opts: { withTargets?: boolean; action?: string; hash?: boolean; columns?: ColumnMap } = {}): Promise<LoadedData | undefined> {
   const withTargets = opts.withTargets ?? true;
   const wanted = withTargets ? outputs : [];
   const names = [...graph.inputs.map((n) => n.name), ...wanted.map((o) => o.name)];
-  const set = readDataSet(resolve(io.cwd, path), path.replace(/\/+$/, ''), names);
+  const source = resolve(io.cwd, path);
+  const label = path.replace(/\/+$/, '');
+  let set: DataSet;
+  if (isTableFile(source) && statSync(source, { throwIfNoEntry: false })?.isFile()) {
+    // One file of named columns (a .csv with a header row, Parquet, Arrow): say what was read.
+    const shapes = new Map<string, readonly (number | null)[]>([...graph.inputs.map((n) => [n.name, n.output!.shape.slice(1)] as const), ...wanted.map((o) => [o.name, o.shape] as const)]);
+    const table = await readTableSet(source, label, names, opts.columns ?? new Map(), shapes);
+    if (table.note) io.stderr.write(`data: ${table.note}\n`);
+    set = table.set;
+  } else {
+    set = readDataSet(source, label, names);
+  }
   // The array's name: a file's base name without its extension, or an .npz entry's name after the
   // ':' ('X.npz:answer' is 'answer'; the extension must not reach across the ':').
   const stem = (f: string) => /([^/\\:]+?)(\.[^./\\:]*)?$/.exec(f)?.[1];

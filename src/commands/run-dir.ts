@@ -70,7 +70,7 @@ export async function openRunOnData(run: string, opts: RunDataOptions, io: Io, u
   const spec = openRun(run, io);
   if (!spec) return undefined;
   const { graph, outputs } = spec;
-  const data = loadData(graph, outputs, opts.data, io, use);
+  const data = await loadData(graph, outputs, opts.data, io, use);
   if (!data) return undefined;
   const batches = makeBatches(graph, outputs, data.set, use.withTargets ? data.checked.fits : undefined);
   const batchSize = opts.batchSize ?? 32;

@@ -3,6 +3,7 @@ import { makeBatches } from '../data/batches.js';
 import { range } from '../train/batches.js';
 import type { Split } from '../train/loop.js';
 import type { RunState, Settings } from '../train/state.js';
+import type { ColumnMap } from '../data/table.js';
 import { loadData, type LoadedData } from './data-arg.js';
 import { reportProblem, type Io } from './io.js';
 import type { SpecWithObjective } from './objective-spec.js';
@@ -15,10 +16,11 @@ export interface TrainingData {
 }
 
 /** The checked data sets and their hashes, or undefined after printing every problem (exit 1). */
-export function loadTrainingData(spec: SpecWithObjective, paths: { data: string; validationData?: string }, specHash: string, io: Io): TrainingData | undefined {
-  const data = loadData(spec.graph, spec.outputs, paths.data, io, { hash: true });
+export async function loadTrainingData(spec: SpecWithObjective, paths: { data: string; validationData?: string; columns?: ColumnMap }, specHash: string, io: Io): Promise<TrainingData | undefined> {
+  const columns = paths.columns ?? new Map();
+  const data = await loadData(spec.graph, spec.outputs, paths.data, io, { hash: true, columns });
   if (!data) return undefined;
-  const validationData = paths.validationData ? loadData(spec.graph, spec.outputs, paths.validationData, io, { hash: true }) : undefined;
+  const validationData = paths.validationData ? await loadData(spec.graph, spec.outputs, paths.validationData, io, { hash: true, columns }) : undefined;
   if (paths.validationData && !validationData) return undefined;
   const hashes = {
     spec: specHash,

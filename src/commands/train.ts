@@ -38,7 +38,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   if (opts.validationSplit && opts.validationData) throw new UsageError('give --validation-split or --validation-data, not both', 'NN006');
   const run = openTrainRun(opts.out, opts.resume, io);
   if (!run) return EXIT.invalid;
-  const sets = loadTrainingData(spec, opts, specHash(spec.bytes), io);
+  const sets = await loadTrainingData(spec, opts, specHash(spec.bytes), io);
   if (!sets) return EXIT.invalid;
   const settings = settle(run, spec, sets.hashes, opts, io);
   if (!settings) return EXIT.invalid;
