@@ -97,7 +97,8 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .description('print a Keras-style summary with exact parameter counts')
     .argument('<file>', 'a spec file')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).argParser(oneOf('--format', ['table', 'json', 'markdown'] as const)).default('table'))
-    .action(async (file: string, opts: { format: 'table' | 'json' | 'markdown' }) => {
+    .option('--expand', 'a row for every layer a block expands to, not one per block instance')
+    .action(async (file: string, opts: { format: 'table' | 'json' | 'markdown'; expand?: boolean }) => {
       exitCode = await summaryCommand(file, opts, io);
     });
 

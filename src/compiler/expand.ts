@@ -71,6 +71,7 @@ interface Frame {
 const USE_KEYS = new Set(['block', 'inputs', 'repeat', 'trainable']);
 const PARAM_REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 const isMap = (x: unknown): x is Entry => !!x && typeof x === 'object' && !Array.isArray(x);
+const isUse = (x: unknown): x is Entry & { block: string } => isMap(x) && typeof x.block === 'string';
 const names = (x: unknown): string[] => (typeof x === 'string' ? [x] : Array.isArray(x) ? x.filter((n): n is string => typeof n === 'string') : []);
 
 /** Whether the spec needs expanding (declares blocks or uses one). */
@@ -137,7 +138,7 @@ class Expander {
     const inputs = isMap(value.inputs) ? Object.keys(value.inputs) : [];
     const layers = isMap(value.layers) ? Object.entries(value.layers) : [];
     for (const n of inputs) this.taken.add(n);
-    for (const [n, e] of layers) if (!(isMap(e) && 'block' in e)) this.taken.add(n);
+    for (const [n, e] of layers) if (!isUse(e)) this.taken.add(n);
     const scope = this.scope(layers.map(([n, e]) => [n, e as Entry, pointer(['layers', n])] as [string, Entry, string]), '', []);
     const inputNames = new Map(inputs.map((n) => [n, n] as [string, string]));
     this.emit(scope, inputNames, inputs.length === 1 ? inputs[0] : undefined, [], true);
@@ -183,7 +184,7 @@ class Expander {
       });
       const refs = names(entry.inputs);
       refs.forEach((ref, i) => {
-        if (own.has(ref) || def.layers.some(([n, e]) => n === ref && 'block' in e)) return;
+        if (own.has(ref)) return;
         const at = valueSpan(this.doc, typeof entry.inputs === 'string' ? `${ptr}/inputs` : `${ptr}/inputs/${i}`);
         const dotted = ref.includes('.') && own.has(ref.slice(0, ref.indexOf('.')));
         if (dotted) return;
@@ -214,7 +215,7 @@ class Expander {
     const alias = new Map<string, string>();
     for (const [name, entry] of entries) {
       const local = prefix ? `${prefix}_${name}` : name;
-      if ('block' in entry && typeof entry.block === 'string') {
+      if (isUse(entry)) {
         const def = this.blocks.get(entry.block);
         const n = repeatOf(this.subst(entry.repeat, frames));
         const last = instanceNames(local, n).at(-1)!;
@@ -233,7 +234,7 @@ class Expander {
     const inner = new Set([...seen, def.name]);
     return def.outputs.map((o) => {
       const entry = def.layers.find(([n]) => n === o)?.[1];
-      if (entry && typeof entry.block === 'string' && this.blocks.has(entry.block)) {
+      if (isUse(entry) && this.blocks.has(entry.block)) {
         const n = repeatOf(entry.repeat);
         return this.outputNames(this.blocks.get(entry.block)!, instanceNames(`${instance}_${o}`, n).at(-1)!, inner)[0] ?? `${instance}_${o}`;
       }
@@ -264,10 +265,16 @@ class Expander {
     let previous: string | undefined;
     let previousWasUse = false;
     scope.entries.forEach(([name, entry, ptr], index) => {
+      if (!isMap(entry)) {
+        // Not a layer entry at all: the schema reported it; kept as written.
+        if (top) this.out[name] = entry;
+        previous = name;
+        return;
+      }
       const ref = (r: string) => scope.alias.get(r) ?? inputs.get(r) ?? (top ? r : `${scope.prefix}_${r}`);
       const explicit = entry.inputs !== undefined ? names(this.subst(entry.inputs, frames)).map(ref) : undefined;
       const implicit = index === 0 ? only : previous;
-      if ('block' in entry && typeof entry.block === 'string') {
+      if (isUse(entry)) {
         this.instantiate(name, entry, ptr, explicit ?? (implicit !== undefined ? [implicit] : []), scope, frames, top, owner);
         previousWasUse = true;
       } else {

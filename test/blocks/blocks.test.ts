@@ -200,3 +200,33 @@ outputs: head
     expect(d[0]!.message).toBe("block 'o' comes from 'a.yaml': the files use each other (main.yaml → a.yaml → main.yaml)");
   });
 });
+
+describe('summary and graph of a spec with blocks', () => {
+  const spec = join(ROOT, 'specs/resnet50.yaml');
+
+  it('summary shows one row per block instance with its parameters; --expand every layer', async () => {
+    const r = await runCli(['summary', spec]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('│ conv2_block1 (conv_block: filters=64, out=256, stride=1)   │ (None, 56, 56, 256)  │    76,928 │ pool1_pool[0][0]   │');
+    expect(r.stdout).toContain('│ conv2_block3 (identity_block: filters=64, out=256)         │ (None, 56, 56, 256)  │    71,552 │ conv2_block2[0][0] │');
+    expect(r.stdout).toContain('avg_pool (GlobalAveragePooling2D)');
+    expect(r.stdout).not.toContain('conv2_block1_1_conv');
+    expect(r.stdout).toContain('Total params: 25,636,712');
+    const json = JSON.parse((await runCli(['summary', spec, '--format', 'json'])).stdout);
+    expect(json.layers).toHaveLength(7 + 16 + 2);
+    expect(json.layers[7]).toMatchObject({ name: 'conv2_block1', type: 'conv_block', block: 'conv_block', block_params: { filters: 64, out: 256, stride: 1 }, block_layers: 12, params: 76_928 });
+    const expanded = JSON.parse((await runCli(['summary', spec, '--format', 'json', '--expand'])).stdout);
+    expect(expanded.layers).toHaveLength(177);
+    expect(expanded.layers.map((l: { name: string }) => l.name)).toContain('conv4_block6_3_bn');
+  });
+
+  it('graph draws each instance as a cluster (dot, mermaid, svg)', async () => {
+    const dot = (await runCli(['graph', spec, '-f', 'dot'])).stdout;
+    expect(dot.match(/subgraph "cluster_/g)).toHaveLength(16);
+    expect(dot).toContain('label="conv4_block6: identity_block(filters=256, out=1024)"');
+    const mermaid = (await runCli(['graph', spec, '-f', 'mermaid'])).stdout;
+    expect(mermaid).toContain('  subgraph block_conv2_block1["conv2_block1: conv_block(filters=64, out=256, stride=1)"]\n    n_conv2_block1_0_conv\n');
+    const svg = (await runCli(['graph', spec, '-f', 'svg'])).stdout;
+    expect(svg.match(/<g class="block"/g)).toHaveLength(16);
+  });
+});

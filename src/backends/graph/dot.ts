@@ -3,7 +3,7 @@
  * as the SVG. Shared-layer links do not constrain the ranking, so data still flows down.
  */
 import { labelLines, printable } from './label.js';
-import { problemText, type Diagram, type DiagramNode } from './model.js';
+import { problemText, type Diagram, type DiagramBlock, type DiagramNode } from './model.js';
 import { boxStyle, EDGE_COLOUR, ERROR_COLOUR, sharedColour } from './theme.js';
 
 export function renderDot(diagram: Diagram): string {
@@ -17,6 +17,15 @@ export function renderDot(diagram: Diagram): string {
     `  edge [color="${EDGE_COLOUR}", arrowsize=0.7];`,
   ];
   for (const n of diagram.nodes) out.push(`  ${q(n.id)} [${nodeAttrs(n).join(', ')}];`);
+  const blocks = new Map((diagram.blocks ?? []).map((b) => [b.id, b]));
+  const cluster = (b: DiagramBlock, indent: string): string[] => [
+    `${indent}subgraph ${q(`cluster_${b.id}`)} {`,
+    `${indent}  label=${q(printable(b.label))}; style="rounded,dashed"; color="${EDGE_COLOUR}"; fontsize=10;`,
+    ...b.members.map((m) => `${indent}  ${q(m)};`),
+    ...b.children.flatMap((c) => cluster(blocks.get(c)!, indent + '  ')),
+    `${indent}}`,
+  ];
+  for (const b of blocks.values()) if (b.parent === undefined) out.push(...cluster(b, '  '));
   for (const e of diagram.edges) {
     out.push(`  ${q(e.from)} -> ${q(e.to)}${e.missing ? ` [color="${ERROR_COLOUR}", style=dashed, tooltip=${q(`'${printable(byId.get(e.from)?.name ?? e.from)}' is not defined`)}]` : ''};`);
   }

@@ -7,7 +7,7 @@
  */
 import { depths } from './depth.js';
 import { labelLines, printable } from './label.js';
-import { problemText, type Diagram, type DiagramNode } from './model.js';
+import { problemText, type Diagram, type DiagramBlock, type DiagramNode } from './model.js';
 import { boxStyle, ERROR_COLOUR, sharedColour, type BoxStyle } from './theme.js';
 
 export function renderMermaid(diagram: Diagram): string {
@@ -37,6 +37,15 @@ export function renderMermaid(diagram: Diagram): string {
       out.push(...subgraph(n.group!, clusters.get(n.group!)!, classes));
     }
   }
+
+  const blocks = new Map((diagram.blocks ?? []).map((b) => [b.id, b]));
+  const cluster = (b: DiagramBlock, indent: string): string[] => [
+    `${indent}subgraph ${b.id}["${text(printable(b.label))}"]`,
+    ...b.members.map((m) => `${indent}  ${m}`),
+    ...b.children.flatMap((c) => cluster(blocks.get(c)!, indent + '  ')),
+    `${indent}end`,
+  ];
+  for (const b of blocks.values()) if (b.parent === undefined) out.push(...cluster(b, '  '));
 
   const styles: string[] = [];
   const broken: number[] = [];

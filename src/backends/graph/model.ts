@@ -58,9 +58,25 @@ export interface ShareLink {
   layer: string;
 }
 
+/** A block instance (format 2), drawn as a cluster around its layers. */
+export interface DiagramBlock {
+  /** Unique and safe as an id, like a node's. */
+  id: string;
+  /** "conv2_block1: conv_block(filters=64, ...)". */
+  label: string;
+  /** Ids of the instance's own layers (not those of nested instances). */
+  members: string[];
+  /** Ids of the instances inside it. */
+  children: string[];
+  /** Top-level instances have none. */
+  parent?: string;
+}
+
 export interface Diagram {
   name: string;
   nodes: DiagramNode[];
+  /** Block instances, outermost first (empty for a format 1 spec). */
+  blocks?: DiagramBlock[];
   edges: DiagramEdge[];
   shares: ShareLink[];
   /** Diagnostics that belong to no node, as "error NN600: message". */
@@ -115,7 +131,25 @@ export function buildDiagram(graph: Graph, facts: SourceFacts): Diagram {
   const all = [...nodes, ...missing.values()];
   const notes = facts.general.map(problemText);
   const errors = [...facts.problems.values(), facts.general].flat().filter((d) => d.severity === 'error').length;
-  return { name: graph.name, nodes: all, edges, shares, notes, errors };
+  const blocks = blockClusters(graph, byName, ids);
+  return { name: graph.name, nodes: all, edges, shares, notes, errors, ...(blocks.length ? { blocks } : {}) };
+}
+
+function blockClusters(graph: Graph, byName: Map<string, DiagramNode>, ids: IdMaker): DiagramBlock[] {
+  const instances = graph.instances ?? [];
+  const idOf = new Map(instances.map((i) => [i.name, ids.make('block_', i.name)]));
+  return instances.map((inst) => {
+    const children = instances.filter((c) => c.parent === inst.name);
+    const nested = new Set(children.flatMap((c) => c.layers));
+    const params = Object.entries(inst.params).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+    return {
+      id: idOf.get(inst.name)!,
+      label: `${inst.name}: ${inst.block}(${params})${inst.trainable ? '' : ' frozen'}`,
+      members: inst.layers.filter((l) => !nested.has(l)).flatMap((l) => byName.get(l)?.id ?? []),
+      children: children.map((c) => idOf.get(c.name)!),
+      ...(inst.parent !== undefined ? { parent: idOf.get(inst.parent)! } : {}),
+    };
+  });
 }
 
 /** Layers called at more than one site, numbered in order of first call. */

@@ -33,6 +33,7 @@ export function renderSvg(diagram: Diagram, layout: Layout): string {
     width = Math.max(width, MARGIN * 2 + textWidth(line));
   }
   const top = y + 4;
+  body.push(...blockFrames(diagram, layout));
 
   body.push(...diagram.edges.map((e, i) => {
     const colour = e.missing ? ERROR_COLOUR : EDGE_COLOUR;
@@ -82,6 +83,26 @@ export function renderSvg(diagram: Diagram, layout: Layout): string {
     '</svg>',
     '',
   ].join('\n');
+}
+
+/** A dashed frame around each block instance's boxes (format 2), its label at the top left; inner instances inside. */
+function blockFrames(diagram: Diagram, layout: Layout): string[] {
+  const blocks = new Map((diagram.blocks ?? []).map((b) => [b.id, b]));
+  const ids = (id: string): string[] => [...blocks.get(id)!.members, ...blocks.get(id)!.children.flatMap(ids)];
+  const depth = (id: string): number => (blocks.get(id)!.parent === undefined ? 0 : 1 + depth(blocks.get(id)!.parent!));
+  return [...blocks.values()].flatMap((b) => {
+    const boxes = ids(b.id).flatMap((m) => layout.boxes.get(m) ?? []);
+    if (boxes.length === 0) return [];
+    const pad = 8 - 3 * Math.min(depth(b.id), 2);
+    const x0 = Math.min(...boxes.map((x) => x.x)) - pad;
+    const y0 = Math.min(...boxes.map((x) => x.y)) - pad - LINE_HEIGHT;
+    const x1 = Math.max(...boxes.map((x) => x.x + x.width)) + pad;
+    const y1 = Math.max(...boxes.map((x) => x.y + x.height)) + pad;
+    return [
+      `<g class="block" id="${b.id}"><rect x="${r(x0)}" y="${r(y0)}" width="${r(x1 - x0)}" height="${r(y1 - y0)}" rx="6" fill="none" stroke="${EDGE_COLOUR}" stroke-dasharray="${DASH}"/>`,
+      `<text x="${r(x0 + 6)}" y="${r(y0 + LINE_HEIGHT * 0.8)}" fill="${EDGE_COLOUR}" font-size="${FONT_SIZE - 1}">${xml(printable(b.label))}</text></g>`,
+    ];
+  });
 }
 
 function nodeSvg(node: DiagramNode, layout: Layout): string {
