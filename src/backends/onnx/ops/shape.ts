@@ -212,15 +212,26 @@ export const Slice = defineOp({
 /** Inserts stride − 1 zeros between neighbours along `axis`. */
 function dilate(g: OnnxGraph, v: Value, axis: number, stride: number): Value {
   const n = v.shape[axis]!;
-  const spread = g.op1('Pad', [g.op1('Unsqueeze', [v, g.ints([axis + 1])]), g.ints([0, stride - 1]), undefined, g.ints([axis + 1])]);
+  const unsqueezed = g.op1('Unsqueeze', [v, g.ints([axis + 1])]);
+  const spread = padOneAxis(g, unsqueezed, axis + 1, 0, stride - 1);
   const merged = g.op1('Reshape', [spread, g.ints(v.shape.map((d, i) => (i === axis ? n * stride : d)))]);
   return g.op1('Slice', [merged, g.ints([0]), g.ints([(n - 1) * stride + 1]), g.ints([axis])]);
 }
 
-/** Pads with zeros by [begin, end] per axis; skipped when nothing is padded. */
+/**
+ * Pads with zeros by [begin, end] per axis; skipped when nothing is padded. Pads are always given
+ * for every axis: ONNX Runtime 1.30's transpose optimizer mishandles Pad's `axes` input (it
+ * permutes the pads as if they covered every axis, and the step fails with "Gather ... indices
+ * element out of data bounds").
+ */
 function padZeros(g: OnnxGraph, v: Value, pads: readonly (readonly [number, number])[]): Value {
   if (pads.every(([b, e]) => b === 0 && e === 0)) return v;
   return g.op1('Pad', [v, g.ints([...pads.map((p) => p[0]), ...pads.map((p) => p[1])])]);
+}
+
+/** Zeros before and after one axis (see padZeros: no `axes` input). */
+function padOneAxis(g: OnnxGraph, v: Value, axis: number, before: number, after: number): Value {
+  return padZeros(g, v, v.shape.map((_, i) => (i === axis ? ([before, after] as const) : ([0, 0] as const))));
 }
 
 /** A slice of `v` along one axis. */
@@ -232,9 +243,6 @@ function reverse(g: OnnxGraph, v: Value, axis: number): Value {
   return v.shape[axis] === 1 ? v : g.op1('Slice', [v, g.ints([-1]), g.ints([Number.MIN_SAFE_INTEGER]), g.ints([axis]), g.ints([-1])]);
 }
 
-function padAxis(g: OnnxGraph, v: Value, axis: number, before: number, after: number): Value {
-  return g.op1('Pad', [v, g.ints([before, after]), undefined, g.ints([axis])]);
-}
 
 /**
  * Pad(x, pads [begin..., end...], constant_value?, axes?), mode constant | reflect | edge.
@@ -274,12 +282,12 @@ export const Pad = defineOp({
       if (b < 0 || e < 0) throw new Error(`internal: the Pad gradient rule takes no negative pads in ${mode} mode`);
       let sum = take(g, d, a, b, b + n);
       if (mode === 'reflect') {
-        if (b > 0) sum = g.op1('Add', [sum, padAxis(g, reverse(g, take(g, d, a, 0, b), a), a, 1, n - 1 - b)]);
-        if (e > 0) sum = g.op1('Add', [sum, padAxis(g, reverse(g, take(g, d, a, b + n, b + n + e), a), a, n - 1 - e, 1)]);
+        if (b > 0) sum = g.op1('Add', [sum, padOneAxis(g, reverse(g, take(g, d, a, 0, b), a), a, 1, n - 1 - b)]);
+        if (e > 0) sum = g.op1('Add', [sum, padOneAxis(g, reverse(g, take(g, d, a, b + n, b + n + e), a), a, n - 1 - e, 1)]);
       } else if (mode === 'edge') {
         const edge = (lo: number, hi: number) => g.op1('ReduceSum', [take(g, d, a, lo, hi), g.ints([a])], { keepdims: 1 });
-        if (b > 0) sum = g.op1('Add', [sum, padAxis(g, edge(0, b), a, 0, n - 1)]);
-        if (e > 0) sum = g.op1('Add', [sum, padAxis(g, edge(b + n, b + n + e), a, n - 1, 0)]);
+        if (b > 0) sum = g.op1('Add', [sum, padOneAxis(g, edge(0, b), a, 0, n - 1)]);
+        if (e > 0) sum = g.op1('Add', [sum, padOneAxis(g, edge(b + n, b + n + e), a, n - 1, 0)]);
       } else throw new Error(`internal: no gradient rule for Pad mode ${mode}`);
       d = sum;
     });
