@@ -134,7 +134,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .command('train')
     .description('train a spec on a data directory (exit 0 done, 1 bad spec/data or diverged, 2 usage, 130 interrupted)')
     .argument('<spec>', 'a spec file')
-    .requiredOption('-d, --data <path>', 'directory with one .npy/.json/.csv per input and output, or an .npz')
+    .requiredOption('-d, --data <path>', 'directory with one .npy/.json/.csv per input and output (or a directory of shards), an .npz, or a table (.csv with a header, .parquet, .arrow/.feather)')
     .requiredOption('-o, --out <dir>', 'run directory: model.json, weights.bin, history, run.json, checkpoints')
     .option('--epochs <n>', 'epochs (default: training.epochs, else 1)')
     .option('--batch-size <n>', 'batch size (default: training.batch_size, else 32)')
@@ -143,6 +143,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('--early-stopping <patience>', 'stop after this many epochs without improvement of val_loss (or loss)')
     .option('--validation-split <f>', 'hold out the last fraction of the samples for validation')
     .option('--validation-data <path>', 'validation data, laid out like --data')
+    .option('--columns <map...>', 'for a table (--data x.csv/.parquet/.arrow): NAME=COLUMN[,COLUMN...] or NAME=FIRST:LAST maps columns to an input or output (default: the column named like it)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .addOption(new Option('--backend <name>', 'engine: onnx (ONNX Runtime), or a TensorFlow.js backend (node, wasm, cpu); auto takes onnx first').choices([...ENGINE_CHOICES]).default('auto'))
     .option('--threads <n>', 'compute threads of the onnx engine (default: every core)')
@@ -162,6 +163,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
         earlyStopping: nonNegativeInt('--early-stopping', str('earlyStopping')),
         validationSplit: fraction('--validation-split', str('validationSplit')),
         validationData: str('validationData'),
+        ...(o.columns ? { columns: o.columns as unknown as string[] } : {}),
         resume: o.resume === true,
         backend: o.backend as EngineChoice,
         threads: positiveInt('--threads', str('threads')),

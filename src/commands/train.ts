@@ -17,6 +17,7 @@ import type { RunState, Settings } from '../train/state.js';
 import { startEngine, type EngineChoice, type EngineProbe } from './engine.js';
 import { EXIT, reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective, type SpecWithObjective } from './objective-spec.js';
+import { parseColumnMap } from '../data/table.js';
 import { loadTrainingData, splitData } from './train-data.js';
 import { beginRun, buildTrainEngine, openTrainRun, runOptimizer, settle, type TrainRun } from './train-run.js';
 
@@ -29,6 +30,8 @@ export interface TrainOptions extends SettingFlags {
   device?: Device;
   quiet?: boolean;
   json?: boolean;
+  /** `--columns NAME=COL,...` for table data. */
+  columns?: string[];
 }
 
 export async function trainCommand(file: string, opts: TrainOptions, io: Io): Promise<number> {
@@ -38,7 +41,9 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   if (opts.validationSplit && opts.validationData) throw new UsageError('give --validation-split or --validation-data, not both', 'NN006');
   const run = openTrainRun(opts.out, opts.resume, io);
   if (!run) return EXIT.invalid;
-  const sets = await loadTrainingData(spec, opts, specHash(spec.bytes), io);
+  const columns = parseColumnMap(opts.columns ?? []);
+  if (typeof columns === 'string') throw new UsageError(columns, 'NN003');
+  const sets = await loadTrainingData(spec, { ...opts, columns }, specHash(spec.bytes), io);
   if (!sets) return EXIT.invalid;
   const settings = settle(run, spec, sets.hashes, opts, io);
   if (!settings) return EXIT.invalid;
