@@ -5,12 +5,15 @@ import type { PrintedDiagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../diagnostics/lines.js';
 import { linesOf, spanPlace } from '../diagnostics/locate.js';
 import { fileDiagnostic } from '../diagnostics/report.js';
+import { resolve } from 'node:path';
 import { keySpan, type SpecDocument } from '../spec/document.js';
 import { compileFile } from './files.js';
 import { reporterOf, UsageError, type Io } from './io.js';
 
 export interface LoadedSpec {
   file: string;
+  /** The file's absolute path (`from:` files are relative to its directory). */
+  path: string;
   bytes: Buffer;
   graph: Graph;
 }
@@ -38,7 +41,7 @@ export function loadSpec(file: string, io: Io): LoadedSpec | undefined {
   const bytes = Buffer.from(result.text, 'utf8');
   if (!result.ok || !result.graph) return undefined;
   if (result.doc) documents.set(result.graph, result.doc);
-  return { file, bytes, graph: result.graph };
+  return { file, path: resolve(io.cwd, file), bytes, graph: result.graph };
 }
 
 /** A positive integer flag, or a usage error naming it. */

@@ -3,8 +3,8 @@
  * settings, build the engine's model (restored from the checkpoint when resuming), and write the
  * run's first files.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../train/atomic.js';
 import { readPointer } from '../train/checkpoint.js';
 import type { EngineRuntime, TrainEngine } from '../train/engine.js';
@@ -84,6 +84,21 @@ export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, sp
   return { engine, optimizer };
 }
 
+/**
+ * The spec files a run's spec.yaml takes blocks from (`from:`), copied beside it at the same
+ * relative path, so that evaluate and predict compile the run's spec as it was trained. A path
+ * leading out of the spec's directory (`../x.yaml`) is left to the file system as it is.
+ */
+function copyFromFiles(spec: SpecWithObjective, runPath: string): void {
+  const files = new Set((spec.graph.instances ?? []).flatMap((i) => (i.from !== undefined && i.parent === undefined ? [i.from] : [])));
+  for (const rel of files) {
+    if (isAbsolute(rel) || normalize(rel).startsWith('..')) continue;
+    const target = join(runPath, rel);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileAtomic(target, readFileSync(resolve(dirname(spec.path), rel)));
+  }
+}
+
 /** Creates the run directory; a new run gets its spec.yaml and a first checkpoint. */
 export async function beginRun(run: TrainRun, spec: SpecWithObjective, state: RunState, save: (state: RunState) => Promise<void>): Promise<void> {
   mkdirSync(run.path, { recursive: true });
@@ -91,6 +106,7 @@ export async function beginRun(run: TrainRun, spec: SpecWithObjective, state: Ru
   for (const f of readdirSync(run.path)) if (/^\..+\.tmp-\d+-\d+$/.test(f)) rmSync(join(run.path, f), { force: true });
   if (!run.resumed) {
     writeFileAtomic(join(run.path, SPEC_FILE), spec.bytes);
+    copyFromFiles(spec, run.path);
     await save(state);
   }
 }

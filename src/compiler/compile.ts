@@ -3,7 +3,7 @@
  * parse → schema → resolve → order → infer → check; each pass reports into one sink.
  */
 import { readFileSync } from 'node:fs';
-import { basename, resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSink, sortBySource, type Diagnostic, type Label, type LocatedDiagnostic, type Span } from '../diagnostics/diagnostic.js';
 import { linesOf, locateDiagnostic } from '../diagnostics/locate.js';
@@ -42,6 +42,13 @@ export interface CompileOptions {
   readFile?: (path: string) => Uint8Array | string;
   /** Absolute paths of the files whose compilation led here (for cycles between `from:` files). */
   stack?: string[];
+  /** The directory a relative `file` is relative to (default: the process's). */
+  cwd?: string;
+}
+
+/** The spec file's absolute path (a `file:` URL from an editor, or relative to `cwd`). */
+function absolute(file: string, cwd?: string): string {
+  return file.startsWith('file://') ? fileURLToPath(file) : resolvePath(cwd ?? process.cwd(), file);
 }
 
 /** Structure that must hold before names can be resolved at all. */
@@ -61,7 +68,7 @@ export function compile(source: string | Uint8Array, file = '<spec>', options: C
   if (written) {
     const broken = checkSchema(written, sink);
     const from = sink.items.length;
-    const expanded = expand(written, sink, { file, loadModel: (path) => loadModel(path, file, options) });
+    const expanded = expand(written, sink, { dir: dirname(absolute(file, options.cwd)), loadModel: (path) => loadModel(path, file, options) });
     if (expanded.doc !== written) {
       provenance = { labels: expanded.labels, reported: expanded.reported, from, to: sink.items.length };
       doc = expanded.doc;
@@ -128,8 +135,7 @@ function withProvenance(items: readonly Diagnostic[], p: { labels: WeakMap<Span,
 
 /** A `from:` file compiled on its own, as a block: its inputs, layers (expanded) and outputs. */
 function loadModel(path: string, file: string, options: CompileOptions): LoadedModel {
-  const self = file.startsWith('file://') ? fileURLToPath(file) : resolvePath(file);
-  const stack = options.stack ?? [self];
+  const stack = options.stack ?? [absolute(file, options.cwd)];
   if (stack.includes(path)) return { ok: false, code: 'NN314', message: `the files use each other (${[...stack, path].map((f) => basename(f)).join(' → ')})` };
   let bytes: Uint8Array | string;
   try {

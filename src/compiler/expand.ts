@@ -8,7 +8,7 @@
  * but a span object of its own, labelled with the use sites that instantiated it (`labels`), so a
  * diagnostic found in a later pass points at the block's line and at the use.
  */
-import { dirname, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import type { DiagnosticSink, Label, Span } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { keySpan, pointer, valueSpan, type Place, type SpecDocument } from '../spec/document.js';
@@ -37,7 +37,8 @@ export type LoadedModel = { ok: true; inputs: string[]; layers: Record<string, R
 export interface ExpandOptions {
   /** Compiles the spec file at an absolute path (for `from:`); `stack` holds the files being compiled. */
   loadModel?: (path: string) => LoadedModel;
-  file: string;
+  /** The absolute directory of the spec, which `from:` paths are relative to. */
+  dir: string;
 }
 
 export interface Expanded {
@@ -250,7 +251,7 @@ class Expander {
   private load(def: BlockDef): LoadedModel {
     const cached = this.loaded.get(def.name);
     if (cached) return cached;
-    const path = resolvePath(dirname(this.options.file), def.from!);
+    const path = resolvePath(this.options.dir, def.from!);
     const model: LoadedModel = this.options.loadModel ? this.options.loadModel(path) : { ok: false, code: 'NN315', message: `'${def.from}' cannot be read here (no file system)` };
     this.loaded.set(def.name, model);
     if (!model.ok) this.error(model.code, `block '${def.name}' comes from '${def.from}': ${model.message}`, valueSpan(this.doc, `${def.ptr}/from`));

@@ -3,10 +3,24 @@ import { BatchNormalization, LayerNormalization } from '../../../layers/normaliz
 import { constraint, defined, initializer, regularizer } from '../args.js';
 import { emitter, type TfjsFamily } from './emitter.js';
 
+/**
+ * A frozen BatchNormalization runs in inference mode, as Keras's does (`trainable = False` since
+ * TF 2.0): its moving statistics normalize and stay as they are. tfjs's layer uses batch
+ * statistics and moves its averages whenever it is called with `training: true`, so the frozen
+ * layer's call is told it is not training. The class stays tfjs's own, so it saves and loads as
+ * a plain BatchNormalization.
+ */
+function frozenInInference<L extends { call: (inputs: never, kwargs: Record<string, unknown>) => unknown }>(frozen: boolean, layer: L): L {
+  if (!frozen) return layer;
+  const call = layer.call.bind(layer);
+  layer.call = ((inputs: never, kwargs: Record<string, unknown>) => call(inputs, { ...kwargs, training: false })) as L['call'];
+  return layer;
+}
+
 export const normalization: TfjsFamily = {
   emitters: [
     emitter(BatchNormalization, (c, { tf, name }) =>
-      tf.layers.batchNormalization(
+      frozenInInference((c as { trainable?: boolean }).trainable === false, tf.layers.batchNormalization(
         defined({
           name,
           axis: c.axis,
@@ -23,7 +37,7 @@ export const normalization: TfjsFamily = {
           betaConstraint: constraint(c.beta_constraint),
           gammaConstraint: constraint(c.gamma_constraint),
         }) as never,
-      ),
+      )),
     ),
     emitter(LayerNormalization, (c, { tf, name }) =>
       tf.layers.layerNormalization(
