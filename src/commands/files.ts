@@ -72,7 +72,7 @@ export function readSpecFile(file: string, cwd: string): { bytes: Buffer } | { t
 /** Reads (size first) and compiles one spec file; a file over the cap is one NN100 diagnostic. */
 export function compileFile(file: string, cwd: string): CompileResult {
   const read = readSpecFile(file, cwd);
-  if ('bytes' in read) return compile(read.bytes, file);
+  if ('bytes' in read) return compile(read.bytes, file, { cwd });
   const at = { file, line: 1, column: 1, end_line: 1, end_column: 1 };
   return { diagnostics: [{ code: 'NN100', severity: 'error', message: tooLargeMessage(read.tooLarge), ...at, hint: TOO_LARGE_HINT }], ok: false, text: '' };
 }
