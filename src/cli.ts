@@ -143,6 +143,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('--early-stopping <patience>', 'stop after this many epochs without improvement of val_loss (or loss)')
     .option('--validation-split <f>', 'hold out the last fraction of the samples for validation')
     .option('--validation-data <path>', 'validation data, laid out like --data')
+    .option('--shuffle-block <n>', 'shuffle blocks of n consecutive samples (block order and order inside each block seeded) instead of every sample: for data where random reads are slow; see README')
     .option('--columns <map...>', 'for a table (--data x.csv/.parquet/.arrow): NAME=COLUMN[,COLUMN...] or NAME=FIRST:LAST maps columns to an input or output (default: the column named like it)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .addOption(new Option('--backend <name>', 'engine: onnx (ONNX Runtime), or a TensorFlow.js backend (node, wasm, cpu); auto takes onnx first').choices([...ENGINE_CHOICES]).default('auto'))
@@ -164,6 +165,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
         validationSplit: fraction('--validation-split', str('validationSplit')),
         validationData: str('validationData'),
         ...(o.columns ? { columns: o.columns as unknown as string[] } : {}),
+        ...(str('shuffleBlock') !== undefined ? { shuffleBlock: positiveInt('--shuffle-block', str('shuffleBlock')) } : {}),
         resume: o.resume === true,
         backend: o.backend as EngineChoice,
         threads: positiveInt('--threads', str('threads')),

@@ -1,5 +1,6 @@
 /** The samples a run reads, batch by batch (data/batches.ts makes them from a checked data set). */
 import type { Batch } from './engine.js';
+import type { Rng } from './random.js';
 
 export interface Batches {
   samples: number;
@@ -7,6 +8,29 @@ export interface Batches {
   batch(indices: ArrayLike<number>): Batch;
   /** The same, reading in the background; the loops start the next batch's read before stepping on this one. */
   read?(indices: ArrayLike<number>): Promise<Batch>;
+}
+
+/**
+ * The block shuffle (`--shuffle-block B`), for data where random reads are slow (a cold disk, a
+ * network file system): the indices are cut into blocks of B consecutive samples, the blocks are
+ * put in a seeded random order and the samples inside each block are shuffled, so every sample is
+ * still seen once an epoch, but a batch of b samples reads from at most ceil(b / B) + 1 runs of
+ * consecutive rows. Not Keras's shuffle: samples of one block stay together within the epoch (as
+ * with tf.data's shuffle buffer over a file read in order). B at least the sample count is the
+ * exact shuffle.
+ */
+export function blockShuffle(order: Int32Array, block: number, rng: Rng): Int32Array {
+  const blocks = Math.ceil(order.length / block);
+  const which = rng.shuffle(Int32Array.from({ length: blocks }, (_, i) => i));
+  const source = Int32Array.from(order);
+  let at = 0;
+  for (const b of which) {
+    const part = source.subarray(b * block, Math.min(source.length, (b + 1) * block));
+    order.set(part, at);
+    rng.shuffle(order.subarray(at, at + part.length));
+    at += part.length;
+  }
+  return order;
 }
 
 /** Indices [from, to). */

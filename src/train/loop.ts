@@ -5,7 +5,7 @@
  * when the batch's losses are finite (so a NaN never reaches the weights).
  */
 import { Accumulator, type Logs } from './accumulate.js';
-import { prefetching, type Batches } from './batches.js';
+import { blockShuffle, prefetching, type Batches } from './batches.js';
 import type { TrainEngine } from './engine.js';
 import { evaluateAll } from './evaluate.js';
 import type { OutputPlan } from './objective.js';
@@ -40,14 +40,15 @@ const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
 
 export async function trainLoop(input: LoopInput): Promise<Outcome> {
   const { engine, outputs, train, validation, state, progress, interrupt } = input;
-  const { epochs, batchSize, seed, shuffle, earlyStopping } = state.settings;
+  const { epochs, batchSize, seed, shuffle, earlyStopping, shuffleBlock } = state.settings;
   const n = train.indices.length;
   const batches = Math.ceil(n / batchSize);
   const lossCount = 1 + outputs.length;
 
   for (let epoch = state.epoch; epoch < epochs; epoch++) {
     const order = Int32Array.from(train.indices);
-    if (shuffle) rngFor(seed, 'shuffle', epoch).shuffle(order);
+    if (shuffle && shuffleBlock !== undefined && shuffleBlock < order.length) blockShuffle(order, shuffleBlock, rngFor(seed, 'shuffle', epoch));
+    else if (shuffle) rngFor(seed, 'shuffle', epoch).shuffle(order);
     const acc = new Accumulator(outputs, state.batch > 0 ? state.partial : undefined);
     progress.epochStart(epoch, epochs, batches);
     let epochSeconds = 0;

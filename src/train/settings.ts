@@ -16,6 +16,7 @@ export interface SettingFlags {
   earlyStopping?: number;
   validationSplit?: number;
   validationData?: string;
+  shuffleBlock?: number;
 }
 
 export function newSettings(t: TrainingSpec, flags: SettingFlags): Settings {
@@ -26,6 +27,7 @@ export function newSettings(t: TrainingSpec, flags: SettingFlags): Settings {
     shuffle: t.shuffle ?? true,
     validationSplit: flags.validationData ? 0 : flags.validationSplit ?? t.validation_split ?? 0,
     ...(flags.earlyStopping !== undefined ? { earlyStopping: flags.earlyStopping } : {}),
+    ...(flags.shuffleBlock !== undefined ? { shuffleBlock: flags.shuffleBlock } : {}),
   };
 }
 
@@ -43,6 +45,7 @@ export function resumeConflict(state: RunState, hashes: RunState['hashes'], flag
   const s = state.settings;
   if (flags.batchSize !== undefined && flags.batchSize !== s.batchSize) return `the run uses --batch-size ${s.batchSize}; it cannot change on resume`;
   if (flags.seed !== undefined && flags.seed !== s.seed) return `the run uses --seed ${s.seed}; it cannot change on resume`;
+  if (flags.shuffleBlock !== s.shuffleBlock && flags.shuffleBlock !== undefined) return `the run ${s.shuffleBlock ? `uses --shuffle-block ${s.shuffleBlock}` : 'shuffles exactly'}; it cannot change on resume`;
   if (flags.validationSplit !== undefined && flags.validationSplit !== s.validationSplit) return `the run uses --validation-split ${s.validationSplit}; it cannot change on resume`;
   if (flags.learningRate !== undefined && flags.learningRate !== (state.optimizer as { learning_rate?: number }).learning_rate) return 'the learning rate cannot change on resume';
   if ((flags.epochs ?? s.epochs) <= state.epoch && state.batch === 0) return `the run already completed ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}; pass a larger --epochs to train further`;

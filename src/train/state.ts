@@ -17,6 +17,8 @@ export interface Settings {
   /** Keras semantics: the last fraction of the samples, before shuffling. */
   validationSplit: number;
   earlyStopping?: number;
+  /** Block shuffle (`--shuffle-block`): samples move in blocks of this many consecutive ones. */
+  shuffleBlock?: number;
 }
 
 export interface RunState {
