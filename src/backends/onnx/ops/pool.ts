@@ -7,7 +7,7 @@
  * TensorFlow. Non-overlapping windows put dy back with MaxUnpool; overlapping ones, where two
  * windows may pick the same element, add with ScatterElements.
  */
-import type { OnnxGraph, OpNode, Value } from '../graph.js';
+import type { OnnxGraph, Value } from '../graph.js';
 import { geometry, onesKernel, type Geometry } from './conv.js';
 import { where0 } from './elementwise.js';
 import { attrInts, defineOp, fill, scalarOf, shapeError, size, type OpRule } from './rule.js';
@@ -36,7 +36,11 @@ export const MaxPool = defineOp({
     const x = node.inputs[0]!;
     if (node.attrs.storage_order === 1) throw new Error('internal: the MaxPool gradient rule takes storage_order 0');
     const geo = poolGeometry('MaxPool', x, node.attrs, node.inputs);
-    const indices = node.outputs[1] ?? withIndices(g, node);
+    // Emitted without Indices (op1: they make ONNX Runtime's MaxPool about 4× slower, so inference
+    // graphs leave them out), a second MaxPool computes them here. Measured on the conv benchmark's
+    // step, as fast as adding the Indices output to the forward node (bench/onnx-step-profile.mjs),
+    // and cheaper than an equality mask, which is not exact on ties.
+    const indices = node.outputs[1] ?? g.op('MaxPool', [x], node.attrs)[1]!;
     const d = dy[0]!;
     if (nonOverlapping(geo) && geo.dilations.every((v) => v === 1)) {
       return [g.op1('MaxUnpool', [d, indices, g.ints(x.shape)], { kernel_shape: geo.kernel, strides: geo.strides, pads: geo.pads })];
@@ -48,20 +52,6 @@ export const MaxPool = defineOp({
     return [g.op1('Reshape', [flat, g.ints(x.shape)])];
   },
 });
-
-/**
- * The forward MaxPool's Indices output, added to the node when it was emitted without (op1).
- * Indices make ONNX Runtime's MaxPool about 4× slower (bench/onnx-grad-kernels.mjs masks), so
- * inference graphs leave them out; a training graph needs them, and one MaxPool computing both
- * costs less than a second one in the backward pass (or the equality mask, which is not exact on
- * ties).
- */
-function withIndices(g: OnnxGraph, node: OpNode): Value {
-  const y = node.outputs[0]!;
-  const indices: Value = { name: g.fresh('maxpool_indices'), shape: y.shape, dtype: 'int64' };
-  (node.outputs as Value[]).push(indices);
-  return indices;
-}
 
 /** Per output position, 1 / (the number of its window's elements inside x): count_include_pad 0. */
 function inverseCounts(geo: Geometry, spatial: readonly number[]): number[] {
