@@ -17,6 +17,8 @@ import { keySpan, pointer, valueSpan, type Place, type SpecDocument } from '../s
 export interface BlockInstance {
   /** The instance's name (the use's key, or its n-th name under `repeat:`): the prefix of its layers. */
   name: string;
+  /** The key of the use that made it, as written (several instances share one under `repeat:`). */
+  use: string;
   block: string;
   /** Every parameter's value, defaults included. */
   params: Record<string, unknown>;
@@ -382,7 +384,7 @@ class Expander {
     }
     instanceNames(local, n).forEach((instance, i) => {
       const frame: Frame = { instance, block: blockName, span: useSpan, params: new Map([...params, ['\0frozen', frozen]]) };
-      const record: BlockInstance = { name: instance, block: blockName, params: Object.fromEntries(params), layers: [], outputs: [], trainable: !frozen, ...(frames.length ? { parent: frames[0]!.instance } : {}), ...(def.from ? { from: def.from } : {}) };
+      const record: BlockInstance = { name: instance, use: name, block: blockName, params: Object.fromEntries(params), layers: [], outputs: [], trainable: !frozen, ...(frames.length ? { parent: frames[0]!.instance } : {}), ...(def.from ? { from: def.from } : {}) };
       this.instances.push(record);
       const inner = [frame, ...frames];
       const owners = [record, ...(owner ?? [])];
