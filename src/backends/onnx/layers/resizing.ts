@@ -10,8 +10,12 @@ const spatialAxes = (first: boolean) => (first ? [2, 3] : [1, 2]);
 
 const ZeroPadding2D: LayerEmitter = (c, [x], { g }) => {
   const [[top, bottom], [left, right]] = sides(c.padding as never);
-  const axes = spatialAxes(c.data_format === 'channels_first');
-  return [{ value: g.op1('Pad', [x!.value, g.ints([top, left, bottom, right]), g.scalar(0), g.ints(axes)]) }];
+  const [h, w] = spatialAxes(c.data_format === 'channels_first');
+  // Pads for every axis, not Pad's `axes` input: ONNX Runtime's transpose optimizer (level basic
+  // and up) rewrites pads as if they always covered every axis, and indexes past the 4 given.
+  const pads = [0, 0, 0, 0, 0, 0, 0, 0];
+  [pads[h!], pads[w!], pads[h! + 4], pads[w! + 4]] = [top, left, bottom, right];
+  return [{ value: g.op1('Pad', [x!.value, g.ints(pads), g.scalar(0)]) }];
 };
 
 const Cropping2D: LayerEmitter = (c, [x], { g }) => {
