@@ -56,10 +56,11 @@ export function resolve(spec: Spec, doc: SpecDocument, broken: Set<string>, sink
   }
 
   // Then shares links and connections.
+  const brokenConfig = brokenConfigs(broken);
   entries.forEach(([name, entry], index) => {
     const node = nodes.get(name);
     if (!node || node.ptr !== pointer(['layers', name])) return;
-    if ('shares' in entry && typeof entry.shares === 'string') linkShare(node, entry.shares, spec, doc, layers, allNames, broken, sink);
+    if ('shares' in entry && typeof entry.shares === 'string') linkShare(node, entry.shares, spec, doc, layers, allNames, brokenConfig, sink);
     const explicit = (entry as { inputs?: unknown }).inputs;
     if (explicit !== undefined) {
       const names = typeof explicit === 'string' ? [explicit] : Array.isArray(explicit) ? explicit.filter((x): x is string => typeof x === 'string') : [];
@@ -86,20 +87,21 @@ export function resolve(spec: Spec, doc: SpecDocument, broken: Set<string>, sink
 }
 
 /**
- * Whether the schema refused part of a layer's own configuration (anything under its entry but
- * `inputs:`, which belongs to the call site). A node sharing that layer is broken with it: its
- * configuration is the target's, already reported there.
+ * The layers part of whose own configuration the schema refused (anything under the entry but
+ * `inputs:`, which belongs to the call site), as pointers. A node sharing such a layer is broken
+ * with it: its configuration is the target's, already reported there.
  */
-function configBroken(broken: ReadonlySet<string>, ptr: string): boolean {
+function brokenConfigs(broken: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
   for (const b of broken) {
-    if (b !== ptr && !b.startsWith(ptr + '/')) continue;
-    if (b === `${ptr}/inputs` || b.startsWith(`${ptr}/inputs/`)) continue;
-    return true;
+    const parts = b.split('/');
+    if (parts[1] !== 'layers' || parts.length < 3 || parts[3] === 'inputs') continue;
+    out.add(parts.slice(0, 3).join('/'));
   }
-  return false;
+  return out;
 }
 
-function linkShare(node: GraphNode, target: string, spec: Spec, doc: SpecDocument, layers: Map<string, Layer>, allNames: string[], broken: ReadonlySet<string>, sink: DiagnosticSink): void {
+function linkShare(node: GraphNode, target: string, spec: Spec, doc: SpecDocument, layers: Map<string, Layer>, allNames: string[], brokenConfig: ReadonlySet<string>, sink: DiagnosticSink): void {
   const at = doc.places.get(`${node.ptr}/shares`)?.value ?? keySpan(doc, node.ptr);
   let root = target;
   const seen = new Set([node.name]);
@@ -110,7 +112,7 @@ function linkShare(node: GraphNode, target: string, spec: Spec, doc: SpecDocumen
   const layer = layers.get(root);
   if (layer) {
     node.layer = layer;
-    if (configBroken(broken, pointer(['layers', root]))) node.broken = true;
+    if (brokenConfig.has(pointer(['layers', root]))) node.broken = true;
     return;
   }
   node.broken = true;
