@@ -9,4 +9,8 @@ import { AJV_OPTIONS } from '../dist/spec/ajv-options.js';
 const schema = JSON.parse(readFileSync(new URL('../schemas/nnspec.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv.default({ ...AJV_OPTIONS, code: { source: true, esm: true } });
 const validate = ajv.compile(schema);
-writeFileSync(new URL('../dist/spec/compiled-schema.js', import.meta.url), standaloneCode.default(ajv, validate));
+// ajv's ESM output still require()s its runtime helpers (ucs2length for minLength/maxLength), and
+// an ES module has no require: without this line the import fails and every command compiles the
+// schema at start-up (~0.8 s of CPU) through validator.ts's silent fallback.
+const prelude = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\n";
+writeFileSync(new URL('../dist/spec/compiled-schema.js', import.meta.url), prelude + standaloneCode.default(ajv, validate));
