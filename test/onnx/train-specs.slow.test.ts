@@ -11,6 +11,9 @@ import { readJson, tempDir } from '../train/helpers.js';
 
 const SPECS = readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
 
+/** Samples and batch size: ResNet50 at 224x224 gets few (tfjs wasm takes seconds per sample). */
+const SIZE: Record<string, [number, number]> = { resnet50: [10, 4] };
+
 /** Worst relative difference per history key, for the report. */
 function compare(a: Record<string, number[]>, b: Record<string, number[]>): Record<string, number> {
   expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
@@ -26,11 +29,12 @@ describe('seed specs: onnx and tfjs agree epoch by epoch', () => {
   it.each(SPECS)('%s', async (name) => {
     const dir = tempDir();
     const spec = join(ROOT, 'specs', `${name}.yaml`);
-    expect((await runCli(['synth', spec, '--samples', '40', '--out', join(dir, 'data'), '--seed', '1'])).code).toBe(0);
+    const [samples, batch] = SIZE[name] ?? [40, 16];
+    expect((await runCli(['synth', spec, '--samples', String(samples), '--out', join(dir, 'data'), '--seed', '1'])).code).toBe(0);
     const histories: Record<string, number[]>[] = [];
     for (const backend of ['onnx', 'wasm']) {
       const out = join(dir, backend);
-      const r = await runCli(['train', spec, '--data', join(dir, 'data'), '--out', out, '--epochs', '3', '--seed', '3', '--batch-size', '16', '--validation-split', '0.2', '--quiet', '--backend', backend]);
+      const r = await runCli(['train', spec, '--data', join(dir, 'data'), '--out', out, '--epochs', '3', '--seed', '3', '--batch-size', String(batch), '--validation-split', '0.2', '--quiet', '--backend', backend]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^backend: ${backend} `));
       histories.push(readJson<Record<string, number[]>>(join(out, 'history.json')));
