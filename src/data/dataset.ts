@@ -8,9 +8,10 @@ import { extname, join } from 'node:path';
 import type { DataCode } from '../diagnostics/codes.js';
 import { DataError, type DataPlace } from './errors.js';
 import { resolveDataFile } from './paths.js';
-import { openArrayFile, readNpz } from './read.js';
+import { openNpz } from './npz-stream.js';
+import { openArrayFile } from './read.js';
 import { openShards } from './shards.js';
-import { memorySource, type ArraySource } from './source.js';
+import type { ArraySource } from './source.js';
 
 export interface DataEntry {
   /** The file as the user names it (`data/text.npy`, or `data.npz:text` for an .npz entry). */
@@ -68,9 +69,12 @@ export function readDataSet(source: string, label: string, names: readonly strin
       return set;
     }
     try {
-      for (const [name, array] of readNpz(source, label)) {
-        if (names.includes(name)) set.entries.set(name, { file: `${label}:${name}`, array: memorySource(`${label}:${name}`, array, 'an .npz entry') });
-        else set.extra.push(`${label}:${name}`);
+      for (const [name, array] of openNpz(source, label)) {
+        if (names.includes(name)) set.entries.set(name, { file: `${label}:${name}`, array });
+        else {
+          array.close();
+          set.extra.push(`${label}:${name}`);
+        }
       }
     } catch (e) {
       set.problems.push(problemOf(e));

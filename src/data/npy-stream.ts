@@ -54,7 +54,7 @@ export function openNpy(path: string, label: string = path, range?: ByteRange, f
       closeSync(fd);
       return memorySource(label, parseNpy(bytes, label), 'Fortran-ordered');
     }
-    return new NpySource(label, fd, start + dataStart, dataStart, descr, shape);
+    return new NpySource(label, fd, start + dataStart, dataStart, descr, shape, fail);
   } catch (e) {
     closeSync(fd);
     throw e;
@@ -93,11 +93,12 @@ class NpySource implements ArraySource {
     private readonly dataStart: number,
     private readonly descr: Descr,
     readonly shape: number[],
+    fail: Fail,
   ) {
     this.dtype = descr.dtype;
     this.rowSize = rowSizeOf(shape);
     this.rowBytes = this.rowSize * descr.itemsize;
-    this.fail = failer(file);
+    this.fail = fail;
     const native = descr.littleEndian === HOST_LITTLE || descr.itemsize === 1;
     this.direct = native && descr.dtype === 'float32' ? 'float32' : native && descr.dtype === 'int32' ? 'int32' : undefined;
   }

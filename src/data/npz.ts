@@ -36,7 +36,7 @@ export function parseNpz(bytes: Uint8Array, file: string): Map<string, NdArray> 
 }
 
 /** `x.npy` → `x`; anything that could be a path, or is not an array, is refused. */
-function arrayName(name: string, fail: ReturnType<typeof failer>): string {
+export function arrayName(name: string, fail: ReturnType<typeof failer>): string {
   const bad = (why: string) => fail('NN812', `has an entry named '${name}', ${why}; np.savez writes only entries named like 'x.npy'`);
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) bad('an absolute path');
   if (name.includes('/') || name.includes('\\')) bad('a path with directories');

@@ -29,24 +29,41 @@ const MAX32 = 0xffffffff;
 /** Together the entries may inflate to at most 4 GiB (each at most 2 GiB): a bound on memory. */
 export const MAX_TOTAL_BYTES = 2 ** 32;
 
-/** The central directory's entries, in archive order. */
-export function zipEntries(bytes: Uint8Array, fail0: Fail): ZipEntry[] {
+/** Thrown by zipEntries over the end of a file when the records start before the bytes given. */
+export class NeedBytesFrom extends Error {
+  constructor(readonly offset: number) {
+    super(`zip records start at byte ${offset}`);
+  }
+}
+
+/**
+ * The central directory's entries, in archive order. `bytes` is the whole file, or its last
+ * bytes from `base` on (of a file of `total` bytes): then NeedBytesFrom says where to start when
+ * the central directory begins earlier.
+ */
+export function zipEntries(bytes: Uint8Array, fail0: Fail, base = 0, total = base + bytes.length): ZipEntry[] {
   // A problem is placed at the record being read (clamped into the file), when there is one.
   let at: { offset: number; place: string } | undefined;
-  const fail: Fail = (code, message, where) => fail0(code, message, where ?? (at && { offset: Math.min(at.offset, bytes.length), place: at.place }));
+  const fail: Fail = (code, message, where) => fail0(code, message, where ?? (at && { offset: Math.min(at.offset, total), place: at.place }));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u16 = (o: number) => view.getUint16(o, true);
-  const u32 = (o: number) => view.getUint32(o, true);
+  const need = (o: number, n: number) => {
+    if (o < base && o >= 0 && o + n <= total) throw new NeedBytesFrom(o);
+  };
+  const u16 = (o: number) => (need(o, 2), view.getUint16(o - base, true));
+  const u32 = (o: number) => (need(o, 4), view.getUint32(o - base, true));
   const u64 = (o: number, what: string) => {
-    const v = view.getBigUint64(o, true);
+    need(o, 8);
+    const v = view.getBigUint64(o - base, true);
     return v > BigInt(Number.MAX_SAFE_INTEGER) ? fail('NN810', `${what} is ${v}, beyond any real file`) : Number(v);
   };
   const inside = (o: number, n: number, what: string) => {
-    if (o < 0 || o + n > bytes.length) fail('NN810', `${what} at byte ${o} runs past the end of the file (${bytes.length} bytes)`);
+    if (o < 0 || o + n > total) fail('NN810', `${what} at byte ${o} runs past the end of the file (${total} bytes)`);
+    need(o, n);
   };
 
-  const end = findEndRecord(bytes, view);
-  if (end < 0) fail('NN810', bytes.length >= 4 && u32(0) === LOCAL ? 'is a truncated zip archive (no end-of-central-directory record)' : 'is not a zip archive; save arrays with np.savez or np.savez_compressed');
+  const found = findEndRecord(bytes, view);
+  const end = found < 0 ? found : found + base;
+  if (end < 0) fail('NN810', total >= 4 && base === 0 && u32(0) === LOCAL ? 'is a truncated zip archive (no end-of-central-directory record)' : 'is not a zip archive; save arrays with np.savez or np.savez_compressed');
   if (u16(end + 4) !== 0 || u16(end + 6) !== 0) fail('NN810', 'is a multi-disk (split) zip archive, which NumPy never writes');
   let count = u16(end + 10);
   let cdSize = u32(end + 12);
@@ -67,7 +84,7 @@ export function zipEntries(bytes: Uint8Array, fail0: Fail): ZipEntry[] {
   if (count * 46 > cdSize) fail('NN810', `central directory of ${cdSize} bytes cannot hold the ${count} entries it claims`);
 
   const entries: ZipEntry[] = [];
-  let total = 0;
+  let declared = 0;
   for (let i = 0, p = cdOffset; i < count; i++) {
     at = { offset: p, place: `central directory entry ${i}` };
     inside(p, 46, `central directory entry ${i}`);
@@ -76,17 +93,17 @@ export function zipEntries(bytes: Uint8Array, fail0: Fail): ZipEntry[] {
     const method = u16(p + 10);
     const [nameLen, extraLen, commentLen] = [u16(p + 28), u16(p + 30), u16(p + 32)];
     inside(p + 46, nameLen + extraLen + commentLen, `central directory entry ${i}`);
-    const name = entryName(bytes.subarray(p + 46, p + 46 + nameLen), fail);
+    const name = entryName(bytes.subarray(p - base + 46, p - base + 46 + nameLen), fail);
     let compressedSize = u32(p + 20);
     let size = u32(p + 24);
     let localOffset = u32(p + 42);
     if (size === MAX32 || compressedSize === MAX32 || localOffset === MAX32) {
       // Zip64 extra field (id 1): the 8-byte values, in this order, of just the saturated fields.
-      const z = zip64Extra(view, p + 46 + nameLen, extraLen);
+      const z = zip64Extra(view, p - base + 46 + nameLen, extraLen);
       if (z === undefined) fail('NN810', `entry '${name}' has saturated sizes but no zip64 extra field`);
-      let q = z!.start;
+      let q = z!.start + base;
       const next = (what: string) => {
-        if (q + 8 > z!.end) fail('NN810', `entry '${name}' has a zip64 extra field too short for its ${what}`);
+        if (q + 8 > z!.end + base) fail('NN810', `entry '${name}' has a zip64 extra field too short for its ${what}`);
         q += 8;
         return u64(q - 8, `entry '${name}' ${what}`);
       };
@@ -97,8 +114,8 @@ export function zipEntries(bytes: Uint8Array, fail0: Fail): ZipEntry[] {
     if (flags & 1) fail('NN810', `entry '${name}' is encrypted`);
     if (method !== 0 && method !== 8) fail('NN810', `entry '${name}' uses compression method ${method}; NumPy writes only stored (0) and deflated (8) entries`);
     if (size > MAX_DATA_BYTES) fail('NN801', `entry '${name}' declares ${size} bytes uncompressed; entries are capped at 2 GiB (${MAX_DATA_BYTES} bytes)`);
-    total += size;
-    if (total > MAX_TOTAL_BYTES) fail('NN801', `entries declare more than 4 GiB (${MAX_TOTAL_BYTES} bytes) uncompressed in total`);
+    declared += size;
+    if (declared > MAX_TOTAL_BYTES) fail('NN801', `entries declare more than 4 GiB (${MAX_TOTAL_BYTES} bytes) uncompressed in total`);
     entries.push({ name, method, crc: u32(p + 16), compressedSize, size, localOffset });
     p += 46 + nameLen + extraLen + commentLen;
   }

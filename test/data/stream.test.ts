@@ -16,6 +16,7 @@ import { npyBytes } from '../../src/data/npy-write.js';
 import { openNpy } from '../../src/data/npy-stream.js';
 import { readNpz } from '../../src/data/read.js';
 import { rowsPerChunk, type ArraySource } from '../../src/data/source.js';
+import { openNpz } from '../../src/data/npz-stream.js';
 import { makeBatches } from '../../src/data/batches.js';
 import { resolveObjective } from '../../src/train/objective.js';
 import { ROOT } from '../helpers.js';
@@ -197,6 +198,58 @@ describe('the one-pass check reports as the whole-array check did', () => {
       const checked = checkData(graph, outputs, set, { hash: true });
       expect(checked.problems.map((p) => [p.code, p.file, p.message, p.at])).toEqual([['NN824', join('d', 'x.npy'), 'holds NaN at sample 66000, index [2]; inputs must be finite numbers', { place: 'sample 66000, index [2]' }]]);
       expect(checked.hash).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('.npz opened from its end', () => {
+  const refusal = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return [(e as DataError).code, (e as DataError).message, (e as DataError).at];
+    }
+    return undefined;
+  };
+
+  it('streams stored entries and inflates deflated ones, with the values NumPy saved', () => {
+    for (const [file, access] of [['stored.npz', 'streamed'], ['compressed.npz', 'loaded (a deflated .npz entry has no row index, 368 bytes)']] as const) {
+      const arrays = openNpz(join(DIR, file), file);
+      expect([...arrays.keys()]).toEqual(['x', 'y']);
+      expect(arrays.get('x')!.access).toBe(access);
+      expect(Array.from(arrays.get('x')!.rows(0, 23))).toEqual(expected['npz/x']!.values.map(Math.fround));
+      expect(Array.from(arrays.get('y')!.rows(22, 23))).toEqual(expected['npz/y']!.values.slice(22).map(Math.fround));
+      for (const a of arrays.values()) a.close();
+    }
+  });
+
+  it('refuses a damaged archive with the code, message and place of the whole-file reader', () => {
+    const good = readFileSync(join(DIR, 'stored.npz'));
+    const dir = mkdtempSync('/tmp/nnspec-npz-');
+    try {
+      const cases: [string, (b: Buffer) => void][] = [
+        ['local header', (b) => b.writeUInt32LE(0, b.indexOf('PK\x03\x04', 10, 'latin1'))],
+        ['end record', (b) => b.writeUInt32LE(0, b.length - 22)],
+        ['central directory', (b) => b.writeUInt32LE(0, b.lastIndexOf('PK\x01\x02', undefined, 'latin1'))],
+      ];
+      for (const [what, damage] of cases) {
+        const bytes = Buffer.from(good);
+        damage(bytes);
+        const path = join(dir, 'd.npz');
+        writeFileSync(path, bytes);
+        const whole = refusal(() => readNpz(path, 'd.npz'));
+        expect([what, whole?.[0]]).toEqual([what, expect.stringMatching(/^NN8/)]);
+        expect([what, refusal(() => openNpz(path, 'd.npz'))]).toEqual([what, whole]);
+      }
+      // A damaged stored entry fails its CRC-32 read whole; streamed, the CRC is not computed, and
+      // the damage is found where it is (here the entry's .npy header).
+      const bytes = Buffer.from(good);
+      bytes.write('XXXXX', bytes.indexOf('NUMPY') + 20, 'latin1');
+      writeFileSync(join(dir, 'd.npz'), bytes);
+      expect(refusal(() => readNpz(join(dir, 'd.npz'), 'd.npz'))?.[0]).toBe('NN811');
+      expect(refusal(() => openNpz(join(dir, 'd.npz'), 'd.npz'))).toEqual(['NN804', "d.npz: entry 'x.npy': header is not a Python dict literal: expected ',' or '}' but found 'f' at character 18", { place: "entry 'x.npy', header" }]);
     } finally {
       rmSync(dir, { recursive: true });
     }
