@@ -87,7 +87,7 @@ describe('nnspec init', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain('name: multi_output\n');
     const bad = await runCli(['init', '-', '--template', 'cnn']);
-    expect(bad).toEqual({ code: 2, stdout: '', stderr: "nnspec: error[NN003]: unknown --template 'cnn'; expected mlp, multi-input, multi-output or residual (see `nnspec init --help`)\n" });
+    expect(bad).toEqual({ code: 2, stdout: '', stderr: "nnspec: error[NN003]: unknown --template 'cnn'; expected mlp, multi-input, multi-output, residual, resnet or transfer (see `nnspec init --help`)\n" });
   });
 });
 

@@ -4,8 +4,8 @@
  * FILE `-` prints the spec instead.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../templates/index.js';
+import { dirname, join, resolve } from 'node:path';
+import { TEMPLATE_FILES, TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../templates/index.js';
 import { EXIT, oneOf, UsageError, type Io } from './io.js';
 import { schemaLine } from './schema-ref.js';
 
@@ -30,6 +30,11 @@ export async function initCommand(file: string | undefined, opts: InitOptions, i
   if (existsSync(abs) && !opts.force) throw new UsageError(`'${target}' exists; pass --force to overwrite it`);
   mkdirSync(dirname(abs), { recursive: true });
   writeFileSync(abs, text);
+  // A file the spec takes a block from (`from:`): written beside it, a user's own never replaced.
+  for (const [name, companion] of Object.entries(TEMPLATE_FILES[template] ?? {})) {
+    const path = join(dirname(abs), name);
+    if (!existsSync(path)) writeFileSync(path, companion);
+  }
   io.stderr.write(`nnspec: wrote ${target} (${template} template); next: nnspec validate ${target}\n`);
   return EXIT.ok;
 }

@@ -72,7 +72,7 @@ function blockDefinitions(types: string[]): Record<string, JsonSchema> {
   defs.BlockSharedNode = {
     type: 'object',
     description: 'Another call site of a layer of the same block instance.',
-    properties: { shares: { ...blockRef, description: 'The layer whose weights this node reuses.' }, inputs: { anyOf: [blockRef, { type: 'array', items: blockRef, minItems: 1 }] } },
+    properties: { shares: { ...blockRef, description: 'The layer whose weights this node reuses.' }, inputs: { description: 'The node(s) feeding this call site: block inputs or layers of the block.', anyOf: [blockRef, { type: 'array', items: blockRef, minItems: 1 }] } },
     required: ['shares'],
     additionalProperties: false,
   };
@@ -86,7 +86,7 @@ function blockDefinitions(types: string[]): Record<string, JsonSchema> {
     description: 'A parameter: its type (`integer`), or `{type: integer, default: 2, description: ...}`. Without a default, every use must give it.',
     anyOf: [
       paramType,
-      { type: 'object', properties: { type: paramType, default: { description: 'The value when a use does not give one.' }, description: { type: 'string' } }, required: ['type'], additionalProperties: false },
+      { type: 'object', properties: { type: paramType, default: { description: 'The value when a use does not give one.' }, description: { type: 'string', description: 'What the parameter means, for readers (and hover).' } }, required: ['type'], additionalProperties: false },
     ],
   };
   defs.Block = {

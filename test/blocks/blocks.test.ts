@@ -230,3 +230,22 @@ describe('summary and graph of a spec with blocks', () => {
     expect(svg.match(/<g class="block"/g)).toHaveLength(16);
   });
 });
+
+describe('nnspec init templates with blocks', () => {
+  it('transfer writes its backbone beside the spec and freezes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnspec-init-'));
+    expect((await runCli(['init', 'm.yaml', '--template', 'transfer'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, 'backbone.nnspec.yaml'), 'utf8')).toContain('name: backbone');
+    const r = compile(readFileSync(join(dir, 'm.yaml')), join(dir, 'm.yaml'));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.graph!.instances![0]).toMatchObject({ name: 'base', from: 'backbone.nnspec.yaml', trainable: false });
+    expect(r.graph!.trainableParams).toBe(64 * 5 + 5);
+  });
+
+  it('resnet uses its block three times', async () => {
+    const r = await runCli(['init', '-', '--template', 'resnet']);
+    const c = compile(r.stdout, join(tmpdir(), 'resnet.yaml'));
+    expect(c.diagnostics).toEqual([]);
+    expect(c.graph!.instances!.map((i) => i.name)).toEqual(['stage1', 'stage2_block1', 'stage2_block2']);
+  });
+});
