@@ -193,7 +193,7 @@ function structural(r: Random, doc: Json): string {
     }
     default: {
       if (!isObj(doc)) return 'noop';
-      const top = r.pick(['nnspec', 'name', 'inputs', 'layers', 'outputs', 'description', 'training', 'extra']);
+      const top = r.pick(['nnspec', 'name', 'inputs', 'layers', 'outputs', 'description', 'training', 'blocks', 'extra']);
       if (r.chance(0.5)) delete doc[top];
       else doc[top] = randomValue(r);
       return 'top-level';

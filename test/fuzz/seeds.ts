@@ -57,6 +57,39 @@ function inceptionLike(): string {
   return text;
 }
 
+/** Format 2: a block inside a block, parameters with defaults, `repeat:`, a frozen use and a two-output block. */
+function blocksNested(): string {
+  return `nnspec: 2
+name: blocks_nested
+blocks:
+  unit:
+    inputs: [x]
+    params: {units: integer, act: {type: string, default: relu}}
+    layers:
+      dense: {type: Dense, units: $units, activation: $act, inputs: x}
+      norm: {type: BatchNormalization}
+    outputs: norm
+  pair:
+    inputs: [x]
+    params: {units: integer}
+    layers:
+      a: {block: unit, units: $units}
+      b: {block: unit, units: $units, act: tanh, repeat: 2}
+      skip: {type: Add, inputs: [a, b]}
+    outputs: [skip, a]
+inputs:
+  x: {shape: [8]}
+layers:
+  p1: {block: pair, units: 8}
+  frozen: {block: unit, units: 8, trainable: false, inputs: p1.a}
+  stack: {block: unit, units: 8, repeat: 3, inputs: p1}
+  joined: {type: Concatenate, inputs: [frozen, stack]}
+  out: {type: Dense, units: 2, activation: softmax}
+outputs: [out]
+training: {optimizer: adam, loss: categorical_crossentropy}
+`;
+}
+
 /** One LSTM called at `n` sites on its own output chain, and a siamese star of `n` sites. */
 function sharingChain(n: number): string {
   let text = 'nnspec: 1\nname: sharing\ninputs:\n  x: {shape: [8]}\n  y: {shape: [null, 4]}\nlayers:\n  d0: {type: Dense, units: 8, inputs: x}\n';
@@ -74,6 +107,7 @@ export function loadSeeds(root: string): Seed[] {
   }
   seeds.push({ name: 'generated/vgg_like', text: vggLike() }, { name: 'generated/resnet_like', text: resnetLike() }, { name: 'generated/inception_like', text: inceptionLike() });
   seeds.push({ name: 'generated/sharing_5', text: sharingChain(5) }, { name: 'generated/sharing_40', text: sharingChain(40) });
+  seeds.push({ name: 'generated/blocks_nested', text: blocksNested() });
   return seeds;
 }
 
