@@ -75,7 +75,11 @@ export function constraintFrom(v: unknown): Converted {
 }
 
 /** TensorFlow.js spellings after its snake_case conversion. */
-const ACTIVATION_ALIASES: Record<string, string> = { leakyrelu: 'leaky_relu', hardsigmoid: 'hard_sigmoid', logsoftmax: 'log_softmax' };
+const ACTIVATION_ALIASES: Record<string, string> = {
+  leakyrelu: 'leaky_relu', hardsigmoid: 'hard_sigmoid', logsoftmax: 'log_softmax',
+  // nnspec's own tfjs activations (backends/tfjs/layers/activation-functions.ts).
+  nnspec_hard_sigmoid: 'hard_sigmoid', nnspec_exponential: 'exponential', nnspec_leaky_relu: 'leaky_relu',
+};
 
 export function activationFrom(v: unknown): Converted {
   if (v === null) return { value: 'linear' };

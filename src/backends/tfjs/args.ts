@@ -1,5 +1,6 @@
 /** Keras-style spec arguments → TensorFlow.js layer arguments (camelCase, tfjs serializations). */
 import type { Constraint, Initializer, Regularizer } from '../../layers/params.js';
+import { NNSPEC_ACTIVATIONS } from './layers/activation-functions.js';
 
 const INITIALIZER_NAMES: Record<string, string> = {
   zeros: 'zeros', ones: 'ones', constant: 'constant', random_normal: 'randomNormal', random_uniform: 'randomUniform',
@@ -9,7 +10,7 @@ const INITIALIZER_NAMES: Record<string, string> = {
 };
 
 const ACTIVATION_NAMES: Record<string, string> = {
-  hard_sigmoid: 'hardSigmoid', log_softmax: 'logSoftmax', silu: 'swish', leaky_relu: 'leakyrelu', gelu: 'gelu',
+  ...NNSPEC_ACTIVATIONS, log_softmax: 'logSoftmax', silu: 'swish', gelu: 'gelu',
 };
 
 function camel(s: string): string {

@@ -4,9 +4,11 @@
  * first: call this before tf.loadLayersModel.
  */
 import type { Tf } from './env.js';
+import { activationFunctions } from './layers/activation-functions.js';
 import { FAMILIES } from './layers/registry.js';
 
 export function registerNnspecLayers(tf: Tf): void {
+  activationFunctions(tf);
   for (const family of FAMILIES) family.classes?.(tf);
 }
 

@@ -16,9 +16,8 @@ const ACTIVATIONS: Record<string, Activation> = {
   relu: (g, x) => g.op1('Relu', [x]),
   relu6: (g, x) => g.op1('Clip', [x, g.scalar(0), g.scalar(6)]),
   sigmoid: (g, x) => g.op1('Sigmoid', [x]),
-  // tfjs (and Keras 2): clip(0.2 x + 0.5, 0, 1). Keras 3 uses relu6(x + 3) / 6 (slope 1/6): nnspec's
-  // tfjs path computes the Keras 2 form, and the ONNX engine matches it so the two engines agree.
-  hard_sigmoid: (g, x) => g.op1('HardSigmoid', [x], { alpha: f(0.2), beta: f(0.5) }),
+  // Keras 3: relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1) (Keras 2 and tfjs had slope 0.2).
+  hard_sigmoid: (g, x) => g.op1('HardSigmoid', [x], { alpha: f(1 / 6), beta: f(0.5) }),
   softmax: (g, x) => g.op1('Softmax', [x], { axis: -1 }),
   softplus: (g, x) => g.op1('Softplus', [x]),
   softsign: (g, x) => g.op1('Softsign', [x]),
@@ -30,7 +29,7 @@ const ACTIVATIONS: Record<string, Activation> = {
   swish: sigmoidTimes,
   silu: sigmoidTimes,
   mish: (g, x) => g.op1('Mul', [x, g.op1('Tanh', [g.op1('Softplus', [x])])]),
-  // Keras 3 formulas; tfjs has neither name (nnspec's tfjs path fails to build them).
+  // Keras 3 formulas (nnspec's tfjs engine supplies both; tfjs has neither name).
   exponential: (g, x) => g.op1('Exp', [x]),
   leaky_relu: (g, x) => g.op1('LeakyRelu', [x], { alpha: f(0.2) }),
   log_softmax: (g, x) => g.op1('LogSoftmax', [x], { axis: -1 }),

@@ -6,6 +6,7 @@
 import type { LayerConfig, LayerKind } from '../../../layers/kind.js';
 import type { ConfigOf, ParamMap } from '../../../layers/params.js';
 import type { TfjsEnv, TfLayer } from '../env.js';
+import { activationFunctions } from './activation-functions.js';
 import { activations } from './activations.js';
 import { conv } from './conv.js';
 import { core } from './core.js';
@@ -26,13 +27,17 @@ export const TFJS_EMITTERS: ReadonlyMap<string, Emitter> = new Map(FAMILIES.flat
 export function tfjsEmitter<P extends ParamMap>(kind: LayerKind<P>): (config: ConfigOf<P>, env: TfjsEnv) => TfLayer {
   const e = TFJS_EMITTERS.get(kind.type);
   if (!e) throw new Error(`internal: the tfjs engine has no emitter for layer type '${kind.type}'`);
-  return e.emit as unknown as (config: ConfigOf<P>, env: TfjsEnv) => TfLayer;
+  return ((config: ConfigOf<P>, env: TfjsEnv) => {
+    activationFunctions(env.tf);
+    return e.emit(config as never, env);
+  }) as unknown as (config: ConfigOf<P>, env: TfjsEnv) => TfLayer;
 }
 
 /** Builds the tfjs layer of a spec layer configuration. */
 export function emitTfjs(config: LayerConfig, env: TfjsEnv): TfLayer {
   const e = TFJS_EMITTERS.get(config.type);
   if (!e) throw new Error(`internal: the tfjs engine has no emitter for layer type '${config.type}'`);
+  activationFunctions(env.tf);
   return e.emit(config, env);
 }
 
