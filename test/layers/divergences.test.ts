@@ -3,6 +3,7 @@
  * computation: values worked out by hand here, or NumPy-made goldens in test/fixtures/divergences/
  * (made by scripts/divergence-goldens.py, committed with them).
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/backends/tfjs/build.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
@@ -37,7 +38,7 @@ function tfjsPredict(graph: Graph, inputs: Inputs, weights: Record<string, numbe
 async function onnxPredict(graph: Graph, inputs: Inputs, weights: Record<string, number[][]> = {}, training = false): Promise<number[]> {
   const { model, layers } = buildModel(graph, tf);
   const byName = new Map<string, Float32Array>();
-  for (const [layer, ws] of Object.entries(weights)) layers.get(layer)!.weights.forEach((w, k) => byName.set(w.name, Float32Array.from(ws[k]!)));
+  for (const [layer, ws] of Object.entries(weights)) layers.get(layer)!.weights.forEach((w, k) => byName.set(w.originalName, Float32Array.from(ws[k]!)));
   model.dispose();
   const feeds = { shapes: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.shape])), data: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, Float32Array.from(v.values)])) };
   const run = await runOnnx(graph, feeds, { training, weights: byName });
@@ -98,6 +99,112 @@ outputs: [y]
       expect(Object.keys(grads)).toHaveLength(2);
       for (const g of Object.values(grads)) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
     } finally {
+      model.dispose();
+    }
+  });
+});
+
+interface Golden {
+  x: number[];
+  shape: number[];
+  weights: number[][];
+  output?: number[];
+  inference?: number[];
+  training?: number[];
+  moving_mean?: number[];
+  moving_variance?: number[];
+  r: number[];
+  d_gamma?: number[];
+  d_beta?: number[];
+}
+const GOLDENS = JSON.parse(readFileSync(new URL('../fixtures/divergences/goldens.json', import.meta.url), 'utf8')) as Record<string, Golden>;
+
+const normSpec = (shape: number[], layer: string) => `
+nnspec: 1
+name: norm
+inputs:
+  x: {shape: ${JSON.stringify(shape.slice(1))}}
+layers:
+  n: ${layer}
+outputs: [n]
+`;
+
+type TfTensor = ReturnType<Tf['tensor']>;
+
+/** tfjs in training mode: the output, the moving statistics after the call, and d(sum(y * r)) by trainable weight. */
+function tfjsTraining(graph: Graph, g: Golden) {
+  const { model, layers } = buildModel(graph, tf);
+  try {
+    const l = layers.get('n')!;
+    l.setWeights(g.weights.map((w, k) => tf.tensor(w, l.weights[k]!.shape as number[])));
+    const x = tf.tensor(g.x, g.shape);
+    const r = tf.tensor(g.r, g.shape);
+    let out: number[] = [];
+    const vars = l.trainableWeights.map((w) => (w as unknown as { val: Parameters<Tf['variableGrads']>[1] extends (infer V)[] | undefined ? V : never }).val);
+    const { grads } = tf.variableGrads(() => {
+      const y = model.apply(x, { training: true }) as TfTensor;
+      out = Array.from(y.dataSync());
+      return tf.sum(tf.mul(y, r)) as never;
+    }, vars);
+    const byWeight = Object.fromEntries(l.trainableWeights.map((w, k) => [w.originalName.split('/').pop()!, Array.from(grads[vars[k]!.name]!.dataSync())]));
+    const moving = Object.fromEntries(l.weights.filter((w) => !w.trainable).map((w) => [w.originalName.split('/').pop()!, Array.from(w.read().dataSync())]));
+    return { out, grads: byWeight, moving };
+  } finally {
+    model.dispose();
+  }
+}
+
+function expectTrainingGolden(graph: Graph, g: Golden): void {
+  const t = tfjsTraining(graph, g);
+  expectClose(t.out, g.training ?? g.output!, 1e-4);
+  if (g.d_gamma) expectClose(t.grads.gamma!, g.d_gamma, 1e-4);
+  else expect(t.grads.gamma).toBeUndefined();
+  if (g.d_beta) expectClose(t.grads.beta!, g.d_beta, 1e-4);
+  else expect(t.grads.beta).toBeUndefined();
+  if (g.moving_mean) {
+    expectClose(t.moving.moving_mean!, g.moving_mean, 1e-5);
+    expectClose(t.moving.moving_variance!, g.moving_variance!, 1e-5);
+  }
+}
+
+const NORM_CASES: [string, string, string][] = [
+  // 4: axis 1 after channels_first.
+  ['4', 'bn_axis1', '{type: BatchNormalization, axis: 1, momentum: 0.9}'],
+  // 6: center or scale false.
+  ['6', 'bn_no_center', '{type: BatchNormalization, center: false}'],
+  ['6', 'bn_no_scale', '{type: BatchNormalization, scale: false}'],
+  ['6', 'ln_no_center', '{type: LayerNormalization, center: false}'],
+  ['6', 'ln_no_scale', '{type: LayerNormalization, scale: false}'],
+  // 7: rank 5.
+  ['7', 'bn_rank5', '{type: BatchNormalization}'],
+  ['7', 'ln_rank5', '{type: LayerNormalization}'],
+];
+
+describe('4, 6, 7. BatchNormalization and LayerNormalization: any axis, center/scale false, rank 5', () => {
+  it.each(NORM_CASES)('%s. %s on tfjs: prediction', (_n, key, layer) => {
+    const g = GOLDENS[key]!;
+    const graph = specGraph(normSpec(g.shape, layer));
+    expectClose(tfjsPredict(graph, { x: { shape: g.shape, values: g.x } }, { n: g.weights }), g.inference ?? g.output!, 1e-4);
+  });
+  it.each(NORM_CASES)('%s. %s on tfjs: training (batch statistics, moving averages, gradients)', (_n, key, layer) => {
+    const g = GOLDENS[key]!;
+    expectTrainingGolden(specGraph(normSpec(g.shape, layer)), g);
+  });
+  it.each(NORM_CASES)('%s. %s on onnx: prediction and training output', async (_n, key, layer) => {
+    const g = GOLDENS[key]!;
+    const graph = specGraph(normSpec(g.shape, layer));
+    expectClose(await onnxPredict(graph, { x: { shape: g.shape, values: g.x } }, { n: g.weights }), g.inference ?? g.output!, 1e-4);
+    expectClose(await onnxPredict(graph, { x: { shape: g.shape, values: g.x } }, { n: g.weights }, true), g.training ?? g.output!, 1e-4);
+  });
+  it('a BatchNormalization tfjs computes right itself saves under tfjs\'s class name; one it gets wrong under nnspec\'s', () => {
+    for (const [layer, shape, name] of [
+      ['{type: BatchNormalization}', [2, 3], 'BatchNormalization'],
+      ['{type: BatchNormalization, axis: 1}', [2, 3, 4], 'NnspecBatchNormalization'],
+      ['{type: LayerNormalization}', [2, 3], 'LayerNormalization'],
+      ['{type: LayerNormalization, scale: false}', [2, 3], 'NnspecLayerNormalization'],
+    ] as const) {
+      const { model, layers } = buildModel(specGraph(normSpec([...shape], layer)), tf);
+      expect(layers.get('n')!.getClassName()).toBe(name);
       model.dispose();
     }
   });

@@ -2,6 +2,7 @@
 import { BatchNormalization, LayerNormalization } from '../../../layers/normalization.js';
 import { constraint, defined, initializer, regularizer } from '../args.js';
 import { emitter, type TfjsFamily } from './emitter.js';
+import { normalizationClasses } from './normalization-classes.js';
 
 /**
  * A frozen BatchNormalization runs in inference mode, as Keras's does (`trainable = False` since
@@ -18,9 +19,10 @@ function frozenInInference<L extends { call: (inputs: never, kwargs: Record<stri
 }
 
 export const normalization: TfjsFamily = {
+  classes: normalizationClasses,
   emitters: [
     emitter(BatchNormalization, (c, { tf, name }) =>
-      frozenInInference((c as { trainable?: boolean }).trainable === false, tf.layers.batchNormalization(
+      frozenInInference((c as { trainable?: boolean }).trainable === false, new (normalizationClasses(tf).BatchNormalization)(
         defined({
           name,
           axis: c.axis,
@@ -40,7 +42,7 @@ export const normalization: TfjsFamily = {
       )),
     ),
     emitter(LayerNormalization, (c, { tf, name }) =>
-      tf.layers.layerNormalization(
+      new (normalizationClasses(tf).LayerNormalization)(
         defined({
           name,
           // tfjs normalizes negative axes in its argument in place, so it gets a copy.
