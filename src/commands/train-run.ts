@@ -13,7 +13,8 @@ import { readModelWeights, readOptimizerFiles } from '../train/run-files.js';
 import { SPEC_FILE } from '../train/run-info.js';
 import { newSettings, resumeConflict, resumedSettings, type SettingFlags } from '../train/settings.js';
 import { readState, type RunState, type Settings } from '../train/state.js';
-import { reportProblem, UsageError, type Io } from './io.js';
+import { reporterOf, reportProblem, UsageError, type Io } from './io.js';
+import { specDiagnostic } from './spec-file.js';
 import type { SpecWithObjective } from './objective-spec.js';
 
 export interface TrainRun {
@@ -70,6 +71,10 @@ export function runOptimizer(run: TrainRun, spec: SpecWithObjective, learningRat
 export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, spec: SpecWithObjective, settings: Settings, learningRate: number | undefined, io: Io): Promise<{ engine: TrainEngine; optimizer: OptimizerConfig } | undefined> {
   const optimizer = runOptimizer(run, spec, learningRate);
   const engine = runtime.create({ graph: spec.graph, outputs: spec.outputs, seed: settings.seed, optimizer });
+  if (!run.resumed && !(await startFromRuns(engine, spec, io))) {
+    engine.dispose();
+    return undefined;
+  }
   if (run.resumed) {
     try {
       await engine.writeWeights(readModelWeights(run.resumed.dir));
@@ -97,6 +102,41 @@ function copyFromFiles(spec: SpecWithObjective, runPath: string): void {
     mkdirSync(dirname(target), { recursive: true });
     writeFileAtomic(target, readFileSync(resolve(dirname(spec.path), rel)));
   }
+}
+
+/**
+ * Block uses with `weights: RUN` start from that run's weights: its layer `L`'s weights become
+ * the instance's layer `<instance>_L`'s. False (reported at the `weights:` value) when the run
+ * cannot be read or its weights do not fit.
+ */
+async function startFromRuns(engine: TrainEngine, spec: SpecWithObjective, io: Io): Promise<boolean> {
+  const uses = (spec.graph.instances ?? []).filter((i) => i.weights !== undefined);
+  if (uses.length === 0) return true;
+  const current = await engine.readWeights();
+  const byName = new Map(current.map((w) => [w.name, w]));
+  for (const inst of uses) {
+    const at = `/layers/${inst.use.replace(/~/g, '~0').replace(/\//g, '~1')}/weights`;
+    const fail = (message: string) => {
+      reporterOf(io).report(specDiagnostic(spec.graph, spec.file, 'NN317', `'${inst.use}' takes its weights from '${inst.weights}': ${message}`, at));
+      return false;
+    };
+    let saved;
+    try {
+      saved = readModelWeights(resolve(dirname(spec.path), inst.weights!));
+    } catch (e) {
+      return fail(`the run cannot be read (${(e as Error).message.split('\n')[0]})`);
+    }
+    const mine = current.filter((w) => inst.layers.some((l) => w.name.startsWith(`${l}/`)));
+    const given = new Map(saved.map((w) => [`${inst.name}_${w.name}`, w]));
+    for (const w of mine) {
+      const v = given.get(w.name);
+      if (!v) return fail(`it has no weight '${w.name.slice(inst.name.length + 1)}' for layer '${w.name.split('/')[0]}'`);
+      if (v.shape.join() !== w.shape.join()) return fail(`its '${v.name}' has shape [${v.shape.join(', ')}]; '${w.name}' needs [${w.shape.join(', ')}]`);
+      byName.set(w.name, { name: w.name, shape: w.shape, values: v.values });
+    }
+  }
+  await engine.writeWeights([...byName.values()]);
+  return true;
 }
 
 /** Creates the run directory; a new run gets its spec.yaml and a first checkpoint. */

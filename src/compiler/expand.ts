@@ -31,6 +31,8 @@ export interface BlockInstance {
   trainable: boolean;
   /** The spec file the block came from (`from:`), relative as written. */
   from?: string;
+  /** The run (`weights:` on the use, relative to the spec as written) whose weights the instance starts from. */
+  weights?: string;
 }
 
 /** A `from:` file, compiled: its model as a block, or why it cannot be one. */
@@ -71,7 +73,7 @@ interface Frame {
   params: Map<string, unknown>;
 }
 
-const USE_KEYS = new Set(['block', 'inputs', 'repeat', 'trainable']);
+const USE_KEYS = new Set(['block', 'inputs', 'repeat', 'trainable', 'weights']);
 const PARAM_REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 const isMap = (x: unknown): x is Entry => !!x && typeof x === 'object' && !Array.isArray(x);
 const isUse = (x: unknown): x is Entry & { block: string } => isMap(x) && typeof x.block === 'string';
@@ -384,7 +386,7 @@ class Expander {
     }
     instanceNames(local, n).forEach((instance, i) => {
       const frame: Frame = { instance, block: blockName, span: useSpan, params: new Map([...params, ['\0frozen', frozen]]) };
-      const record: BlockInstance = { name: instance, use: name, block: blockName, params: Object.fromEntries(params), layers: [], outputs: [], trainable: !frozen, ...(frames.length ? { parent: frames[0]!.instance } : {}), ...(def.from ? { from: def.from } : {}) };
+      const record: BlockInstance = { name: instance, use: name, block: blockName, params: Object.fromEntries(params), layers: [], outputs: [], trainable: !frozen, ...(frames.length ? { parent: frames[0]!.instance } : {}), ...(def.from ? { from: def.from } : {}), ...(typeof use.weights === 'string' ? { weights: use.weights } : {}) };
       this.instances.push(record);
       const inner = [frame, ...frames];
       const owners = [record, ...(owner ?? [])];

@@ -58,6 +58,7 @@ export const CODES = {
   NN314: { name: 'block-cycle', summary: 'A block uses itself, directly, through other blocks or through `from:` files.' },
   NN315: { name: 'block-file', summary: 'A block\'s `from:` file is missing, unreadable or not a valid spec.' },
   NN316: { name: 'block-connection', summary: 'A block use is connected wrongly: its inputs do not match the block\'s, `repeat:` on a block without exactly one input and one output, or an output the block does not have.' },
+  NN317: { name: 'block-weights', summary: 'A block use\'s `weights:` run cannot be read, or its weights do not fit the instance\'s layers.' },
   // order
   NN400: { name: 'cycle', summary: 'The connections form a cycle.' },
   // shapes

@@ -60,6 +60,7 @@ function blockDefinitions(types: string[]): Record<string, JsonSchema> {
       },
       repeat: { description: 'Stack this many instances, each fed by the one before; named from this name on (`conv2_block2` then `conv2_block3`).', anyOf: [{ type: 'integer', minimum: 1, maximum: 1000 }, ...(inBlock ? [paramRef] : [])] },
       trainable: { description: 'false freezes every layer of the instance (its BatchNormalization layers then run in inference mode, as in Keras).', anyOf: [{ type: 'boolean' }, ...(inBlock ? [paramRef] : [])] },
+      weights: { type: 'string', minLength: 1, description: 'A run directory (relative to the spec) whose weights the instance starts from when training begins: a run of the `from:` spec, or of any model whose layers have the block\'s layer names.' },
     },
     required: ['block'],
     additionalProperties: paramValue,

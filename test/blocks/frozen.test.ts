@@ -3,7 +3,7 @@
  * BatchNormalization statistics bit-identical through training, on both engines: the frozen
  * BatchNormalization runs in inference mode, as Keras's does.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
@@ -19,15 +19,16 @@ layers:
   relu: {type: Activation, activation: relu}
   pool: {type: GlobalAveragePooling2D}
 outputs: pool
+training: {optimizer: adam, loss: mse, batch_size: 8, seed: 5}
 `;
-const MAIN = (frozen: boolean) => `nnspec: 2
+const MAIN = (frozen: boolean, weights = '') => `nnspec: 2
 name: classifier
 blocks:
   backbone: {from: backbone.yaml}
 inputs:
   image: {shape: [8, 8, 3]}
 layers:
-  base: {block: backbone${frozen ? ', trainable: false' : ''}}
+  base: {block: backbone${frozen ? ', trainable: false' : ''}${weights ? `, weights: ${weights}` : ''}}
   head: {type: Dense, units: 2, activation: softmax}
 outputs: head
 training: {optimizer: adam, loss: categorical_crossentropy, batch_size: 8, seed: 3}
@@ -43,10 +44,10 @@ async function trained(dir: string, backend: string, epochs: number, name: strin
   return { out, base: { conv: weights('base_conv'), bn: weights('base_bn') }, head: weights('head') };
 }
 
-function setUp(frozen: boolean): string {
+function setUp(frozen: boolean, weights = ''): string {
   const dir = tempDir('nnspec-frozen-');
   writeFileSync(join(dir, 'backbone.yaml'), BACKBONE);
-  writeFileSync(join(dir, 'main.yaml'), MAIN(frozen));
+  writeFileSync(join(dir, 'main.yaml'), MAIN(frozen, weights));
   return dir;
 }
 
@@ -75,5 +76,42 @@ describe.each(['cpu', 'onnx'])('a frozen backbone on %s', (backend) => {
     const three = await trained(dir, backend, 3, 'three');
     expect(three.base.conv).not.toEqual(one.base.conv);
     expect(three.base.bn[2]).not.toEqual(one.base.bn[2]);
+  });
+
+  it('starts a frozen backbone from a trained run (weights: RUN) and keeps those weights', async () => {
+    const dir = setUp(true, 'runs/backbone');
+    expect((await runCli(['synth', 'backbone.yaml', '-n', '16', '-o', 'bdata', '--seed', '2'], { cwd: dir })).code).toBe(0);
+    const pre = await runCli(['train', 'backbone.yaml', '-d', 'bdata', '-o', 'runs/backbone', '--epochs', '2', '--backend', backend], { cwd: dir });
+    expect(pre.code, pre.stderr).toBe(0);
+    const tf = await cpuTf();
+    const source = await loadSaved(tf, join(dir, 'runs/backbone'));
+    const sourceWeights = (layer: string) => source.getLayer(layer).getWeights().map((w) => Array.from(w.dataSync()));
+    expect((await runCli(['synth', 'main.yaml', '-n', '32', '-o', 'data', '--seed', '1'], { cwd: dir })).code).toBe(0);
+    const after = await trained(dir, backend, 2, 'main');
+    expect(after.base.conv).toEqual(sourceWeights('conv'));
+    expect(after.base.bn).toEqual(sourceWeights('bn'));
+  });
+});
+
+describe('weights: a run that does not fit', () => {
+  it('a missing run is NN317 at the use\'s weights: (exit 1), and nothing is trained', async () => {
+    const dir = setUp(true, 'runs/nothing');
+    expect((await runCli(['synth', 'main.yaml', '-n', '8', '-o', 'data', '--seed', '1'], { cwd: dir })).code).toBe(0);
+    const r = await runCli(['train', 'main.yaml', '-d', 'data', '-o', 'out', '--backend', 'cpu'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`main.yaml:8:45: error[NN317]: 'base' takes its weights from 'runs/nothing': the run cannot be read (ENOENT: no such file or directory, open '${join(dir, 'runs/nothing/model.json')}')`);
+    expect(r.stderr).toContain('8 |   base: {block: backbone, trainable: false, weights: runs/nothing}');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('a run whose weights do not fit is NN317 naming the weight and both shapes', async () => {
+    const dir = setUp(true, 'runs/other');
+    writeFileSync(join(dir, 'other.yaml'), BACKBONE.replace('filters: 4', 'filters: 6'));
+    expect((await runCli(['synth', 'other.yaml', '-n', '8', '-o', 'odata', '--seed', '2'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['train', 'other.yaml', '-d', 'odata', '-o', 'runs/other', '--backend', 'cpu'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['synth', 'main.yaml', '-n', '8', '-o', 'data', '--seed', '1'], { cwd: dir })).code).toBe(0);
+    const r = await runCli(['train', 'main.yaml', '-d', 'data', '-o', 'out', '--backend', 'cpu'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("main.yaml:8:45: error[NN317]: 'base' takes its weights from 'runs/other': its 'conv/kernel' has shape [3, 3, 3, 6]; 'base_conv/kernel' needs [3, 3, 3, 4]");
   });
 });
