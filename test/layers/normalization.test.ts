@@ -67,7 +67,7 @@ describe('BatchNormalization', () => {
 
   it('passes momentum and epsilon to tfjs explicitly', () => {
     const args: Record<string, unknown>[] = [];
-    const tf = { layers: { batchNormalization: (a: Record<string, unknown>) => (args.push(a), {}) } } as unknown as Tf;
+    const tf = recordingTf('BatchNormalization', args);
     tfjsEmitter(BatchNormalization)(withDefaults({ type: 'BatchNormalization', gamma_constraint: 'non_neg' }) as never, { tf, name: 'bn', inner: () => ({}) as never });
     expect(args[0]).toEqual({
       name: 'bn', axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true,
@@ -76,6 +76,18 @@ describe('BatchNormalization', () => {
     });
   });
 });
+
+/** A stand-in tf whose tfjs class `className` (which nnspec's normalization classes extend) records its arguments. */
+function recordingTf(className: string, args: Record<string, unknown>[]): Tf {
+  class Recording {
+    constructor(a: Record<string, unknown>) {
+      args.push(a);
+    }
+  }
+  class Other {}
+  const classNameMap = { BatchNormalization: [Other], LayerNormalization: [Other], [className]: [Recording] };
+  return { serialization: { SerializationMap: { getMap: () => ({ classNameMap }) }, registerClass: () => {} } } as unknown as Tf;
+}
 
 describe('LayerNormalization', () => {
   it.each([
@@ -120,7 +132,7 @@ describe('LayerNormalization', () => {
 
   it('passes epsilon to tfjs explicitly and a copy of the axes', () => {
     const args: Record<string, unknown>[] = [];
-    const tf = { layers: { layerNormalization: (a: Record<string, unknown>) => (args.push(a), {}) } } as unknown as Tf;
+    const tf = recordingTf('LayerNormalization', args);
     const config = withDefaults({ type: 'LayerNormalization', axis: [-1, 1] });
     tfjsEmitter(LayerNormalization)(config as never, { tf, name: 'ln', inner: () => ({}) as never });
     expect(args[0]).toEqual({ name: 'ln', axis: [-1, 1], epsilon: 0.001, center: true, scale: true, betaInitializer: 'zeros', gammaInitializer: 'ones' });

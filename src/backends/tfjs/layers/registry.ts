@@ -27,10 +27,7 @@ export const TFJS_EMITTERS: ReadonlyMap<string, Emitter> = new Map(FAMILIES.flat
 export function tfjsEmitter<P extends ParamMap>(kind: LayerKind<P>): (config: ConfigOf<P>, env: TfjsEnv) => TfLayer {
   const e = TFJS_EMITTERS.get(kind.type);
   if (!e) throw new Error(`internal: the tfjs engine has no emitter for layer type '${kind.type}'`);
-  return ((config: ConfigOf<P>, env: TfjsEnv) => {
-    activationFunctions(env.tf);
-    return e.emit(config as never, env);
-  }) as unknown as (config: ConfigOf<P>, env: TfjsEnv) => TfLayer;
+  return e.emit as unknown as (config: ConfigOf<P>, env: TfjsEnv) => TfLayer;
 }
 
 /** Builds the tfjs layer of a spec layer configuration. */
