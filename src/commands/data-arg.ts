@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
-import { checkData, type CheckedData } from '../data/check.js';
+import { checkData, isError, type CheckedData } from '../data/check.js';
 import { closeDataSet, readDataSet, type DataProblem, type DataSet } from '../data/dataset.js';
 import { DATA_HINTS } from '../data/hints.js';
 import { isTableFile, readTableSet, type ColumnMap } from '../data/table.js';
@@ -27,7 +27,7 @@ export function dataDiagnostic(p: DataProblem, doc?: SpecDocument): PrintedDiagn
   const at = p.at ?? {};
   const d: PrintedDiagnostic = {
     code: p.code,
-    severity: 'error',
+    severity: p.severity ?? 'error',
     message: p.message,
     file: p.file,
     line: at.line ?? null,
@@ -80,9 +80,13 @@ export async function loadData(graph: Graph, outputs: OutputPlan[], path: string
     const reporter = reporterOf(io);
     const doc = specDocumentOf(graph);
     for (const p of checked.problems) reporter.report(dataDiagnostic(p, doc), p.at?.lineText === undefined ? undefined : { lineText: (n) => (n === p.at!.line ? p.at!.lineText : undefined) });
-    reporter.note(`nnspec: ${checked.problems.length} problem${checked.problems.length === 1 ? '' : 's'} with the data in ${set.source}; ${opts.action ?? 'nothing was trained'}`);
-    closeDataSet(set);
-    return undefined;
+    const errors = checked.problems.filter(isError).length;
+    // Stray files are warnings (Keras never sees them): the run goes on.
+    if (errors > 0) {
+      reporter.note(`nnspec: ${errors} problem${errors === 1 ? '' : 's'} with the data in ${set.source}; ${opts.action ?? 'nothing was trained'}`);
+      closeDataSet(set);
+      return undefined;
+    }
   }
   return { set, checked };
 }

@@ -56,6 +56,7 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet, op
     const near = suggest(baseName(file), names);
     problems.push({
       code: 'NN820',
+      severity: 'warning',
       file,
       message: `matches no input or output of the spec (inputs: ${inputs.join(', ')}; outputs: ${outputs.map((o) => o.name).join(', ')})`,
       hint: near ? `did you mean '${near}'? rename the file` : 'remove it, or name it after an input or output',
@@ -99,7 +100,11 @@ export function checkData(graph: Graph, outputs: OutputPlan[], data: DataSet, op
     const fit = checkTarget(entry.file, entry.array, scan, o, problems);
     if (fit) fits.set(o.name, fit);
   }
-  return { problems, samples, fits, ...(hash !== undefined && problems.length === 0 ? { hash } : {}) };
+  return { problems, samples, fits, ...(hash !== undefined && !problems.some(isError) ? { hash } : {}) };
+}
+
+export function isError(p: DataProblem): boolean {
+  return p.severity !== 'warning';
 }
 
 /** Classes of an output (its last axis), as the target checks read them. */

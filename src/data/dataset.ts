@@ -22,6 +22,8 @@ export interface DataEntry {
 
 export interface DataProblem {
   code: DataCode;
+  /** A warning does not stop training (a stray file Keras would never see); the default is an error. */
+  severity?: 'warning';
   /** Where the problem is: a data file, or the directory for missing files. */
   file: string;
   message: string;
