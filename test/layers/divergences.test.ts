@@ -209,3 +209,34 @@ describe('4, 6, 7. BatchNormalization and LayerNormalization: any axis, center/s
     }
   });
 });
+
+describe('1. hard_sigmoid as an LSTM recurrent_activation (NumPy golden)', () => {
+  const g = GOLDENS.lstm_hard_sigmoid!;
+  const spec = `
+nnspec: 1
+name: lstm
+inputs:
+  x: {shape: [3, 2]}
+layers:
+  n: {type: LSTM, units: 2, recurrent_activation: hard_sigmoid}
+outputs: [n]
+`;
+  it('tfjs', () => expectClose(tfjsPredict(specGraph(spec), { x: { shape: g.shape, values: g.x } }, { n: g.weights }), g.output!, 1e-5));
+  it('onnx', async () => expectClose(await onnxPredict(specGraph(spec), { x: { shape: g.shape, values: g.x } }, { n: g.weights }), g.output!, 1e-5));
+});
+
+describe('3. Bidirectional with return_sequences over a masked sequence: zeros at masked steps in both directions (NumPy golden)', () => {
+  const g = GOLDENS.bidirectional_masked!;
+  const spec = `
+nnspec: 1
+name: bi
+inputs:
+  x: {shape: [4, 2]}
+layers:
+  m: {type: Masking, mask_value: 0}
+  n: {type: Bidirectional, layer: {type: SimpleRNN, units: 2, return_sequences: true}}
+outputs: [n]
+`;
+  it('tfjs', () => expectClose(tfjsPredict(specGraph(spec), { x: { shape: g.shape, values: g.x } }, { n: g.weights }), g.output!, 1e-5));
+  it('onnx', async () => expectClose(await onnxPredict(specGraph(spec), { x: { shape: g.shape, values: g.x } }, { n: g.weights }), g.output!, 1e-5));
+});

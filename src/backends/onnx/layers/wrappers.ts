@@ -35,6 +35,8 @@ const Bidirectional: LayerEmitter = (c, [input], ctx) => {
     default:
       value = g.op1('Concat', [a, b], { axis: -1 });
   }
+  // Keras zeroes both directions' outputs at masked steps (zero_output_for_mask under Bidirectional).
+  if (sequences && input!.mask) value = g.op1('Mul', [value, g.op1('Unsqueeze', [g.op1('Cast', [input!.mask], { to: 1 }), g.ints([2])])]);
   return [{ value, ...(sequences && input!.mask ? { mask: input!.mask } : {}) }];
 };
 

@@ -4,6 +4,7 @@ import { Bidirectional, TimeDistributed } from '../../../layers/wrappers.js';
 import { defined } from '../args.js';
 import type { TfjsEnv, TfLayer } from '../env.js';
 import { emitter, type TfjsFamily } from './emitter.js';
+import { wrapperClasses } from './wrapper-classes.js';
 
 /** The wrapped tfjs layer, frozen like its config (the compiler freezes only top-level layers). */
 function innerTfjs(config: LayerConfig, inner: TfjsEnv['inner']): TfLayer {
@@ -13,9 +14,10 @@ function innerTfjs(config: LayerConfig, inner: TfjsEnv['inner']): TfLayer {
 }
 
 export const wrappers: TfjsFamily = {
+  classes: wrapperClasses,
   emitters: [
     emitter(Bidirectional, (c, { tf, name, inner }) =>
-      tf.layers.bidirectional(defined({ name, layer: innerTfjs(c.layer, inner) as Parameters<typeof tf.layers.bidirectional>[0]['layer'], mergeMode: c.merge_mode ?? undefined })),
+      new (wrapperClasses(tf).Bidirectional)(defined({ name, layer: innerTfjs(c.layer, inner), mergeMode: c.merge_mode ?? undefined })),
     ),
     emitter(TimeDistributed, (c, { tf, name, inner }) => tf.layers.timeDistributed({ name, layer: innerTfjs(c.layer, inner) })),
   ],
