@@ -199,7 +199,7 @@ describe('--format github', () => {
   it('escapes what would end a property or the message', async () => {
     writeFileSync(join(dir, 'a,b:c.yaml'), `${VALID}"50%\\nx": 1\n`);
     const r = await run('validate', '--format', 'github', 'a,b:c.yaml');
-    expect(r.stdout).toBe("::error file=a%2Cb%3Ac.yaml,line=8,col=1,endLine=8,endColumn=9,title=NN200::unknown key '50%25%0Ax' in the spec (hint: The spec takes: nnspec, name, description, inputs, layers, outputs, training)\n");
+    expect(r.stdout).toBe("::error file=a%2Cb%3Ac.yaml,line=8,col=1,endLine=8,endColumn=9,title=NN200::unknown key '50%25%0Ax' in the spec (hint: The spec takes: nnspec, name, description, blocks, inputs, layers, outputs, training)\n");
   });
 });
 
