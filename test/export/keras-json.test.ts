@@ -152,7 +152,7 @@ function tfjsShapes(m: tfTypes.LayersModel): Record<string, [unknown, number]> {
 
 /** The same from nnspec's graph (a shared layer's first call site carries its shape and weights). */
 function nnspecShapes(graph: Graph): Record<string, [unknown, number]> {
-  const rows = summarize(graph).layers.filter((r) => !r.shares);
+  const rows = summarize(graph, { expand: true }).layers.filter((r) => !r.shares);
   return Object.fromEntries(rows.map((r) => [r.name, [r.output_shape, r.params]]));
 }
 

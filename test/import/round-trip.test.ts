@@ -69,7 +69,7 @@ function filled(config: Record<string, unknown>): Record<string, unknown> {
 function expectSameModel(original: Graph, text: string, { configs }: { configs: boolean }): void {
   const back = compile(text, 'imported.yaml');
   expect(back.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  expect(summarize(back.graph!)).toEqual(summarize(original));
+  expect(summarize(back.graph!, { expand: true })).toEqual(summarize(original, { expand: true }));
   expect(back.graph!.training).toEqual(original.training);
   expect(back.graph!.description).toEqual(original.description);
   if (!configs) return;
