@@ -136,7 +136,7 @@ export async function main(argv: string[], root: string): Promise<number> {
 
 /** A shard in its own process (this same bundle), its JSON result read from stdout. */
 function child(argv: string[], index: number, of: number): Promise<ShardResult> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const args = [...process.execArgv, process.argv[1]!, ...argv.filter((a, i) => a !== '--save' && a !== '--jobs' && argv[i - 1] !== '--jobs'), '--shard', `${index}/${of}`];
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
     let out = '';
@@ -145,7 +145,10 @@ function child(argv: string[], index: number, of: number): Promise<ShardResult> 
       try {
         resolve(JSON.parse(out) as ShardResult);
       } catch {
-        reject(new Error(`fuzz shard ${index}/${of} exited ${code} without a result`));
+        // A shard that died (the fuzzer's own failure) is reported as a finding; the others' results stand.
+        const problem = `fuzz shard ${index}/${of} exited ${code} without a result`;
+        const specs = { cases: 0, specCases: 0, importCases: 0, svgCases: 0, invalid: 0, findings: 1, slowestMs: 0, slowestLabels: [], labels: {}, msByLabel: {}, maxRssMb: 0, ms: 0 };
+        resolve({ specs, msByCommand: {}, found: [{ key: `shard: ${problem}`, kind: 'shard', problem, index: -1, labels: [], bytes: '' }] });
       }
     });
   });

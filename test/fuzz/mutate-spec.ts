@@ -306,8 +306,14 @@ export function mutateSpec(r: Random, seed: string, other: string): MutatedSpec 
     try {
       text = stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 });
     } catch {
-      // Too deep for the yaml package's printer: JSON is YAML too.
-      text = JSON.stringify(doc);
+      // Too deep for the yaml package's printer: JSON is YAML too; and past what JSON.stringify
+      // can recurse, the nesting is written as text.
+      try {
+        text = JSON.stringify(doc);
+      } catch {
+        text = `${seed}\nextra: ${'['.repeat(6000)}${']'.repeat(6000)}\n`;
+        labels.push('deep-text');
+      }
     }
   }
   if (mode >= 6 && mode < 8 || (mode < 6 && r.chance(0.15))) {
