@@ -56,6 +56,8 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const built = await buildTrainEngine(runtime, run, spec, settings, opts.learningRate, io);
   if (!built) return EXIT.invalid;
   const { engine, optimizer } = built;
+  const frozen = !spec.graph.layers.some((l) => (l.weights ?? []).some((w) => w.trainable));
+  if (frozen) reportProblem(io, 'NN912', file, 'the model has no trainable weights: training runs, as in Keras, but no weight changes except moving statistics', { severity: 'warning' });
 
   const state: RunState = run.resumed
     ? { ...run.resumed.state, settings }

@@ -80,6 +80,16 @@ export function compileObjective(tf: Tf, model: tfTypes.LayersModel, outputs: Ou
     size,
     gradients(inputs, targets, variables) {
       let stats: T | undefined;
+      // No trainable weight (all frozen, or none at all): Keras warns and runs the step anyway
+      // (moving statistics still move); tfjs's variableGrads refuses an empty list.
+      if (variables.length === 0) {
+        tf.tidy(() => {
+          const { preds, extra } = forward(inputs, true);
+          const { total, perOutput } = objective(preds, targets, extra);
+          stats = tf.keep(pack(total, perOutput, preds, targets));
+        });
+        return { stats: stats!, grads: {} };
+      }
       const { value, grads } = tf.variableGrads(() => {
         const { preds, extra } = forward(inputs, true);
         const { total, perOutput } = objective(preds, targets, extra);
