@@ -46,11 +46,12 @@ export function checkFile(file: string, opts: CheckOptions, cached?: CacheLookup
   let text = '';
   let hash: string | undefined;
   if ('bytes' in read) {
-    hash = hashBytes(read.bytes);
-    const hit = cached?.(file, hash);
+    // A spec taking blocks from other files (`from:`) is not answered by its own bytes' hash alone: never cached.
+    hash = Buffer.from(read.bytes).includes('from:') ? undefined : hashBytes(read.bytes);
+    const hit = hash === undefined ? undefined : cached?.(file, hash);
     if (hit && hit.length === 0) diagnostics = hit;
     else {
-      const result = hit ? undefined : compile(read.bytes, file);
+      const result = hit ? undefined : compile(read.bytes, file, { cwd: opts.cwd });
       diagnostics = hit ?? result!.diagnostics;
       // Source lines are needed only to quote them.
       text = opts.format === 'pretty' && diagnostics.length > 0 ? (result?.text ?? new TextDecoder().decode(read.bytes)) : '';

@@ -249,3 +249,18 @@ describe('nnspec init templates with blocks', () => {
     expect(c.graph!.instances!.map((i) => i.name)).toEqual(['stage1', 'stage2_block1', 'stage2_block2']);
   });
 });
+
+describe('validate --cache and from: files', () => {
+  it('a spec taking a block from another file is checked again when that file changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnspec-cache-'));
+    const backbone = 'nnspec: 1\nname: b\ninputs:\n  x: {shape: [4]}\nlayers:\n  d: {type: Dense, units: 2}\noutputs: d\n';
+    writeFileSync(join(dir, 'b.yaml'), backbone);
+    writeFileSync(join(dir, 'm.yaml'), 'nnspec: 2\nname: m\nblocks:\n  b: {from: b.yaml}\ninputs:\n  x: {shape: [4]}\nlayers:\n  u: {block: b}\noutputs: u\n');
+    const args = ['validate', 'm.yaml', '--cache', '--cache-location', join(dir, '.cache')];
+    expect((await runCli(args, { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'b.yaml'), backbone.replace('units: 2', 'units: 0'));
+    const again = await runCli(args, { cwd: dir });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain("m.yaml:4:13: error[NN315]: block 'b' comes from 'b.yaml': it is not a valid spec (1 error; the first: b.yaml:6:27: NN204 'units' in Dense layer 'd' must be >= 1, got 0)");
+  });
+});
