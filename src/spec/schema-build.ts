@@ -34,13 +34,18 @@ function layerSchema(type: string, nested: boolean): JsonSchema {
 
 const paramRef = { type: 'string', pattern: PARAM_REF_PATTERN, description: 'A parameter of the enclosing block, e.g. `$filters`.' };
 
-/** A layer inside a block: as at the top level, but any argument may be a parameter reference (`$filters`). */
+/**
+ * A layer inside a block: its keys as at the top level (for editors' completion and hover), its
+ * values unchecked here, since any may be a parameter reference (`$filters`): they are checked
+ * once the block is expanded, at the block's line with the use as a second place. Checking them
+ * here as well (each argument's schema or a reference) doubled the validator's size and start-up.
+ */
 function blockLayerSchema(type: string): JsonSchema {
   const layer = layerSchema(type, false);
   const ref = { type: 'string', pattern: BLOCK_LAYER_PATTERN };
   const inputs = { description: 'The node(s) feeding this layer: a block input or a layer of the block, or a list of them. Omitted: the layer directly above (or the block\'s only input).', anyOf: [ref, { type: 'array', items: ref, minItems: 1 }] };
   const properties = Object.fromEntries(
-    Object.entries(layer.properties as Record<string, JsonSchema>).map(([k, v]) => [k, k === 'type' ? v : k === 'inputs' ? inputs : { description: v.description, anyOf: [{ $ref: `#/definitions/Layer_${type}/properties/${k}` }, paramRef] }]),
+    Object.entries(layer.properties as Record<string, JsonSchema>).map(([k, v]) => [k, k === 'type' ? v : k === 'inputs' ? inputs : { description: v.description }]),
   );
   return { ...layer, properties, required: ['type'] };
 }

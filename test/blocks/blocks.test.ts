@@ -93,6 +93,9 @@ describe('block diagnostics: code, message, the block\'s line and the use site',
     ['an error inside a block, at the block line and the use', BLOCK + '  b1: {block: mlp, units: 0}\noutputs: b1\n', [
       { code: 'NN204', at: '10:35', message: "'units' in Dense layer 'b1_dense' must be >= 1, got 0", labels: ['16:3 in block \'mlp\', used here as \'b1\''] },
     ]],
+    ['an unknown key in a block layer, once, with the use', BLOCK.replace('rate: 0.1}', 'rate: 0.1, rat: 2}') + '  b1: {block: mlp, units: 3}\n  b2: {block: mlp, units: 3}\noutputs: b2\n', [
+      { code: 'NN200', at: '11:40', message: "unknown key 'rat' in Dropout layer 'b1_drop'; did you mean 'rate'?", labels: ["16:3 in block 'mlp', used here as 'b1'"] },
+    ]],
     ['an unknown block', BLOCK + '  b1: {block: mpl, units: 3}\noutputs: b1\n', [
       { code: 'NN310', at: '16:15', message: "layer 'b1' uses block 'mpl', which is not declared; did you mean 'mlp'?", labels: [] },
     ]],
