@@ -10,7 +10,7 @@ import { COMMON_PARAMS, type ParamMap } from '../layers/params.js';
 import { LOSSES, METRICS, OPTIMIZERS } from '../spec/vocabulary.js';
 import type { Analysis } from './analysis.js';
 
-const TOP_KEYS = ['nnspec', 'name', 'description', 'inputs', 'layers', 'outputs', 'training'];
+const TOP_KEYS = ['nnspec', 'name', 'description', 'blocks', 'inputs', 'layers', 'outputs', 'training'];
 const TRAINING_KEYS = ['optimizer', 'loss', 'loss_weights', 'metrics', 'batch_size', 'epochs', 'validation_split', 'shuffle', 'seed'];
 
 interface Context {
@@ -68,11 +68,37 @@ function names(a: Analysis | undefined, except?: string): CompletionItem[] {
     });
 }
 
+/** The blocks as written (before expansion), by name. */
+function blocksOf(a: Analysis | undefined): Record<string, { description?: unknown; params?: unknown } | undefined> {
+  const value = (a?.result.source ?? a?.result.doc)?.value as { blocks?: unknown } | undefined;
+  return value?.blocks && typeof value.blocks === 'object' ? (value.blocks as Record<string, { description?: unknown; params?: unknown }>) : {};
+}
+
+/** The name of the block (a key indented once under `blocks:`) whose lines hold `offset`. */
+function enclosingBlock(text: string, offset: number): string | undefined {
+  const lines = text.slice(0, offset).split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^ {2}([A-Za-z_][\w.-]*)\s*:/.exec(lines[i]!);
+    if (m) return m[1];
+    if (/^\S/.test(lines[i]!)) return undefined;
+  }
+  return undefined;
+}
+
 const values = (list: readonly string[], kind: CompletionItemKind = CompletionItemKind.EnumMember): CompletionItem[] => list.map((label) => ({ label, kind }));
 
 export function complete(a: Analysis | undefined, text: string, offset: number): CompletionItem[] {
   const ctx = contextAt(text, offset);
   const { before } = ctx;
+  const blocks = blocksOf(a);
+  // Format 2: block names after `block:`, the enclosing block's parameters after `$`.
+  if (/(^|[{,\s])block:\s*[\w.-]*$/.test(before)) {
+    return Object.entries(blocks).map(([name, b]) => ({ label: name, kind: CompletionItemKind.Module, ...(typeof b?.description === 'string' ? { documentation: b.description } : {}) }));
+  }
+  if (ctx.section === 'blocks' && /\$\w*$/.test(before)) {
+    const params = blocks[enclosingBlock(text, offset) ?? '']?.params;
+    return Object.keys(params && typeof params === 'object' ? params : {}).map((p) => ({ label: `$${p}`, kind: CompletionItemKind.Variable, insertText: p }));
+  }
   if (/(^|[{,\s])type:\s*[\w]*$/.test(before) && ctx.section === 'layers') {
     return [...LAYER_KINDS.values()].map((k) => ({ label: k.type, kind: CompletionItemKind.Class, documentation: k.description }));
   }

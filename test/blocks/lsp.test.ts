@@ -44,3 +44,15 @@ describe('lsp on specs/resnet50.yaml', () => {
     }
   });
 });
+
+describe('completion in a format 2 spec', () => {
+  const a = analyze('file://' + FILE, 1, text, FILE);
+  it('offers the blocks after block: and the enclosing block\'s parameters after $', () => {
+    const use = text.indexOf('{block: conv_block') + '{block: '.length;
+    expect(complete(a, text, use).map((c) => c.label)).toEqual(['conv_block', 'identity_block']);
+    const ref = text.indexOf('filters: $filters, kernel_size: 3') + 'filters: $'.length;
+    expect(complete(a, text, ref).map((c) => c.label)).toEqual(['$filters', '$out', '$stride']);
+    const inIdentity = text.indexOf('filters: $out, kernel_size: 1}', text.indexOf('identity_block:')) + 'filters: $'.length;
+    expect(complete(a, text, inIdentity).map((c) => c.label)).toEqual(['$filters', '$out']);
+  });
+});
