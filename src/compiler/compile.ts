@@ -1,6 +1,6 @@
 /**
  * compile(source, file) → {graph, diagnostics}: the library entry point every command uses.
- * parse → schema → resolve → order → infer → check; each pass reports into one sink.
+ * parse → schema → expand (format 2 blocks) → resolve → order → infer → check; each pass reports into one sink.
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
