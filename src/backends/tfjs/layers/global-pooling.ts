@@ -24,7 +24,7 @@ interface MaskSource {
  * Embedding with mask_zero or a Masking layer. Needed because the executor also leaves a stale
  * mask in the call arguments of every later layer (tfjs 4.22), so a mask in `call` proves nothing.
  */
-function carriesMask(t: Symbolic): boolean {
+export function carriesMask(t: Symbolic): boolean {
   const layer = t.sourceLayer as unknown as MaskSource;
   if (!layer?.supportsMasking) return false;
   const name = layer.getClassName();
