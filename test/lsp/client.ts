@@ -13,7 +13,9 @@ export class LspClient {
   readonly conn: MessageConnection;
   private readonly proc: ChildProcess;
   private readonly published: Published[] = [];
-  private waiters: { uri: string; version?: number; resolve: (p: Published) => void }[] = [];
+  private waiters: { uri: string; version?: number; resolve: (p: Published) => void; reject: (e: Error) => void }[] = [];
+  /** Set when the server process ended: every wait fails at once instead of hanging. */
+  private exited?: Error;
 
   constructor(initializationOptions?: unknown) {
     this.proc = spawn(process.execPath, [join(import.meta.dirname, '../../bin/nnspec'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -27,6 +29,13 @@ export class LspClient {
       });
     });
     this.conn.onRequest('workspace/inlayHint/refresh', () => null);
+    let stderr = '';
+    this.proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    this.proc.on('exit', (code) => {
+      this.exited = new Error(`nnspec lsp exited (status ${code}): ${stderr.slice(0, 500)}`);
+      for (const w of this.waiters) w.reject(this.exited);
+      this.waiters = [];
+    });
     this.conn.listen();
     this.init = this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions }).then(() => this.conn.sendNotification('initialized', {}));
   }
@@ -37,7 +46,8 @@ export class LspClient {
   diagnostics(uri: string, version?: number): Promise<Published> {
     const done = this.published.find((p) => p.uri === uri && (version === undefined || p.version === version));
     if (done) return Promise.resolve(done);
-    return new Promise((resolve) => this.waiters.push({ uri, version, resolve }));
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise((resolve, reject) => this.waiters.push({ uri, version, resolve, reject }));
   }
 
   open(uri: string, text: string, version = 1): void {
