@@ -168,7 +168,7 @@ export async function gradCheck(c: GradCase): Promise<GradReport> {
       const yOurs = Float64Array.from(base.checked_y!.data as Float64Array);
       const yWant = yRef.dataSync();
       expect(relErr(yOurs, yWant, 1e-3), `${c.name}: y against tfjs; ours [${fmt(yOurs)}] tfjs [${fmt(yWant)}]`).toBeLessThanOrEqual(c.tfTol ?? 1e-4);
-      const ref = tf.grads(f)(xs, tf.tensor(r, y.shape, 'float32'));
+      const ref = tf.grads(f)(xs, tf.tensor(r, [...y.shape], 'float32'));
       tfErr = 0;
       for (const [i, k] of wrtNames.entries()) {
         const want = ref[i]!.dataSync();

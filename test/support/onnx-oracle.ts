@@ -307,7 +307,7 @@ export async function compareGradients(tf: Tf, graph: Graph, opts: OracleOptions
     const tfFeeds = graph.inputs.map((n) => tf.tensor(feeds.data[n.name]!, feeds.shapes[n.name], n.output!.dtype));
     const lossOf = (xs: Tensor[]) => {
       const outs = [built.model.apply(xs, { training })].flat() as Tensor[];
-      return tf.addN(outs.map((o, i) => tf.sum(tf.mul(o, tf.tensor(probes[i]!.data, probes[i]!.shape))))) as never;
+      return tf.addN(outs.map((o, i) => tf.sum(tf.mul(o, tf.tensor(probes[i]!.data, [...probes[i]!.shape]))))) as never;
     };
     const expected = new Map<string, Float32Array>();
     const weights = reached.filter((w) => !w.of.startsWith('input:'));
