@@ -14,9 +14,13 @@ import { readFileSync } from 'node:fs';
 // Convolutions over 32x32x64 images are slow on the pure-JS cpu backend: two samples there.
 const SAMPLES: Record<string, number> = { inception_module: 2, residual_block: 2, social_posts: 2 };
 const specs = readdirSync(SPECS).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+// tfjs-backend-wasm 4.22 aborts ResNet50 at 224x224 ("memory access out of bounds") and its
+// module stays broken for the rest of the process: ResNet50 trains on cpu here and on onnx in
+// test/onnx/train-specs.slow.test.ts.
+const SKIP: Record<string, string[]> = { wasm: ['resnet50'] };
 
 describe.each(['cpu', 'wasm'])('every seed spec trains on %s', (backend) => {
-  it.each(specs)('%s', async (name) => {
+  it.each(specs.filter((s) => !SKIP[backend]?.includes(s)))('%s', async (name) => {
     const dir = tempDir();
     const spec = join(SPECS, `${name}.yaml`);
     const samples = backend === 'cpu' ? SAMPLES[name] ?? 8 : 8;
