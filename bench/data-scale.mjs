@@ -39,12 +39,12 @@ training: {loss: mse, optimizer: adam}
 
 function run(bin, args) {
   try {
-    execFileSync('/usr/bin/time', ['-f', 'TIME %M %e', '-o', join(dir, 'time.txt'), process.execPath, bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+    execFileSync('/usr/bin/time', ['-f', 'TIME %M %e %U %S', '-o', join(dir, 'time.txt'), process.execPath, bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
   } catch (e) {
     throw new Error(`${bin} ${args.join(' ')} failed: ${e.stderr}`);
   }
-  const [, kb, seconds] = readFileSync(join(dir, 'time.txt'), 'utf8').trim().split('\n').pop().split(' ');
-  return { rssMB: Number(kb) / 1024, seconds: Number(seconds) };
+  const [, kb, seconds, user, sys] = readFileSync(join(dir, 'time.txt'), 'utf8').trim().split('\n').pop().split(' ');
+  return { rssMB: Number(kb) / 1024, seconds: Number(seconds), cpu: Number(user) + Number(sys) };
 }
 
 function synth(samples, out) {
@@ -86,16 +86,19 @@ for (let round = 0; round < rounds; round++) {
       const r = train(bin, join(dir, data));
       const key = `${name} ${data}`;
       results.set(key, [...(results.get(key) ?? []), r]);
-      console.log(`round ${round + 1}: ${key}: peak RSS ${r.rssMB.toFixed(1)} MB, ${r.seconds} s, ${r.samplesPerSecond?.toFixed(0)} samples/s`);
+      console.log(`round ${round + 1}: ${key}: peak RSS ${r.rssMB.toFixed(1)} MB, ${r.seconds} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.samplesPerSecond?.toFixed(0)} samples/s`);
     }
   }
 }
-console.log('\n| variant | data | peak RSS MB (min / median) | samples/s (median / max) | wall s (median) |');
-console.log('| --- | --- | --- | --- | --- |');
+// On a shared machine wall time and samples/s measure the neighbours too; the process's CPU time
+// (user + system) is the comparison of the work each variant does.
+console.log('\n| variant | data | peak RSS MB (min / median) | samples/s (median / max) | wall s (median) | CPU s (min / median) |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const [key, rs] of results) {
   const rss = stats(rs.map((r) => r.rssMB));
   const sps = stats(rs.map((r) => r.samplesPerSecond));
   const wall = stats(rs.map((r) => r.seconds));
+  const cpu = stats(rs.map((r) => r.cpu));
   const [name, data] = [key.slice(0, key.lastIndexOf(' ')), key.slice(key.lastIndexOf(' ') + 1)];
-  console.log(`| ${name} | ${data === 'd1' ? '1x (40 MB)' : '10x (400 MB)'} | ${rss.min.toFixed(1)} / ${rss.median.toFixed(1)} | ${sps.median.toFixed(0)} / ${sps.max.toFixed(0)} | ${wall.median} |`);
+  console.log(`| ${name} | ${data === 'd1' ? '1x (40 MB)' : '10x (400 MB)'} | ${rss.min.toFixed(1)} / ${rss.median.toFixed(1)} | ${sps.median.toFixed(0)} / ${sps.max.toFixed(0)} | ${wall.median} | ${cpu.min.toFixed(2)} / ${cpu.median.toFixed(2)} |`);
 }
