@@ -60,8 +60,10 @@ export interface TrainEngine {
   /**
    * One optimizer step on the batch, drawing dropout and noise from `rng`; returns the batch's
    * stats. The update is applied only when the total and every output's loss are finite.
+   * `learningRate` is this step's (a schedule's value, or one ReduceLROnPlateau lowered); the
+   * optimizer config's `learning_rate` when absent.
    */
-  step(batch: Batch, rng: Rng): Promise<Float32Array>;
+  step(batch: Batch, rng: Rng, learningRate?: number): Promise<Float32Array>;
   /** Stats of a batch in inference mode. */
   evaluate(batch: Batch): Promise<Float32Array>;
   /** The model's outputs on a batch (inference mode), float32, in output order. */

@@ -75,11 +75,13 @@ describe('ONNX optimizers equal the tfjs engine step by step', () => {
     let slots: Float32Array[] = opt.slots.map((s) => new Float32Array(SIZE).fill(s.init));
     for (let t = 1; t <= STEPS; t++) {
       const gt = tf.tensor(grads[t - 1]!, SHAPE);
-      ref.apply({ [v.name]: gt }, [v], ['w']);
+      // The learning rate changes every step (as a schedule moves it): both engines take it per step.
+      const lr = (config.learning_rate as number) / t;
+      ref.apply({ [v.name]: gt }, [v], ['w'], lr);
       gt.dispose();
       const feeds: Record<string, unknown> = { w: new ort.Tensor('float32', w, SHAPE), grad: new ort.Tensor('float32', grads[t - 1]!, SHAPE) };
       opt.slots.forEach((s, i) => (feeds[`w/${s.name}`] = new ort.Tensor('float32', slots[i]!, SHAPE)));
-      opt.scalarValues(t).forEach((x, i) => (feeds[opt.scalars[i]!] = new ort.Tensor('float32', Float32Array.of(x), [])));
+      opt.scalarValues(t, lr).forEach((x, i) => (feeds[opt.scalars[i]!] = new ort.Tensor('float32', Float32Array.of(x), [])));
       const out = await session.run(feeds as never);
       w = out['w:next']!.data as Float32Array;
       slots = opt.slots.map((s) => out[`w/${s.name}:next`]!.data as Float32Array);
@@ -103,7 +105,7 @@ describe('ONNX optimizers equal the tfjs engine step by step', () => {
       const slots = opt.slots.map((_, k) => Float32Array.from({ length: SIZE }, (_, i) => (k === 0 ? 0.1 + i : 0.01 * i)));
       const feeds: Record<string, unknown> = { w: new ort.Tensor('float32', w, SHAPE), grad: new ort.Tensor('float32', new Float32Array(SIZE), SHAPE) };
       opt.slots.forEach((s, i) => (feeds[`w/${s.name}`] = new ort.Tensor('float32', slots[i]!, SHAPE)));
-      opt.scalarValues(3).forEach((x, i) => (feeds[opt.scalars[i]!] = new ort.Tensor('float32', Float32Array.of(x), [])));
+      opt.scalarValues(3, config.learning_rate as number).forEach((x, i) => (feeds[opt.scalars[i]!] = new ort.Tensor('float32', Float32Array.of(x), [])));
       const out = await session.run(feeds as never);
       const moved = (out['w:next']!.data as Float32Array).some((x, i) => x !== w[i]);
       if (!opt.idleDecay) {

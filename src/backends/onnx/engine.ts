@@ -245,13 +245,13 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
   };
 
   return {
-    async step(batch, rng) {
+    async step(batch, rng, learningRate) {
       if (!optimizer) throw new Error('internal: this model was built without an optimizer');
       if (!slotsReady) initSlots();
       const t = iterations + 1;
       const fed = gathered(batch, true, t);
       const { session, built } = await compiled('train', fed.shapes);
-      optimizer.scalarValues(t).forEach((x, i) => (fed.extra[SCALAR(optimizer.scalars[i]!)] = new ort.Tensor('float32', Float32Array.of(x), [])));
+      optimizer.scalarValues(t, learningRate ?? (optimizer.config.learning_rate as number)).forEach((x, i) => (fed.extra[SCALAR(optimizer.scalars[i]!)] = new ort.Tensor('float32', Float32Array.of(x), [])));
       for (const n of built.noise) fed.extra[n.name] = new ort.Tensor('float32', draw(n, rng), n.shape);
       // New weights and slots are written into buffers of our own (ONNX Runtime's pre-allocated
       // outputs): last step's buffers, swapped with the current ones when a step is adopted.

@@ -4,9 +4,10 @@
  * are those of the tfjs engine (src/backends/tfjs/optimizers.ts), so a checkpoint written by one
  * engine resumes on the other and both take the same step to the last bits where the kernels allow.
  *
- * What changes from step to step (Adam's bias-corrected step size, Adamax's 1 - β₁ᵗ) is not baked
- * into the graph: it is a float32 scalar input, computed here in double precision from the step
- * count exactly as the tfjs engine computes it.
+ * What changes from step to step (the learning rate, which a schedule or ReduceLROnPlateau moves;
+ * Adam's bias-corrected step size, Adamax's 1 - β₁ᵗ) is not baked into the graph: it is a float32
+ * scalar input, computed here in double precision from the step count and the step's learning
+ * rate exactly as the tfjs engine computes it.
  */
 import type { OptimizerConfig } from '../../train/optimizer-config.js';
 import type { OnnxGraph, Value } from './graph.js';
@@ -29,8 +30,11 @@ export interface OnnxOptimizer {
   slots: SlotSpec[];
   /** Names of the float32 scalar inputs a step graph takes (possibly none). */
   scalars: string[];
-  /** The scalar inputs' values for step `t` (1-based, Keras's iterations + 1), parallel to `scalars`. */
-  scalarValues(t: number): number[];
+  /**
+   * The scalar inputs' values for step `t` (1-based, Keras's iterations + 1) taken with learning
+   * rate `lr`, parallel to `scalars`.
+   */
+  scalarValues(t: number, lr: number): number[];
   /**
    * One weight's update. `scalars` are the graph values of the scalar inputs, parallel to
    * `scalars`. Gradient clipping (clipvalue, then clipnorm, per weight as Keras does) comes first.
@@ -51,20 +55,20 @@ type Rule = Omit<OnnxOptimizer, 'config' | 'emit'> & {
 function rule(config: OptimizerConfig): Rule {
   const c = config as Record<string, number | boolean | undefined>;
   const n = (k: string) => c[k] as number;
-  const lr = n('learning_rate');
   const eps = n('epsilon');
-  const none = { scalars: [], scalarValues: () => [] };
+  // The learning rate as fed: the first scalar input of every rule that uses it as it is.
+  const none = { scalars: ['learning_rate'], scalarValues: (_t: number, lr: number) => [lr] };
   switch (config.type) {
     case 'sgd': {
       const momentum = n('momentum');
       if (momentum === 0 && !c.nesterov) {
-        return { ...none, slots: [], idleDecay: [], step: (g, w, grad) => ({ weight: g.op1('Sub', [w, g.op1('Mul', [grad, g.scalar(lr)])]), slots: [] }) };
+        return { ...none, slots: [], idleDecay: [], step: (g, w, grad, _s, [lr]) => ({ weight: g.op1('Sub', [w, g.op1('Mul', [grad, lr!])]), slots: [] }) };
       }
       return {
         ...none,
         slots: [{ name: 'momentum', init: 0 }],
-        step(g, w, grad, [m]) {
-          const glr = g.op1('Mul', [grad, g.scalar(lr)]);
+        step(g, w, grad, [m], [lr]) {
+          const glr = g.op1('Mul', [grad, lr!]);
           const next = g.op1('Sub', [g.op1('Mul', [m!, g.scalar(momentum)]), glr]);
           const weight = c.nesterov ? g.op1('Add', [w, g.op1('Sub', [g.op1('Mul', [next, g.scalar(momentum)]), glr])]) : g.op1('Add', [w, next]);
           return { weight, slots: [next] };
@@ -81,7 +85,7 @@ function rule(config: OptimizerConfig): Rule {
         ...none,
         slots,
         ...(momentum > 0 ? {} : { idleDecay: slots.map(() => rho) }),
-        step(g, w, grad, s) {
+        step(g, w, grad, s, [lr]) {
           const velocity = g.op1('Add', [g.op1('Mul', [s[0]!, g.scalar(rho)]), g.op1('Mul', [g.op1('Mul', [grad, grad]), g.scalar(1 - rho)])]);
           const out = [velocity];
           let denominator = velocity;
@@ -90,7 +94,7 @@ function rule(config: OptimizerConfig): Rule {
             avg = g.op1('Add', [g.op1('Mul', [s[slots.length - 1]!, g.scalar(rho)]), g.op1('Mul', [grad, g.scalar(1 - rho)])]);
             denominator = g.op1('Sub', [velocity, g.op1('Mul', [avg, avg])]);
           }
-          const increment = g.op1('Div', [g.op1('Mul', [grad, g.scalar(lr)]), g.op1('Sqrt', [g.op1('Add', [denominator, g.scalar(eps)])])]);
+          const increment = g.op1('Div', [g.op1('Mul', [grad, lr!]), g.op1('Sqrt', [g.op1('Add', [denominator, g.scalar(eps)])])]);
           let weight: Value;
           if (momentum > 0) {
             const mom = g.op1('Add', [g.op1('Mul', [s[1]!, g.scalar(momentum)]), increment]);
@@ -110,11 +114,11 @@ function rule(config: OptimizerConfig): Rule {
       if (c.amsgrad) slots.push({ name: 'velocity_hat', init: 0 });
       return {
         slots,
-        scalars: ['alpha'],
-        scalarValues: (t) => [(lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)],
-        step(g, w, grad, [m, vel, vhat], [alpha]) {
+        scalars: decay > 0 ? ['alpha', 'decay'] : ['alpha'],
+        scalarValues: (t, lr) => [(lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t), ...(decay > 0 ? [decay * lr] : [])],
+        step(g, w, grad, [m, vel, vhat], [alpha, decayLr]) {
           // AdamW: Keras decays the weight first, by weight_decay × learning_rate.
-          if (decay > 0) w = g.op1('Sub', [w, g.op1('Mul', [w, g.scalar(decay * lr)])]);
+          if (decay > 0) w = g.op1('Sub', [w, g.op1('Mul', [w, decayLr!])]);
           const m2 = g.op1('Add', [m!, g.op1('Mul', [g.op1('Sub', [grad, m!]), g.scalar(1 - b1)])]);
           const v2 = g.op1('Add', [vel!, g.op1('Mul', [g.op1('Sub', [g.op1('Mul', [grad, grad]), vel!]), g.scalar(1 - b2)])]);
           const out = [m2, v2];
@@ -133,9 +137,9 @@ function rule(config: OptimizerConfig): Rule {
         ...none,
         slots: [{ name: 'accumulator', init: n('initial_accumulator_value') }],
         idleDecay: [1],
-        step(g, w, grad, [acc]) {
+        step(g, w, grad, [acc], [lr]) {
           const acc2 = g.op1('Add', [acc!, g.op1('Mul', [grad, grad])]);
-          const step = g.op1('Div', [g.op1('Mul', [grad, g.scalar(lr)]), g.op1('Sqrt', [g.op1('Add', [acc2, g.scalar(eps)])])]);
+          const step = g.op1('Div', [g.op1('Mul', [grad, lr!]), g.op1('Sqrt', [g.op1('Add', [acc2, g.scalar(eps)])])]);
           return { weight: g.op1('Sub', [w, step]), slots: [acc2] };
         },
       };
@@ -145,12 +149,12 @@ function rule(config: OptimizerConfig): Rule {
         ...none,
         slots: [{ name: 'accumulated_grad', init: 0 }, { name: 'accumulated_delta_var', init: 0 }],
         idleDecay: [rho, rho],
-        step(g, w, grad, [ag, adv]) {
+        step(g, w, grad, [ag, adv], [lr]) {
           const ag2 = g.op1('Add', [g.op1('Mul', [ag!, g.scalar(rho)]), g.op1('Mul', [g.op1('Mul', [grad, grad]), g.scalar(1 - rho)])]);
           const ratio = g.op1('Div', [g.op1('Sqrt', [g.op1('Add', [adv!, g.scalar(eps)])]), g.op1('Sqrt', [g.op1('Add', [ag2, g.scalar(eps)])])]);
           const delta = g.op1('Neg', [g.op1('Mul', [ratio, grad])]);
           const adv2 = g.op1('Add', [g.op1('Mul', [adv!, g.scalar(rho)]), g.op1('Mul', [g.op1('Mul', [delta, delta]), g.scalar(1 - rho)])]);
-          return { weight: g.op1('Add', [w, g.op1('Mul', [delta, g.scalar(lr)])]), slots: [ag2, adv2] };
+          return { weight: g.op1('Add', [w, g.op1('Mul', [delta, lr!])]), slots: [ag2, adv2] };
         },
       };
     }
@@ -158,12 +162,12 @@ function rule(config: OptimizerConfig): Rule {
       const [b1, b2] = [n('beta_1'), n('beta_2')];
       return {
         slots: [{ name: 'momentum', init: 0 }, { name: 'norm', init: 0 }],
-        scalars: ['bias_correction'],
-        scalarValues: (t) => [1 - b1 ** t],
-        step(g, w, grad, [m, u], [correction]) {
+        scalars: ['learning_rate', 'bias_correction'],
+        scalarValues: (t, lr) => [lr, 1 - b1 ** t],
+        step(g, w, grad, [m, u], [lr, correction]) {
           const m2 = g.op1('Add', [m!, g.op1('Mul', [g.op1('Sub', [grad, m!]), g.scalar(1 - b1)])]);
           const u2 = g.op1('Max', [g.op1('Mul', [u!, g.scalar(b2)]), g.op1('Abs', [grad])]);
-          const step = g.op1('Div', [g.op1('Mul', [m2, g.scalar(lr)]), g.op1('Mul', [g.op1('Add', [u2, g.scalar(eps)]), correction!])]);
+          const step = g.op1('Div', [g.op1('Mul', [m2, lr!]), g.op1('Mul', [g.op1('Add', [u2, g.scalar(eps)]), correction!])]);
           return { weight: g.op1('Sub', [w, step]), slots: [m2, u2] };
         },
       };

@@ -46,14 +46,14 @@ export function tfjsEngine(tf: Tf, plan: ModelPlan): TrainEngine {
   const lossCount = 1 + plan.outputs.length;
 
   return {
-    async step(batch: Batch, rng: Rng) {
+    async step(batch: Batch, rng: Rng, learningRate?: number) {
       if (!optimizing) throw new Error('internal: this model was built without an optimizer');
       const inputs = tensors(tf, batch.inputs);
       const targets = tensors(tf, batch.targets);
       // tfjs seeds every unseeded random op (dropout, noise) from Math.random.
       const { stats, grads } = withRandom(rng, () => objective.gradients(inputs, targets, variables));
       const values = stats.dataSync() as Float32Array;
-      if (allFinite(values, lossCount)) optimizing.apply(grads, variables, names);
+      if (allFinite(values, lossCount)) optimizing.apply(grads, variables, names, learningRate);
       tf.dispose([stats, ...inputs, ...targets, ...Object.values(grads)]);
       return values;
     },

@@ -15,8 +15,11 @@ export interface Optimizing {
   config: OptimizerConfig;
   /** Steps taken (Keras's `iterations`). */
   iterations: number;
-  /** One step: `grads` keyed by variable name, `variables` the trainable weights in model order. */
-  apply(grads: tfTypes.NamedTensorMap, variables: tfTypes.Variable[], names: string[]): void;
+  /**
+   * One step: `grads` keyed by variable name, `variables` the trainable weights in model order;
+   * `learningRate` is this step's (a schedule's or a reduced one), the config's when absent.
+   */
+  apply(grads: tfTypes.NamedTensorMap, variables: tfTypes.Variable[], names: string[], learningRate?: number): void;
   /** Slot values named `<weight>/<slot>`, for a checkpoint. */
   slots(): { name: string; tensor: T }[];
   /** Restores slots saved by `slots()` for the weights called `names` (every one must be present). */
@@ -27,22 +30,21 @@ export interface Optimizing {
 interface Rule {
   /** Slot names and their initial value. */
   slots: [string, number][];
-  /** Updates `v` in place given its gradient and slots; `t` is the 1-based step. */
-  step(v: tfTypes.Variable, g: T, s: tfTypes.Variable[], t: number): void;
+  /** Updates `v` in place given its gradient and slots; `t` is the 1-based step, `lr` its learning rate. */
+  step(v: tfTypes.Variable, g: T, s: tfTypes.Variable[], t: number, lr: number): void;
 }
 
 function rule(tf: Tf, config: OptimizerConfig): Rule {
   const c = config as Record<string, number | boolean | undefined>;
   const n = (k: string) => c[k] as number;
-  const lr = n('learning_rate');
   const eps = n('epsilon');
   switch (config.type) {
     case 'sgd': {
       const momentum = n('momentum');
-      if (momentum === 0 && !c.nesterov) return { slots: [], step: (v, g) => v.assign(tf.sub(v, tf.mul(g, lr))) };
+      if (momentum === 0 && !c.nesterov) return { slots: [], step: (v, g, _s, _t, lr) => v.assign(tf.sub(v, tf.mul(g, lr))) };
       return {
         slots: [['momentum', 0]],
-        step(v, g, [m]) {
+        step(v, g, [m], _t, lr) {
           const next = tf.sub(tf.mul(m!, momentum), tf.mul(g, lr));
           m!.assign(next);
           v.assign(c.nesterov ? tf.add(v, tf.sub(tf.mul(next, momentum), tf.mul(g, lr))) : tf.add(v, next));
@@ -57,7 +59,7 @@ function rule(tf: Tf, config: OptimizerConfig): Rule {
       if (c.centered) slots.push(['average_gradient', 0]);
       return {
         slots,
-        step(v, g, s) {
+        step(v, g, s, _t, lr) {
           const [velocity, mom, avg] = [s[0]!, momentum > 0 ? s[1] : undefined, c.centered ? s[slots.length - 1] : undefined];
           velocity.assign(tf.add(tf.mul(velocity, rho), tf.mul(tf.square(g), 1 - rho)));
           let denominator: T = velocity;
@@ -81,7 +83,7 @@ function rule(tf: Tf, config: OptimizerConfig): Rule {
       if (c.amsgrad) slots.push(['velocity_hat', 0]);
       return {
         slots,
-        step(v, g, [m, vel, vhat], t) {
+        step(v, g, [m, vel, vhat], t, lr) {
           // AdamW: Keras decays the weight first, by weight_decay × learning_rate.
           if (decay > 0) v.assign(tf.sub(v, tf.mul(v, decay * lr)));
           const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
@@ -99,7 +101,7 @@ function rule(tf: Tf, config: OptimizerConfig): Rule {
     case 'adagrad':
       return {
         slots: [['accumulator', n('initial_accumulator_value')]],
-        step(v, g, [acc]) {
+        step(v, g, [acc], _t, lr) {
           acc!.assign(tf.add(acc!, tf.square(g)));
           v.assign(tf.sub(v, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc!, eps)))));
         },
@@ -108,7 +110,7 @@ function rule(tf: Tf, config: OptimizerConfig): Rule {
       const rho = n('rho');
       return {
         slots: [['accumulated_grad', 0], ['accumulated_delta_var', 0]],
-        step(v, g, [ag, adv]) {
+        step(v, g, [ag, adv], _t, lr) {
           ag!.assign(tf.add(tf.mul(ag!, rho), tf.mul(tf.square(g), 1 - rho)));
           const delta = tf.neg(tf.mul(tf.div(tf.sqrt(tf.add(adv!, eps)), tf.sqrt(tf.add(ag!, eps))), g));
           adv!.assign(tf.add(tf.mul(adv!, rho), tf.mul(tf.square(delta), 1 - rho)));
@@ -120,7 +122,7 @@ function rule(tf: Tf, config: OptimizerConfig): Rule {
       const [b1, b2] = [n('beta_1'), n('beta_2')];
       return {
         slots: [['momentum', 0], ['norm', 0]],
-        step(v, g, [m, u], t) {
+        step(v, g, [m, u], t, lr) {
           m!.assign(tf.add(m!, tf.mul(tf.sub(g, m!), 1 - b1)));
           u!.assign(tf.maximum(tf.mul(u!, b2), tf.abs(g)));
           v.assign(tf.sub(v, tf.div(tf.mul(m!, lr), tf.mul(tf.add(u!, eps), 1 - b1 ** t))));
@@ -153,16 +155,17 @@ export function makeOptimizer(tf: Tf, config: OptimizerConfig): Optimizing {
   const opt: Optimizing = {
     config,
     iterations: 0,
-    apply(grads, variables, names) {
+    apply(grads, variables, names, learningRate) {
       if (!slots) create(variables, names);
       const t = opt.iterations + 1;
+      const lr = learningRate ?? (c.learning_rate as number);
       tf.tidy(() => {
         variables.forEach((v, i) => {
           let g = grads[v.name];
           if (!g) return; // a weight the loss does not depend on (Keras skips it too)
           if (clipvalue !== undefined) g = tf.clipByValue(g, -clipvalue, clipvalue);
           if (clipnorm !== undefined) g = tf.mul(g, tf.div(clipnorm, tf.maximum(tf.norm(g), clipnorm)));
-          r.step(v, g, slots![i]!, t);
+          r.step(v, g, slots![i]!, t, lr);
         });
       });
       opt.iterations = t;
