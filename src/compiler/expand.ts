@@ -77,7 +77,9 @@ const USE_KEYS = new Set(['block', 'inputs', 'repeat', 'trainable', 'weights']);
 const PARAM_REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 const isMap = (x: unknown): x is Entry => !!x && typeof x === 'object' && !Array.isArray(x);
 const isUse = (x: unknown): x is Entry & { block: string } => isMap(x) && typeof x.block === 'string';
-const names = (x: unknown): string[] => (typeof x === 'string' ? [x] : Array.isArray(x) ? x.filter((n): n is string => typeof n === 'string') : []);
+const names = (x: unknown): string[] => (typeof x === 'string' ? [x] : Array.isArray(x) ? x.filter((n): n is string => typeof n === 'string') : isMap(x) ? names(Object.values(x)) : []);
+/** `inputs:` with its names renamed, keeping its form (a name, a list, or names by role). */
+const renamed = (x: unknown, to: string[]): unknown => (typeof x === 'string' ? to[0] : isMap(x) ? Object.fromEntries(Object.keys(x).map((k, i) => [k, to[i]])) : to);
 
 /** Whether the spec needs expanding (declares blocks or uses one). */
 export function hasBlocks(value: unknown): boolean {
@@ -290,7 +292,7 @@ class Expander {
           out[k] = k === 'shares' && typeof v === 'string' ? ref(v) : this.subst(v, frames);
         }
         const needsExplicit = !top || previousWasUse;
-        if (explicit) out.inputs = typeof entry.inputs === 'string' ? explicit[0] : explicit;
+        if (explicit) out.inputs = renamed(entry.inputs, explicit);
         else if (needsExplicit && implicit !== undefined) out.inputs = implicit;
         if (frames.some((f) => f.params.get('\0frozen') === true) && 'type' in out) out.trainable = false;
         this.put(local, out, ptr, frames);

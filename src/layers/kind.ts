@@ -14,6 +14,11 @@ export interface Built {
   shape: Shape;
   dtype?: DType;
   weights: WeightSpec[];
+  /**
+   * The outputs after the first, by name, where a call returns several (LSTM with return_state:
+   * state_h, state_c). A spec takes one as `encoder:state_h` (or `encoder:1`); the first is `output`.
+   */
+  more?: { name: string; shape: Shape; dtype?: DType }[];
 }
 
 /** A layer configuration after schema validation and defaults: `type` plus every Keras argument. */
@@ -50,6 +55,18 @@ export interface KerasForm {
   nullIs?: Readonly<Record<string, string>>;
   /** Arguments giving padding per side, [[top, bottom], [left, right]] in their long spelling. */
   sides?: readonly string[];
+  /** Arguments Keras takes when calling the layer, not constructing it (`use_causal_mask`): not in its config. */
+  callArguments?: readonly string[];
+}
+
+/**
+ * Names of a layer's inputs in Keras's call order (query, value, key, attention_mask), for layers a
+ * spec may feed by role: `inputs: {query: dec, value: enc}`. The node's inputs keep this order.
+ */
+export interface InputRoles {
+  names: readonly string[];
+  /** An optional role left out before a given one takes another role's input (Keras: key defaults to value). */
+  fill?: Readonly<Record<string, string>>;
 }
 
 /** What the data fed to a layer must hold, beyond its shape and dtype. */
@@ -69,6 +86,8 @@ export interface LayerKind<P extends ParamMap = ParamMap> {
   params: P;
   /** How many inputs a call takes. */
   arity: { min: number; max: number };
+  /** The inputs' roles, when the layer takes several with different meanings; the first `arity.min` are required. */
+  roles?: InputRoles;
   /** Whether the layer wraps another (`layer:` is a nested layer config). */
   wrapper?: boolean;
   /** Shape rule: output shape and weights, or undefined after reporting through ctx. */

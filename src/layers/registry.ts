@@ -1,5 +1,6 @@
 /** Every layer type nnspec knows, by Keras class name. Adding a layer type: its module entry, one line here, and an emitter in each engine's layers/ folder. */
 import { activationLayers } from './activations.js';
+import { attentionLayers } from './attention.js';
 import { convLayers } from './conv.js';
 import { coreLayers } from './core.js';
 import type { LayerKind } from './kind.js';
@@ -23,6 +24,7 @@ const ALL = [
   ...normalizationLayers,
   ...activationLayers,
   ...mergeLayers,
+  ...attentionLayers,
 ] as unknown as LayerKind<ParamMap>[];
 
 export const LAYER_KINDS: ReadonlyMap<string, LayerKind<ParamMap>> = new Map(ALL.map((k) => [k.type, k]));

@@ -15,9 +15,11 @@ export const PARAM_REF_PATTERN = '^\\$[A-Za-z_][A-Za-z0-9_]*$';
 const CONNECTION_KEYS = ['inputs'] as const;
 
 const nameRef = { type: 'string', pattern: NAME_PATTERN };
+/** `inputs: {query: dec, value: enc}`: a layer whose inputs have roles (MultiHeadAttention), fed by role. */
+const byRole = (ref: JsonSchema): JsonSchema => ({ type: 'object', minProperties: 1, propertyNames: { pattern: '^[a-z_]+$' }, additionalProperties: ref });
 const inputsSchema = {
-  description: 'The node(s) feeding this layer: a model input or layer name, or a list of them. Omitted: the layer directly above (or the only model input).',
-  anyOf: [nameRef, { type: 'array', items: nameRef, minItems: 1 }],
+  description: 'The node(s) feeding this layer: a model input or layer name, a list of them, or (MultiHeadAttention, Attention) a mapping of roles to them, `{query: a, value: b}`. Omitted: the layer directly above (or the only model input).',
+  anyOf: [nameRef, { type: 'array', items: nameRef, minItems: 1 }, byRole(nameRef)],
 };
 
 function layerSchema(type: string, nested: boolean): JsonSchema {
@@ -43,7 +45,7 @@ const paramRef = { type: 'string', pattern: PARAM_REF_PATTERN, description: 'A p
 function blockLayerSchema(type: string): JsonSchema {
   const layer = layerSchema(type, false);
   const ref = { type: 'string', pattern: BLOCK_LAYER_PATTERN };
-  const inputs = { description: 'The node(s) feeding this layer: a block input or a layer of the block, or a list of them. Omitted: the layer directly above (or the block\'s only input).', anyOf: [ref, { type: 'array', items: ref, minItems: 1 }] };
+  const inputs = { description: 'The node(s) feeding this layer: a block input or a layer of the block, a list of them, or a mapping of roles to them. Omitted: the layer directly above (or the block\'s only input).', anyOf: [ref, { type: 'array', items: ref, minItems: 1 }, byRole(ref)] };
   const properties = Object.fromEntries(
     Object.entries(layer.properties as Record<string, JsonSchema>).map(([k, v]) => [k, k === 'type' ? v : k === 'inputs' ? inputs : { description: v.description }]),
   );

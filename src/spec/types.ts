@@ -7,7 +7,9 @@ export interface InputDecl {
   description?: string;
 }
 
-export type LayerEntry = ({ type: string; inputs?: string | string[] } & Record<string, unknown>) | { shares: string; inputs?: string | string[] };
+/** A layer's connections: a name, a list of names, or names by role (`{query: a, value: b}`). */
+export type Connections = string | string[] | Record<string, string>;
+export type LayerEntry = ({ type: string; inputs?: Connections } & Record<string, unknown>) | { shares: string; inputs?: Connections };
 
 export type PerOutput<T> = T | T[] | Record<string, T>;
 
