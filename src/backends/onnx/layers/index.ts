@@ -1,5 +1,6 @@
 /** The ONNX emitter of every layer type, by Keras class name; one module per family, as src/layers/. */
 import { activationEmitters } from './activations.js';
+import { attentionEmitters } from './attention.js';
 import { convEmitters } from './conv.js';
 import { coreEmitters } from './core.js';
 import type { LayerEmitter } from './emitter.js';
@@ -23,6 +24,7 @@ const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
     ...normalizationEmitters,
     ...activationEmitters,
     ...mergeEmitters,
+    ...attentionEmitters,
   }),
 );
 

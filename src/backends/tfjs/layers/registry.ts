@@ -8,6 +8,7 @@ import type { ConfigOf, ParamMap } from '../../../layers/params.js';
 import type { TfjsEnv, TfLayer } from '../env.js';
 import { activationFunctions } from './activation-functions.js';
 import { activations } from './activations.js';
+import { attention } from './attention.js';
 import { conv } from './conv.js';
 import { core } from './core.js';
 import type { Emitter, SavedLayer, TfjsFamily } from './emitter.js';
@@ -19,7 +20,7 @@ import { reshape } from './reshape.js';
 import { resizing } from './resizing.js';
 import { wrappers } from './wrappers.js';
 
-export const FAMILIES: readonly TfjsFamily[] = [core, reshape, conv, pooling, resizing, recurrent, wrappers, normalization, activations, merge];
+export const FAMILIES: readonly TfjsFamily[] = [core, reshape, conv, pooling, resizing, recurrent, wrappers, normalization, activations, merge, attention];
 
 export const TFJS_EMITTERS: ReadonlyMap<string, Emitter> = new Map(FAMILIES.flatMap((f) => f.emitters.map((e) => [e.type, e] as const)));
 

@@ -1,0 +1,22 @@
+/** TensorFlow.js emitters for MultiHeadAttention, Attention and AdditiveAttention: one nnspec class (attention-classes.ts). */
+import { AdditiveAttention, Attention, MultiHeadAttention } from '../../../layers/attention.js';
+import type { LayerConfig } from '../../../layers/kind.js';
+import { attentionClass } from './attention-classes.js';
+import { emitter, type TfjsFamily } from './emitter.js';
+
+const emit = (config: LayerConfig, { tf, name }: { tf: Parameters<typeof attentionClass>[0]; name: string }) => new (attentionClass(tf))({ name, config });
+
+export const attention: TfjsFamily = {
+  classes: attentionClass,
+  emitters: [
+    emitter(MultiHeadAttention, (c, env) => emit(c as unknown as LayerConfig, env)),
+    emitter(Attention, (c, env) => emit(c as unknown as LayerConfig, env)),
+    emitter(AdditiveAttention, (c, env) => emit(c as unknown as LayerConfig, env)),
+  ],
+  saved: {
+    NnspecAttention: (config) => {
+      const { type, ...rest } = config as { type: string } & Record<string, unknown>;
+      return { type, config: rest };
+    },
+  },
+};
