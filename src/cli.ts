@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from './paths.js';
 import { graphCommand } from './commands/graph.js';
+import { plotCommand, PLOT_FORMATS, type PlotFormat } from './commands/plot.js';
 import { summaryCommand } from './commands/summary.js';
 import { synthCommand } from './commands/synth.js';
 import { trainCommand } from './commands/train.js';
@@ -110,6 +111,17 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('-o, --out <file>', 'write the picture to this file instead of stdout')
     .action(async (file: string, opts: { format?: 'svg' | 'dot' | 'mermaid'; out?: string }) => {
       exitCode = await graphCommand(file, opts, io);
+    });
+
+  program
+    .command('plot')
+    .description("draw a run's training curves as SVG, or an HTML report with the model graph and summary (exit 0 drawn, 1 no history, 2 usage)")
+    .argument('<run>', 'a run directory written by nnspec train')
+    .addOption(new Option('-f, --format <format>', "svg or html (default: from --out's extension, else svg)").choices([...PLOT_FORMATS]).argParser(oneOf('--format', PLOT_FORMATS)))
+    .option('-o, --out <file>', 'write to this file (.svg or .html) instead of stdout')
+    .addHelpText('after', '\nExamples:\n  nnspec plot runs/mlp --out curves.svg\n  nnspec plot runs/mlp --out report.html   # curves, model graph and summary on one page\n')
+    .action(async (run: string, opts: { format?: PlotFormat; out?: string }) => {
+      exitCode = await plotCommand(run, opts, io);
     });
 
   program

@@ -7,6 +7,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import { keySpan, pointer, valueSpan, type SpecDocument } from '../spec/document.js';
 import type { Spec } from '../spec/types.js';
 import { LOSS_ALIASES } from '../spec/vocabulary.js';
+import { checkCallbacks } from '../spec/callbacks.js';
 import type { GraphNode } from './graph.js';
 
 export function outputNames(spec: Spec): string[] {
@@ -57,6 +58,7 @@ export function checkTraining(spec: Spec, outputs: string[], nodes: Map<string, 
     }
   }
   checkLossFit(spec, outputs, nodes, doc, sink);
+  checkCallbacks(spec, doc, sink);
 }
 
 /** Warns where a loss cannot be right for its output's shape. */

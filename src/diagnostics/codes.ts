@@ -136,6 +136,7 @@ export const CODES = {
   NN910: { name: 'export-approximation', summary: 'An export leaves something out or writes it in nnspec\'s own form: a warning.' },
   NN911: { name: 'nothing-to-draw', summary: '`graph` finds no inputs and layers to draw.' },
   NN912: { name: 'no-trainable-weights', summary: 'The model has no trainable weight (none at all, or all frozen): `train` warns, as Keras does, and runs anyway (moving statistics still move), so the run can predict.' },
+  NN913: { name: 'no-history', summary: '`plot` finds no finished epoch in the run\'s history.' },
   NN999: { name: 'internal-error', summary: 'nnspec itself failed (a bug, not a problem with the input): exit 70; NNSPEC_DEBUG=1 prints the stack trace.' },
 } as const;
 

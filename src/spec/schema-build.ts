@@ -5,6 +5,7 @@
 import { LAYER_KINDS } from '../layers/registry.js';
 import { COMMON_PARAMS, PARAM_DEFINITIONS, type JsonSchema } from '../layers/params.js';
 import { LOSSES, METRICS, OPTIMIZERS } from './vocabulary.js';
+import { callbacksSchema, learningRateSchema } from './callbacks.js';
 
 export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,127}$';
 /** A layer's name inside a block may start with a digit (`1_conv`): the instance's name goes before it. */
@@ -222,7 +223,8 @@ export function buildSchema(): JsonSchema {
         type: 'object',
         properties: {
           type: { const: name },
-          ...Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'boolean' ? { type: 'boolean', default: v } : { type: 'number', minimum: 0, default: v }])),
+          ...Object.fromEntries(Object.entries(args).map(([k, v]) => [k, k === 'learning_rate' ? learningRateSchema(v as number) : typeof v === 'boolean' ? { type: 'boolean', default: v } : { type: 'number', minimum: 0, default: v }])),
+          lr: { ...learningRateSchema(args.learning_rate), description: 'Keras 2\'s name for learning_rate (taken as learning_rate, with a warning).' },
           clipnorm: { type: 'number', exclusiveMinimum: 0 },
           clipvalue: { type: 'number', exclusiveMinimum: 0 },
         },
@@ -257,6 +259,7 @@ export function buildSchema(): JsonSchema {
       },
       shuffle: { type: 'boolean', default: true, description: 'Whether to shuffle the training samples before each epoch.' },
       seed: { type: 'integer', minimum: 0, description: 'Random seed for initializers, shuffling and dropout, so that a run repeats.' },
+      callbacks: callbacksSchema(),
     },
     additionalProperties: false,
   };

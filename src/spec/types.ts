@@ -13,9 +13,21 @@ export type LayerEntry = ({ type: string; inputs?: Connections } & Record<string
 
 export type PerOutput<T> = T | T[] | Record<string, T>;
 
+/** A learning-rate schedule, `{type: cosine_decay, initial_learning_rate: ..., ...}` (spec/callbacks.ts). */
+export type ScheduleSpec = { type: string } & Record<string, number | boolean | number[] | string | null>;
+
+export interface CallbacksSpec {
+  early_stopping?: Record<string, number | string | boolean | null>;
+  reduce_lr_on_plateau?: Record<string, number | string>;
+  model_checkpoint?: Record<string, number | string | boolean | null>;
+  terminate_on_nan?: true | Record<string, never>;
+}
+
 export interface TrainingSpec {
   // The index signature admits `type` too, so an object literal such as {type: 'sgd', momentum: 0.9} type-checks.
-  optimizer?: OptimizerName | ({ type: OptimizerName } & Record<string, OptimizerName | number | boolean>);
+  optimizer?: OptimizerName | ({ type: OptimizerName } & Record<string, OptimizerName | number | boolean | ScheduleSpec>);
+  /** Keras callbacks by snake_case name (spec/callbacks.ts). */
+  callbacks?: CallbacksSpec;
   loss?: PerOutput<LossName>;
   loss_weights?: number[] | Record<string, number>;
   metrics?: MetricName[] | Record<string, MetricName | MetricName[]>;
