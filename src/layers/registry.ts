@@ -8,6 +8,8 @@ import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
 import { COMMON_PARAMS, type ParamMap } from './params.js';
 import { poolingLayers } from './pooling.js';
+import { preprocessingLayers } from './preprocessing.js';
+import { imagePreprocessingLayers } from './preprocessing-image.js';
 import { recurrentLayers } from './recurrent.js';
 import { reshapeLayers } from './reshape.js';
 import { resizingLayers } from './resizing.js';
@@ -25,6 +27,8 @@ const ALL = [
   ...activationLayers,
   ...mergeLayers,
   ...attentionLayers,
+  ...preprocessingLayers,
+  ...imagePreprocessingLayers,
 ] as unknown as LayerKind<ParamMap>[];
 
 export const LAYER_KINDS: ReadonlyMap<string, LayerKind<ParamMap>> = new Map(ALL.map((k) => [k.type, k]));

@@ -7,6 +7,7 @@ import type { LayerEmitter } from './emitter.js';
 import { mergeEmitters } from './merge.js';
 import { normalizationEmitters } from './normalization.js';
 import { poolingEmitters } from './pooling.js';
+import { preprocessingEmitters } from './preprocessing.js';
 import { recurrentEmitters } from './recurrent.js';
 import { reshapeEmitters } from './reshape.js';
 import { resizingEmitters } from './resizing.js';
@@ -25,6 +26,7 @@ const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
     ...activationEmitters,
     ...mergeEmitters,
     ...attentionEmitters,
+    ...preprocessingEmitters,
   }),
 );
 

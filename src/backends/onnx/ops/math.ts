@@ -105,4 +105,8 @@ export const PRelu = defineOp({
   },
 });
 
-export const mathOps: OpRule[] = [Neg, Identity, Sign, Floor, Ceil, Round, Abs, Sqrt, Reciprocal, Exp, Log, Erf, Tanh, Sigmoid, Softplus, Softsign, Relu, Elu, Selu, LeakyRelu, HardSigmoid, HardSwish, Mish, Clip, PRelu];
+/** Sin and Cos (RandomRotation's angle): each other's derivative. */
+export const Sin = unary('Sin', (g, dy, x) => mul(g, dy, g.op1('Cos', [x])));
+export const Cos = unary('Cos', (g, dy, x) => g.op1('Neg', [mul(g, dy, g.op1('Sin', [x]))]));
+
+export const mathOps: OpRule[] = [Neg, Identity, Sign, Floor, Ceil, Round, Abs, Sqrt, Reciprocal, Exp, Log, Erf, Tanh, Sigmoid, Softplus, Softsign, Relu, Elu, Selu, LeakyRelu, HardSigmoid, HardSwish, Mish, Clip, PRelu, Sin, Cos];

@@ -15,12 +15,13 @@ import type { Emitter, SavedLayer, TfjsFamily } from './emitter.js';
 import { merge } from './merge.js';
 import { normalization } from './normalization.js';
 import { pooling } from './pooling.js';
+import { preprocessing } from './preprocessing.js';
 import { recurrent } from './recurrent.js';
 import { reshape } from './reshape.js';
 import { resizing } from './resizing.js';
 import { wrappers } from './wrappers.js';
 
-export const FAMILIES: readonly TfjsFamily[] = [core, reshape, conv, pooling, resizing, recurrent, wrappers, normalization, activations, merge, attention];
+export const FAMILIES: readonly TfjsFamily[] = [core, reshape, conv, pooling, resizing, recurrent, wrappers, normalization, activations, merge, attention, preprocessing];
 
 export const TFJS_EMITTERS: ReadonlyMap<string, Emitter> = new Map(FAMILIES.flatMap((f) => f.emitters.map((e) => [e.type, e] as const)));
 
