@@ -36,6 +36,39 @@ export interface GraphNode {
   ptr: string;
   /** Set when the node's own entry is invalid; inference skips it and what depends on it. */
   broken?: boolean;
+  /**
+   * Where an input names one of several outputs (`encoder:state_h`), parallel to `inputs`: the
+   * output as written and the reference's JSON pointer. Resolve sets it; infer turns it into `taps`.
+   */
+  refs?: (OutputRef | undefined)[];
+  /** Which output of each input node feeds this one, parallel to `inputs` (absent: each one's first). */
+  taps?: number[];
+  /** How many of the last `inputs` are a recurrent layer's `initial_state:`. */
+  states?: number;
+  /** Every output by name where the call returns several (LSTM with return_state); `output` is the first. */
+  outputs?: { name: string; spec: TensorSpec }[];
+}
+
+/** An input reference's output part: `state_h` or `1` in `encoder:state_h`, `encoder:1`. */
+export interface OutputRef {
+  output: string;
+  ptr: string;
+}
+
+/** The name of a call's first output, as a spec may write it (`encoder:output`). */
+export const FIRST_OUTPUT = 'output';
+
+/** `encoder:state_h` → the node's name and the output's; a plain name has no output part. */
+export function splitRef(ref: string): { name: string; output?: string } {
+  const i = ref.lastIndexOf(':');
+  return i < 0 ? { name: ref } : { name: ref.slice(0, i), output: ref.slice(i + 1) };
+}
+
+/** The tensor the node's `i`-th input takes: the tapped output of the input node. */
+export function inputSpec(node: GraphNode, i: number, nodes: ReadonlyMap<string, GraphNode>): TensorSpec | undefined {
+  const from = nodes.get(node.inputs[i]!);
+  const tap = node.taps?.[i] ?? 0;
+  return tap === 0 ? from?.output : from?.outputs?.[tap]?.spec;
 }
 
 export interface Graph {

@@ -4,12 +4,13 @@
  * silently, so one mistake gives one diagnostic.
  */
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import type { Built, InferContext, LayerConfig, WeightSpec } from '../layers/kind.js';
 import { layerKind } from '../layers/registry.js';
 import { exact, formatShape, formatSize, inexactDims, knownProduct, type TensorSpec } from '../layers/shape.js';
 import { keySpan, valueSpan, type SpecDocument } from '../spec/document.js';
 import type { Spec } from '../spec/types.js';
-import type { GraphNode, Layer } from './graph.js';
+import { FIRST_OUTPUT, inputSpec, type GraphNode, type Layer } from './graph.js';
 
 /** No sane model has more parameters than this; past it the count is refused. */
 export const MAX_PARAMS = 1e10;
@@ -23,7 +24,8 @@ export function infer(spec: Spec, order: GraphNode[], nodes: Map<string, GraphNo
       node.output = { shape: [null, ...decl.shape], dtype: decl.dtype ?? 'float32' };
       continue;
     }
-    const inputs = node.inputs.map((n) => nodes.get(n)?.output);
+    if (node.refs && !tap(node, nodes, doc, sink)) continue;
+    const inputs = node.inputs.map((_, i) => inputSpec(node, i, nodes));
     if (inputs.some((x) => x === undefined)) continue;
     const layer = node.layer;
     const ctx = contextFor(node, layer, doc, sink);
@@ -37,8 +39,38 @@ export function infer(spec: Spec, order: GraphNode[], nodes: Map<string, GraphNo
     node.callIndex = layer.nodes.length;
     layer.nodes.push(node);
     node.output = { shape: built.shape, dtype: built.dtype ?? 'float32' };
+    if (built.more) node.outputs = [{ name: FIRST_OUTPUT, spec: node.output }, ...built.more.map((o) => ({ name: o.name, spec: { shape: o.shape, dtype: o.dtype ?? 'float32' } }))];
   }
   return layers;
+}
+
+/**
+ * Turns the node's output references (`encoder:state_h`, `encoder:2`) into output indices, once
+ * the nodes they name are inferred; false after reporting one that names no output (or when a
+ * named node failed, already reported there).
+ */
+function tap(node: GraphNode, nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): boolean {
+  const taps = node.inputs.map(() => 0);
+  for (const [i, ref] of node.refs!.entries()) {
+    if (!ref) continue;
+    const from = nodes.get(node.inputs[i]!)!;
+    if (!from.output) return false;
+    const names = from.outputs?.map((o) => o.name) ?? [FIRST_OUTPUT];
+    const index = /^\d+$/.test(ref.output) ? Number(ref.output) : names.indexOf(ref.output);
+    if (index >= 0 && index < names.length) {
+      taps[i] = index;
+      continue;
+    }
+    const what = from.layer ? `${from.layer.kind.type} '${from.name}'` : `model input '${from.name}'`;
+    const has = names.length === 1 ? 'has one output' : `has ${names.length} outputs: ${names.map((n, k) => `${n} (${k})`).join(', ')}`;
+    const recurrent = from.layer && /^(SimpleRNN|LSTM|GRU|Bidirectional)$/.test(from.layer.kind.type) && names.length === 1;
+    const hint = recurrent ? `set return_state: true on '${from.name}' to take its final state${from.layer!.kind.type === 'LSTM' ? 's (state_h, state_c)' : ''}` : names.length === 1 ? `take it as '${from.name}'` : undefined;
+    const suggestion = /^\d+$/.test(ref.output) ? '' : didYouMean(ref.output, names);
+    sink.error('NN306', `layer '${node.name}' takes '${from.name}:${ref.output}', but ${what} ${has}${suggestion}`, doc.places.get(ref.ptr)?.value ?? keySpan(doc, ref.ptr), hint);
+    return false;
+  }
+  node.taps = taps;
+  return true;
 }
 
 /**

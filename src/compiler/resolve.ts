@@ -146,7 +146,7 @@ function brokenConfigs(broken: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
   for (const b of broken) {
     const parts = b.split('/');
-    if (parts[1] !== 'layers' || parts.length < 3 || parts[3] === 'inputs') continue;
+    if (parts[1] !== 'layers' || parts.length < 3 || parts[3] === 'inputs' || parts[3] === 'initial_state') continue;
     out.add(parts.slice(0, 3).join('/'));
   }
   return out;

@@ -51,6 +51,7 @@ export const CODES = {
   NN303: { name: 'invalid-share', summary: 'A `shares:` refers to something that is not a layer with its own configuration.' },
   NN304: { name: 'wrong-arity', summary: 'A layer is given the wrong number of inputs.' },
   NN305: { name: 'input-role', summary: 'A layer fed by role (`inputs: {query: a, value: b}`) is given an unknown role, misses a required one, or does not take roles.' },
+  NN306: { name: 'output-reference', summary: 'An input names an output its layer does not have (`encoder:state_x`, or a state of a layer without return_state).' },
   // expand: format 2's blocks
   NN310: { name: 'unknown-block', summary: 'A layer uses a block (`block:`) that is not declared under `blocks:`.' },
   NN311: { name: 'block-parameter', summary: 'A use gives a parameter the block does not have or omits one without a default, or a block refers to a parameter (`$name`) it does not declare.' },
@@ -73,6 +74,7 @@ export const CODES = {
   NN507: { name: 'dtype-mismatch', summary: 'An input has a dtype that the layer does not expect.' },
   NN508: { name: 'size-overflow', summary: 'A computed dimension or element count is beyond 2^53 - 1 (or not an integer) and cannot be represented exactly.' },
   NN509: { name: 'attention-shape', summary: 'An attention layer\'s inputs do not fit together: key and value lengths, query and key features, or the attention mask\'s shape.' },
+  NN510: { name: 'initial-state', summary: 'A recurrent layer\'s `initial_state:` has the wrong number of states, or a state of the wrong shape.' },
   // cross-checks
   NN600: { name: 'unknown-output', summary: 'An output names no layer.' },
   NN601: { name: 'duplicate-output', summary: 'An output is listed twice.' },

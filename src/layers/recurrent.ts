@@ -9,6 +9,13 @@ import { formatShape, type TensorSpec } from './shape.js';
 
 /** The wrapped layers Bidirectional accepts. */
 export const RECURRENT_TYPES: ReadonlySet<string> = new Set(['SimpleRNN', 'LSTM', 'GRU']);
+/** The layers that take `initial_state:` and give their final states with return_state. */
+export const STATE_TYPES: ReadonlySet<string> = new Set([...RECURRENT_TYPES, 'Bidirectional']);
+
+/** The names of a recurrent layer's states, in Keras's order: LSTM's h then c, the others' one state. */
+export function stateNames(type: string): string[] {
+  return type === 'LSTM' ? ['state_h', 'state_c'] : ['state'];
+}
 
 const rate = (description: string) => p.number(description, 0, { minimum: 0, exclusiveMaximum: 1 });
 
@@ -33,9 +40,9 @@ const rnnParams = {
   recurrent_dropout: rate('Fraction of the units to drop for the transformation of the recurrent state.'),
   seed: p.any<number | null>({ type: ['integer', 'null'] }, 'Random seed for dropout.', null),
   return_sequences: p.bool('Whether to return the output of every timestep (batch, timesteps, units) or only the last (batch, units).', false),
-  return_state: p.bool('Whether to also return the final state. Not supported in spec v1, where a node has one output.', false),
+  return_state: p.bool('Whether to also return the final states, as further outputs: LSTM `state_h` and `state_c`, GRU and SimpleRNN `state` (take one as `layer:state_h`, e.g. in another layer\'s initial_state).', false),
   go_backwards: p.bool('Whether to process the sequence backwards (and return the reversed sequence).', false),
-  stateful: p.bool('Whether the last state of each sample is the initial state of the same sample in the next batch. Not supported: it needs a fixed batch size.', false),
+  stateful: p.bool('Whether the last state of each sample is the initial state of the same sample in the next batch (Keras needs a fixed batch size for it). Compiled, summarized, imported and exported; nnspec does not train, evaluate or predict with it.', false),
   unroll: p.bool('Whether to unroll the loop (faster for short sequences, more memory). No effect in TensorFlow.js.', false),
 };
 
@@ -65,19 +72,7 @@ interface RnnConfig {
  * The shape rule shared by the three layers: `gates` weight blocks of `units` columns each;
  * `bias` gives the bias shape (GRU's reset_after bias has two rows).
  */
-function inferRnn(c: RnnConfig, inputs: TensorSpec[], ctx: InferContext, gates: number, bias: number[]): Built | undefined {
-  if (c.return_state) {
-    return ctx.error('NN503', `${ctx.describe} sets return_state: true, which gives the output and the final state; a node has one output in spec v1`, {
-      param: 'return_state',
-      hint: 'remove return_state: without return_sequences the output already is the final hidden state',
-    });
-  }
-  if (c.stateful) {
-    return ctx.error('NN503', `${ctx.describe} sets stateful: true, which carries state across batches and needs a fixed batch size; nnspec does not support it`, {
-      param: 'stateful',
-      hint: 'remove stateful',
-    });
-  }
+function inferRnn(c: RnnConfig & { type: string }, inputs: TensorSpec[], ctx: InferContext, gates: number, bias: number[]): Built | undefined {
   const x = only(inputs);
   const name = ctx.inputNames[0];
   if (x.shape.length !== 3) {
@@ -99,7 +94,36 @@ function inferRnn(c: RnnConfig, inputs: TensorSpec[], ctx: InferContext, gates: 
     { name: 'recurrent_kernel', shape: [u, gates * u], trainable: true },
   ];
   if (c.use_bias) weights.push({ name: 'bias', shape: bias, trainable: true });
-  return { shape: c.return_sequences ? [batch!, steps!, u] : [batch!, u], weights };
+  const states = stateNames(c.type);
+  if (!checkStates(inputs.slice(1), states, [u], ctx)) return undefined;
+  const more = c.return_state ? states.map((name) => ({ name, shape: [batch!, u] })) : undefined;
+  return { shape: c.return_sequences ? [batch!, steps!, u] : [batch!, u], weights, ...(more ? { more } : {}) };
+}
+
+/**
+ * The states given as `initial_state:` (the inputs after the sequence): as many as the layer
+ * has (`names`), each (batch, units). Reports at the list or at the state that does not fit.
+ */
+export function checkStates(given: TensorSpec[], names: readonly string[], units: readonly number[], ctx: InferContext): boolean {
+  if (given.length === 0) return true;
+  const refs = ctx.inputNames.slice(ctx.inputNames.length - given.length);
+  if (given.length !== names.length) {
+    ctx.error('NN510', `${ctx.describe} takes ${names.length} initial state${names.length === 1 ? '' : 's'} (${names.join(', ')}); got ${given.length} (${refs.join(', ')})`, {
+      param: 'initial_state',
+      hint: names.length === 2 ? 'an LSTM starts from [state_h, state_c], e.g. `initial_state: [encoder:state_h, encoder:state_c]`' : 'give one state, e.g. `initial_state: encoder:state`',
+    });
+    return false;
+  }
+  for (const [k, s] of given.entries()) {
+    const want = units[k % units.length]!;
+    if (s.shape.length === 2 && (s.shape[1] === want || s.shape[1] === null)) continue;
+    ctx.error('NN510', `${ctx.describe}'s initial state ${names[k]} must be (batch, ${want}), its units; got '${refs[k]}' ${formatShape(s.shape)}`, {
+      param: names.length === 1 && given.length === 1 ? 'initial_state' : `initial_state/${k}`,
+      hint: `give the final state of a recurrent layer with units: ${want} and return_state: true`,
+    });
+    return false;
+  }
+  return true;
 }
 
 export const SimpleRNN = defineLayer({
@@ -113,7 +137,7 @@ export const SimpleRNN = defineLayer({
   },
   arity: ONE_INPUT,
   keras: { notInKeras2: ['seed'] },
-  infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 1, [c.units]),
+  infer: (c, inputs, ctx) => inferRnn({ ...c, type: 'SimpleRNN' }, inputs, ctx, 1, [c.units]),
 });
 
 export const LSTM = defineLayer({
@@ -129,7 +153,7 @@ export const LSTM = defineLayer({
   },
   arity: ONE_INPUT,
   keras: { notInKeras2: ['seed'], keras2Extra: { implementation: 2 } },
-  infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 4, [4 * c.units]),
+  infer: (c, inputs, ctx) => inferRnn({ ...c, type: 'LSTM' }, inputs, ctx, 4, [4 * c.units]),
 });
 
 export const GRU = defineLayer({
@@ -145,7 +169,7 @@ export const GRU = defineLayer({
   },
   arity: ONE_INPUT,
   keras: { notInKeras2: ['seed'], keras2Extra: { implementation: 2 } },
-  infer: (c, inputs, ctx) => inferRnn(c, inputs, ctx, 3, c.reset_after ? [2, 3 * c.units] : [3 * c.units]),
+  infer: (c, inputs, ctx) => inferRnn({ ...c, type: 'GRU' }, inputs, ctx, 3, c.reset_after ? [2, 3 * c.units] : [3 * c.units]),
 });
 
 export const recurrentLayers = [SimpleRNN, LSTM, GRU];

@@ -5,7 +5,7 @@
  */
 import { defineLayer, ONE_INPUT, only, rankError, type LayerConfig, type WeightSpec } from './kind.js';
 import { p } from './params.js';
-import { RECURRENT_TYPES } from './recurrent.js';
+import { checkStates, RECURRENT_TYPES, stateNames } from './recurrent.js';
 
 const innerLayer = (description: string) => p.any<LayerConfig>({ $ref: '#/definitions/InnerLayer' }, description);
 
@@ -49,14 +49,20 @@ export const Bidirectional = defineLayer({
         hint: 'use concat, sum, mul or ave',
       });
     }
-    const inner = ctx.inferInner(c.layer, inputs);
+    // initial_state: the forward layer's states, then the backward copy's (Keras's order).
+    const names = stateNames(c.layer.type);
+    const both = [...names.map((n) => `forward_${n}`), ...names.map((n) => `backward_${n}`)];
+    const units = c.layer.units as number;
+    if (!checkStates(inputs.slice(1), both, [units], ctx)) return undefined;
+    const inner = ctx.inferInner(c.layer, inputs.slice(0, 1));
     if (!inner) return undefined;
     const shape = [...inner.shape];
     if (c.merge_mode === 'concat') shape[shape.length - 1] = shape[shape.length - 1]! * 2;
     // Keras and tfjs both list the forward layer's weights, then the backward copy's.
     const own = innerWeights(c.layer, inner.weights);
     const weights = [...own.map((w) => ({ ...w, name: `forward_${w.name}` })), ...own.map((w) => ({ ...w, name: `backward_${w.name}` }))];
-    return { shape, dtype: inner.dtype, weights };
+    const more = inner.more ? both.map((name) => ({ name, shape: inner.more![0]!.shape })) : undefined;
+    return { shape, dtype: inner.dtype, weights, ...(more ? { more } : {}) };
   },
 });
 

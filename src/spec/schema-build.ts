@@ -3,6 +3,7 @@
  * vocabulary. `schemas/nnspec.schema.json` is this function's output (`npm run schema`).
  */
 import { LAYER_KINDS } from '../layers/registry.js';
+import { STATE_TYPES } from '../layers/recurrent.js';
 import { COMMON_PARAMS, PARAM_DEFINITIONS, type JsonSchema } from '../layers/params.js';
 import { LOSSES, METRICS, OPTIMIZERS } from './vocabulary.js';
 import { callbacksSchema, learningRateSchema } from './callbacks.js';
@@ -16,17 +17,25 @@ export const PARAM_REF_PATTERN = '^\\$[A-Za-z_][A-Za-z0-9_]*$';
 const CONNECTION_KEYS = ['inputs'] as const;
 
 const nameRef = { type: 'string', pattern: NAME_PATTERN };
+/** A reference to a node's output: its name, or `name:output` for one of several (`encoder:state_h`, `encoder:1`). */
+export const TENSOR_REF_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,127}(:[A-Za-z0-9_]+)?$';
+const tensorRef = { type: 'string', pattern: TENSOR_REF_PATTERN };
+const initialStateSchema = {
+  description: 'The recurrent layer\'s starting states, as Keras\'s initial_state: another recurrent layer\'s final states, e.g. `[encoder:state_h, encoder:state_c]` for an LSTM (one state for GRU and SimpleRNN; Bidirectional: the forward states, then the backward ones).',
+  anyOf: [tensorRef, { type: 'array', items: tensorRef, minItems: 1 }],
+};
 /** `inputs: {query: dec, value: enc}`: a layer whose inputs have roles (MultiHeadAttention), fed by role. */
 const byRole = (ref: JsonSchema): JsonSchema => ({ type: 'object', minProperties: 1, propertyNames: { pattern: '^[a-z_]+$' }, additionalProperties: ref });
 const inputsSchema = {
   description: 'The node(s) feeding this layer: a model input or layer name, a list of them, or (MultiHeadAttention, Attention) a mapping of roles to them, `{query: a, value: b}`. Omitted: the layer directly above (or the only model input).',
-  anyOf: [nameRef, { type: 'array', items: nameRef, minItems: 1 }, byRole(nameRef)],
+  anyOf: [tensorRef, { type: 'array', items: tensorRef, minItems: 1 }, byRole(nameRef)],
 };
 
 function layerSchema(type: string, nested: boolean): JsonSchema {
   const kind = LAYER_KINDS.get(type)!;
   const properties: Record<string, JsonSchema> = { type: { const: type, description: kind.description } };
   if (!nested) properties.inputs = inputsSchema;
+  if (!nested && STATE_TYPES.has(type)) properties.initial_state = initialStateSchema;
   const required = ['type'];
   for (const [name, param] of Object.entries({ ...kind.params, ...COMMON_PARAMS })) {
     properties[name] = param.schema;

@@ -11,7 +11,7 @@ import type { ErrorObject } from 'ajv';
 import { suggest } from '../diagnostics/suggest.js';
 
 /** References to other names: a bad one is reported by resolve ("did you mean"), not as a pattern. */
-const REFERENCE = /^\/(outputs(\/\d+)?|layers\/[^/]+\/(inputs(\/\d+)?|shares)|training\/(loss|loss_weights|metrics))$/;
+const REFERENCE = /^\/(outputs(\/\d+)?|layers\/[^/]+\/((inputs|initial_state)(\/\d+)?|shares)|training\/(loss|loss_weights|metrics))$/;
 
 export function selectErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const chosen = explain(errors);

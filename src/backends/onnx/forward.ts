@@ -6,7 +6,7 @@
  * graph; ONNX Runtime's transpose optimizer cancels the adjacent ones.
  */
 import type { Graph, GraphNode, Layer } from '../../compiler/graph.js';
-import { walk } from '../../compiler/walk.js';
+import { walkOutputs } from '../../compiler/walk.js';
 import type { WeightSpec } from '../../layers/kind.js';
 import type { OnnxGraph, Value } from './graph.js';
 import type { EmitContext, Flow } from './layers/emitter.js';
@@ -100,14 +100,15 @@ export function emitForward(graph: Graph, opts: ForwardOptions): ForwardResult {
   const updates: { name: string; value: Value }[] = [];
   const seed = seeder(opts.seed ?? 0);
 
-  const values = walk<Flow>(graph, (node: GraphNode, flows: Flow[]): Flow => {
+  // A call may return several flows (a recurrent layer's return_state); an input takes the one it taps.
+  const all = walkOutputs<Flow>(graph, (node: GraphNode, flows: Flow[]): Flow[] => {
     if (!node.layer) {
       const shape = opts.inputShapes[node.name];
       if (!shape) throw new Error(`internal: no concrete shape for model input '${node.name}'`);
       const dtype = node.output?.dtype === 'int32' ? (opts.intType ?? 'int32') : 'float32';
       const v = g.input(node.name, shape, dtype);
       inputs.set(node.name, v);
-      return { value: v };
+      return [{ value: v }];
     }
     const layer = node.layer;
     const emitter = layerEmitter(layer.config.type);
@@ -136,9 +137,11 @@ export function emitForward(graph: Graph, opts: ForwardOptions): ForwardResult {
       seed,
     };
     const out = emitter(layer.config, flows, ctx);
-    if (out.length !== 1) throw new Error(`internal: ${layer.config.type} emitted ${out.length} outputs`);
-    return out[0]!;
+    const wanted = node.outputs?.length ?? 1;
+    if (out.length !== wanted) throw new Error(`internal: ${layer.config.type} emitted ${out.length} outputs, not ${wanted}`);
+    return out;
   });
+  const values = new Map([...all].map(([name, flows]) => [name, flows[0]!]));
 
   return { inputs, values, outputs: new Map(graph.outputs.map((o) => [o, values.get(o)!])), weights, updates };
 }

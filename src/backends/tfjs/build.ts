@@ -4,7 +4,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Graph, Layer } from '../../compiler/graph.js';
-import { walk } from '../../compiler/walk.js';
+import { walkOutputs } from '../../compiler/walk.js';
 import type { LayerConfig } from '../../layers/kind.js';
 import type { Tf, TfjsEnv, TfLayer } from './env.js';
 import { emitTfjs } from './layers/registry.js';
@@ -33,17 +33,21 @@ function envFor(tf: Tf, name: string): TfjsEnv {
 
 export function buildModel(graph: Graph, tf: Tf): BuiltModel {
   const instances = new Map<Layer, TfLayer>();
-  const tensors = walk<tfTypes.SymbolicTensor>(graph, (node, inputs) => {
+  // A call may return several tensors (a recurrent layer's return_state); an input takes the one it taps.
+  const outputs = walkOutputs<tfTypes.SymbolicTensor>(graph, (node, inputs) => {
     const out = node.output!;
-    if (!node.layer) return tf.input({ shape: out.shape.slice(1), dtype: out.dtype, name: node.name });
+    if (!node.layer) return [tf.input({ shape: out.shape.slice(1), dtype: out.dtype, name: node.name })];
     let layer = instances.get(node.layer);
     if (!layer) {
       layer = emitTfjs(node.layer.config, envFor(tf, node.layer.name));
       if (node.layer.config.trainable === false) layer.trainable = false;
       instances.set(node.layer, layer);
     }
-    return layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tfTypes.SymbolicTensor;
+    // A recurrent layer's initial states follow its sequence in the list (tfjs's RNN.apply reads them so).
+    const result = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tfTypes.SymbolicTensor | tfTypes.SymbolicTensor[];
+    return Array.isArray(result) ? result : [result];
   });
+  const tensors = new Map([...outputs].map(([name, outs]) => [name, outs[0]!]));
   const model = tf.model({
     inputs: graph.inputs.map((n) => tensors.get(n.name)!),
     outputs: graph.outputs.map((o) => tensors.get(o)!),

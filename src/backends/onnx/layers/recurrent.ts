@@ -22,13 +22,15 @@ interface RnnRun {
   /** Each step's output in processing order (reversed input order with go_backwards). */
   steps: Value[];
   last: Value;
+  /** The final states (h, and LSTM's c): return_state's outputs. */
+  states: Value[];
 }
 
 /** The layer's weight by Keras name, through a prefix (Bidirectional's forward_/backward_). */
 export type WeightOf = (name: string) => Value;
 
-/** Runs a cell over the steps of x [batch, T, f]; `stateCount` states of [batch, units], zeros at first. */
-function unroll(ctx: EmitContext, projected: Value, mask: Value | undefined, units: number, stateCount: number, recurrentRate: number, goBackwards: boolean, cell: Cell): RnnRun {
+/** Runs a cell over the steps of x [batch, T, f]; `stateCount` states of [batch, units], from `initial` or zeros. */
+function unroll(ctx: EmitContext, projected: Value, mask: Value | undefined, units: number, stateCount: number, recurrentRate: number, goBackwards: boolean, initial: Value[] | undefined, cell: Cell): RnnRun {
   const { g } = ctx;
   const [, steps] = projected.shape as [number, number, number];
   const ones = Array.from({ length: steps }, () => 1);
@@ -37,7 +39,7 @@ function unroll(ctx: EmitContext, projected: Value, mask: Value | undefined, uni
   const masks = mask ? (steps === 1 ? [mask] : g.op('Split', [mask, g.ints(ones)], { axis: 1 })) : undefined;
   const order = Array.from({ length: steps }, (_, t) => (goBackwards ? steps - 1 - t : t));
   const zero = zerosLike(g, lastAxisSlice(g, inputs[0]!, 0, units));
-  let states = Array.from({ length: stateCount }, () => zero);
+  let states = initial ?? Array.from({ length: stateCount }, () => zero);
   const keep = ctx.training && recurrentRate > 0 ? dropWith(g, g.op1('Add', [zero, g.scalar(1)]), uniformLike(g, zero, ctx.seed()), recurrentRate) : undefined;
   const hIn = (h: Value) => (keep ? g.op1('Mul', [h, keep]) : h);
   const outputs: Value[] = [];
@@ -49,7 +51,7 @@ function unroll(ctx: EmitContext, projected: Value, mask: Value | undefined, uni
     } else states = next;
     outputs.push(states[0]!);
   }
-  return { steps: outputs, last: outputs[outputs.length - 1]! };
+  return { steps: outputs, last: outputs[outputs.length - 1]!, states };
 }
 
 /** Keras's input dropout in training: one mask [batch, 1, features] for every step and gate. */
@@ -67,7 +69,7 @@ function project(g: OnnxGraph, x: Value, kernel: Value, bias: Value | undefined)
 }
 
 /** Runs SimpleRNN, LSTM or GRU `c` on the input flow with weights from `w`; the whole run (for Bidirectional). */
-export function runRecurrent(c: LayerConfig, input: Flow, ctx: EmitContext, w: WeightOf, goBackwards: boolean): RnnRun {
+export function runRecurrent(c: LayerConfig, input: Flow, ctx: EmitContext, w: WeightOf, goBackwards: boolean, initial?: Value[]): RnnRun {
   const { g } = ctx;
   const units = c.units as number;
   const act = (v: Value) => activate(g, v, c.activation as string | null);
@@ -79,7 +81,7 @@ export function runRecurrent(c: LayerConfig, input: Flow, ctx: EmitContext, w: W
 
   if (c.type === 'SimpleRNN') {
     const xp = project(g, x, w('kernel'), useBias ? w('bias') : undefined);
-    return unroll(ctx, xp, input.mask, units, 1, rdrop, goBackwards, (xt, [h], hIn) => [act(g.op1('Add', [xt, g.op1('MatMul', [hIn(h!), U])]))]);
+    return unroll(ctx, xp, input.mask, units, 1, rdrop, goBackwards, initial, (xt, [h], hIn) => [act(g.op1('Add', [xt, g.op1('MatMul', [hIn(h!), U])]))]);
   }
 
   if (c.type === 'LSTM') {
@@ -89,7 +91,7 @@ export function runRecurrent(c: LayerConfig, input: Flow, ctx: EmitContext, w: W
     const gatesLast = (m: Value) => g.op1('Concat', [lastAxisSlice(g, m, 0, 2 * u), lastAxisSlice(g, m, 3 * u, 4 * u), lastAxisSlice(g, m, 2 * u, 3 * u)], { axis: -1 });
     const xp = project(g, x, gatesLast(w('kernel')), useBias ? gatesLast(w('bias')) : undefined);
     const Ur = gatesLast(U);
-    return unroll(ctx, xp, input.mask, units, 2, rdrop, goBackwards, (xt, [h, cPrev], hIn) => {
+    return unroll(ctx, xp, input.mask, units, 2, rdrop, goBackwards, initial, (xt, [h, cPrev], hIn) => {
       const z = g.op1('Add', [xt, g.op1('MatMul', [hIn(h!), Ur])]);
       const [zifo, zc] = g.op('Split', [z, g.ints([3 * u, u])], { axis: 1 }) as [Value, Value];
       const [i, f, o] = splitLast(g, ract(zifo), 3) as [Value, Value, Value];
@@ -106,7 +108,7 @@ export function runRecurrent(c: LayerConfig, input: Flow, ctx: EmitContext, w: W
   const xp = project(g, x, w('kernel'), rows ? rows[0] : bias);
   const blend = (zGate: Value, h: Value, candidate: Value) => g.op1('Add', [g.op1('Mul', [zGate, h]), g.op1('Mul', [g.op1('Sub', [g.scalar(1), zGate]), candidate])]);
   if (resetAfter) {
-    return unroll(ctx, xp, input.mask, units, 1, rdrop, goBackwards, (xt, [h], hIn) => {
+    return unroll(ctx, xp, input.mask, units, 1, rdrop, goBackwards, initial, (xt, [h], hIn) => {
       let hp = g.op1('MatMul', [hIn(h!), U]);
       if (rows) hp = g.op1('Add', [hp, rows[1]!]);
       const [xzr, xh] = g.op('Split', [xt, g.ints([2 * units, units])], { axis: 1 }) as [Value, Value];
@@ -116,7 +118,7 @@ export function runRecurrent(c: LayerConfig, input: Flow, ctx: EmitContext, w: W
     });
   }
   const [Uzr, Uh] = g.op('Split', [U, g.ints([2 * units, units])], { axis: 1 }) as [Value, Value];
-  return unroll(ctx, xp, input.mask, units, 1, rdrop, goBackwards, (xt, [h], hIn) => {
+  return unroll(ctx, xp, input.mask, units, 1, rdrop, goBackwards, initial, (xt, [h], hIn) => {
     const [xzr, xh] = g.op('Split', [xt, g.ints([2 * units, units])], { axis: 1 }) as [Value, Value];
     const [zg, rg] = splitLast(g, ract(g.op1('Add', [xzr, g.op1('MatMul', [hIn(h!), Uzr])])), 2) as [Value, Value];
     const candidate = act(g.op1('Add', [xh, g.op1('MatMul', [hIn(g.op1('Mul', [rg, h!])), Uh])]));
@@ -130,10 +132,12 @@ export function stackSteps(g: OnnxGraph, steps: readonly Value[]): Value {
   return expanded.length === 1 ? expanded[0]! : g.op1('Concat', expanded, { axis: 1 });
 }
 
-const recurrent: LayerEmitter = (c, [input], ctx) => {
-  const run = runRecurrent(c, input!, ctx, ctx.weight, c.go_backwards as boolean);
-  if (!c.return_sequences) return [{ value: run.last }];
-  return [{ value: stackSteps(ctx.g, run.steps), ...(input!.mask ? { mask: input!.mask } : {}) }];
+/** The layer's output, then its final states with return_state; `initial_state:` flows after the sequence. */
+const recurrent: LayerEmitter = (c, [input, ...initial], ctx) => {
+  const run = runRecurrent(c, input!, ctx, ctx.weight, c.go_backwards as boolean, initial.length ? initial.map((f) => f.value) : undefined);
+  const states = c.return_state ? run.states.map((value) => ({ value })) : [];
+  if (!c.return_sequences) return [{ value: run.last }, ...states];
+  return [{ value: stackSteps(ctx.g, run.steps), ...(input!.mask ? { mask: input!.mask } : {}) }, ...states];
 };
 
 export const recurrentEmitters: Record<string, LayerEmitter> = { SimpleRNN: recurrent, LSTM: recurrent, GRU: recurrent };
