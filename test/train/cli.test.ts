@@ -38,7 +38,7 @@ describe('backends', () => {
     expect(auto.detail).toBe('wasm (SIMD)');
     expect(auto.skipped[0]).toMatch(/tfjs-node/);
     await expect(selectBackend('node')).rejects.toThrow(BackendError);
-    await expect(selectBackend('node')).rejects.toThrow(/install it with `npm install @tensorflow\/tfjs-node`/);
+    await expect(selectBackend('node')).rejects.toThrow(/npm install --foreground-scripts @tensorflow\/tfjs-node@4\.22\.0` \(its install downloads libtensorflow/);
     const { dir, spec, data } = setup();
     const r = await runCli(['train', spec, '--data', data, '--out', join(dir, 'run'), '--backend', 'node']);
     expect(r.code).toBe(1);

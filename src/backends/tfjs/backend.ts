@@ -7,6 +7,7 @@ import { EngineError } from '../../train/engine.js';
 import type { Tf } from './env.js';
 import { registerGapKernels } from './kernels/index.js';
 import { loadTf, quietly } from './load.js';
+import { importNative } from './native.js';
 import { registerNnspecLayers } from './register.js';
 
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
@@ -41,10 +42,9 @@ async function activate(tf: Tf, name: BackendName): Promise<void> {
 async function tryNode(tf: Tf): Promise<Backend> {
   try {
     // tfjs-node registers the 'tensorflow' backend with the same tfjs-core engine.
-    const pkg = '@tensorflow/tfjs-node';
-    await quietly(() => import(pkg));
+    await quietly(() => importNative());
   } catch (e) {
-    throw new BackendError(`@tensorflow/tfjs-node is not installed or does not load here (${firstLine(e)}); install it with \`npm install @tensorflow/tfjs-node\``);
+    throw new BackendError(firstLine(e));
   }
   await activate(tf, 'node');
   return { tf, name: 'node', detail: 'node (native TensorFlow)' };
