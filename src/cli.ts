@@ -96,7 +96,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
   program
     .command('summary')
     .description('print a Keras-style summary with exact parameter counts')
-    .argument('<file>', 'a spec file')
+    .argument('<file>', 'a spec file, or a run directory (its spec.yaml)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).argParser(oneOf('--format', ['table', 'json', 'markdown'] as const)).default('table'))
     .option('--expand', 'a row for every layer a block expands to, not one per block instance')
     .action(async (file: string, opts: { format: 'table' | 'json' | 'markdown'; expand?: boolean }) => {
