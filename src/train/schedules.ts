@@ -3,49 +3,27 @@
  * names and arguments. A schedule maps the optimizer's step count before the update (Keras's
  * `optimizer.iterations`: 0 for the first step) to that step's learning rate, as Keras's
  * optimizer calls it once per step. Values are computed in double precision; the engines take
- * them as float32, as Keras does.
+ * them as float32, as Keras does. Their arguments and defaults are in spec/callbacks.ts.
  */
+import { SCHEDULE_ARGUMENTS, scheduleProblem } from '../spec/callbacks.js';
 
-export const SCHEDULES = {
-  exponential_decay: { required: ['initial_learning_rate', 'decay_steps', 'decay_rate'], defaults: { staircase: false } },
-  piecewise_constant_decay: { required: ['boundaries', 'values'], defaults: {} },
-  polynomial_decay: { required: ['initial_learning_rate', 'decay_steps'], defaults: { end_learning_rate: 0.0001, power: 1, cycle: false } },
-  inverse_time_decay: { required: ['initial_learning_rate', 'decay_steps', 'decay_rate'], defaults: { staircase: false } },
-  cosine_decay: { required: ['initial_learning_rate', 'decay_steps'], defaults: { alpha: 0, warmup_target: null, warmup_steps: 0 } },
-  cosine_decay_restarts: { required: ['initial_learning_rate', 'first_decay_steps'], defaults: { t_mul: 2, m_mul: 1, alpha: 0 } },
-} as const;
-
-export type ScheduleName = keyof typeof SCHEDULES;
+export type ScheduleName = keyof typeof SCHEDULE_ARGUMENTS;
 
 /** A schedule as the spec writes it: `{type: cosine_decay, initial_learning_rate: 0.01, ...}`. */
-export type ScheduleConfig = { type: ScheduleName } & Record<string, number | boolean | number[] | null>;
+export type ScheduleConfig = { type: ScheduleName } & Record<string, string | number | boolean | number[] | null>;
 
 export type LearningRate = number | ScheduleConfig;
+
+export { scheduleProblem };
 
 export function isSchedule(lr: unknown): lr is ScheduleConfig {
   return typeof lr === 'object' && lr !== null && typeof (lr as { type?: unknown }).type === 'string';
 }
 
-/** The schedule with Keras's defaults filled in (for run.json and optimizer.json). */
+/** The schedule with Keras's defaults filled in (as run.json and optimizer.json record it). */
 export function withDefaults(s: ScheduleConfig): ScheduleConfig {
-  return { type: s.type, ...SCHEDULES[s.type].defaults, ...s } as ScheduleConfig;
-}
-
-/** Why a schedule cannot be built, as Keras's constructors refuse it (undefined when it can). */
-export function scheduleProblem(s: ScheduleConfig): { key: string; message: string } | undefined {
-  const steps = s.type === 'cosine_decay_restarts' ? 'first_decay_steps' : 'decay_steps';
-  if (s.type !== 'piecewise_constant_decay' && !((s[steps] as number) > 0)) return { key: steps, message: `${steps} must be greater than 0 (got ${String(s[steps])})` };
-  if (s.type === 'piecewise_constant_decay') {
-    const b = s.boundaries as number[];
-    const v = s.values as number[];
-    if (b.length !== v.length - 1) return { key: 'values', message: `values must have one more entry than boundaries (${b.length} boundar${b.length === 1 ? 'y' : 'ies'}, ${v.length} value${v.length === 1 ? '' : 's'})` };
-    for (let i = 1; i < b.length; i++) if (!(b[i]! > b[i - 1]!)) return { key: 'boundaries', message: `boundaries must increase strictly (${b[i - 1]} then ${b[i]})` };
-  }
-  if (s.type === 'cosine_decay' && s.warmup_target != null && !((s.warmup_steps as number) > 0)) {
-    return { key: 'warmup_steps', message: 'warmup_target needs warmup_steps greater than 0 (the steps over which the learning rate rises to it)' };
-  }
-  if (s.type === 'cosine_decay_restarts' && !((s.t_mul as number) > 0)) return { key: 't_mul', message: `t_mul must be greater than 0 (got ${String(s.t_mul)})` };
-  return undefined;
+  const defaults = Object.entries(SCHEDULE_ARGUMENTS[s.type]!.properties).flatMap(([k, v]) => ('default' in v ? [[k, v.default]] : []));
+  return { ...Object.fromEntries(defaults), ...s } as ScheduleConfig;
 }
 
 /** The learning rate of the step taken after `step` earlier steps. */
@@ -103,4 +81,5 @@ export function learningRateAt(config: LearningRate, step: number): number {
       return n('initial_learning_rate') * ((1 - n('alpha')) * cosine + n('alpha'));
     }
   }
+  throw new Error(`unknown learning-rate schedule '${String(s.type)}'`);
 }

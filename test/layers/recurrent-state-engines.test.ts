@@ -46,7 +46,9 @@ describe('forward: ONNX = tfjs cpu', () => {
     ['LSTM', '[enc:state_h, enc:state_c]'],
     ['GRU', '[enc:state]'],
     ['SimpleRNN', 'enc:1'],
-  ])('%s seq2seq', (type, states) => expectSameAsTfjs(tf, seq2seq(type, states), { steps: 4 }));
+  ])('%s seq2seq', async (type, states) => {
+    await expectSameAsTfjs(tf, seq2seq(type, states), { steps: 4 });
+  });
 
   it('the states themselves as model outputs', () =>
     expectSameAsTfjs(tf, `
@@ -68,7 +70,9 @@ describe('gradients: ONNX = tfjs cpu', () => {
     ['LSTM', '[enc:state_h, enc:state_c]'],
     ['GRU', '[enc:state]'],
     ['SimpleRNN', '[enc:state]'],
-  ])('%s seq2seq', (type, states) => expectSameGradients(tf, seq2seq(type, states), { steps: 4 }));
+  ])('%s seq2seq', async (type, states) => {
+    await expectSameGradients(tf, seq2seq(type, states), { steps: 4 });
+  });
 
   it.each([
     ['LSTM', 'type: LSTM, units: 4', ['h0', 'c0']],

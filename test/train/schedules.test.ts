@@ -46,7 +46,9 @@ describe('learning-rate schedules', () => {
     expect(scheduleProblem({ type: 'piecewise_constant_decay', boundaries: [10], values: [1] })?.key).toBe('values');
     expect(scheduleProblem({ type: 'piecewise_constant_decay', boundaries: [10, 5], values: [1, 2, 3] })?.key).toBe('boundaries');
     expect(scheduleProblem({ type: 'cosine_decay_restarts', initial_learning_rate: 1, first_decay_steps: -1 })?.key).toBe('first_decay_steps');
-    expect(scheduleProblem({ type: 'cosine_decay', initial_learning_rate: 1, decay_steps: 10, warmup_target: 2 })?.key).toBe('warmup_steps');
+    // Keras takes warmup_target without warmup_steps: the decay starts from warmup_target at once.
+    expect(scheduleProblem({ type: 'cosine_decay', initial_learning_rate: 1, decay_steps: 10, warmup_target: 2 })).toBeUndefined();
+    expect(learningRateAt({ type: 'cosine_decay', initial_learning_rate: 1, decay_steps: 10, warmup_target: 2 }, 0)).toBe(2);
     expect(scheduleProblem({ type: 'cosine_decay', initial_learning_rate: 1, decay_steps: 10 })).toBeUndefined();
   });
 });
