@@ -3,6 +3,7 @@
  * ("install the node backend ...") and other start-up chatter off nnspec's stdout.
  */
 import type { Tf } from './env.js';
+import { registerOrthogonal } from './orthogonal.js';
 
 /** Runs fn with console.log/warn/info silenced (tfjs prints its banner and notices there). */
 export async function quietly<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -25,5 +26,6 @@ export async function loadTf(backend: 'cpu' = 'cpu'): Promise<Tf> {
     if (tf.getBackend() !== backend) await tf.setBackend(backend);
     await tf.ready();
   });
+  registerOrthogonal(tf);
   return tf;
 }

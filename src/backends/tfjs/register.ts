@@ -6,9 +6,11 @@
 import type { Tf } from './env.js';
 import { activationFunctions } from './layers/activation-functions.js';
 import { FAMILIES } from './layers/registry.js';
+import { registerOrthogonal } from './orthogonal.js';
 
 export function registerNnspecLayers(tf: Tf): void {
   activationFunctions(tf);
+  registerOrthogonal(tf);
   for (const family of FAMILIES) family.classes?.(tf);
 }
 
