@@ -87,3 +87,26 @@ describe('gradients: ONNX = tfjs cpu', () => {
     for (const d of diffs) expect({ of: d.of, relative: d.relative < 1e-4 ? 'ok' : d.relative }).toEqual({ of: d.of, relative: 'ok' });
   });
 });
+
+describe('Bidirectional: ONNX = tfjs cpu', () => {
+  const bi = (layer: string, states: string) => `
+nnspec: 1
+name: bi
+inputs:
+  a: {shape: [null, 3]}
+  b: {shape: [null, 2]}
+layers:
+  enc: {type: Bidirectional, layer: {${layer}, return_state: true}, inputs: a}
+  dec: {type: Bidirectional, layer: {${layer}, return_sequences: true}, inputs: b, initial_state: ${states}}
+  y: {type: Dense, units: 2, inputs: dec}
+  s: {type: Dense, units: 2, inputs: enc:backward_state${layer.includes('LSTM') ? '_h' : ''}}
+outputs: [y, s]
+`;
+  it.each([
+    ['LSTM', 'type: LSTM, units: 3', '[enc:forward_state_h, enc:forward_state_c, enc:backward_state_h, enc:backward_state_c]'],
+    ['GRU', 'type: GRU, units: 3', '[enc:1, enc:2]'],
+  ])('%s encoder states into a Bidirectional decoder: forward and gradients', async (_, layer, states) => {
+    await expectSameAsTfjs(tf, bi(layer, states), { steps: 4 });
+    await expectSameGradients(tf, bi(layer, states), { steps: 4 });
+  });
+});

@@ -110,27 +110,7 @@ describe('errors', () => {
     ]);
   });
 
-  it('return_state is refused: a node has one output in spec v1', () => {
-    expect(brief(spec('{type: SimpleRNN, units: 4, return_state: true}', '[10, 3]'))).toEqual([
-      {
-        code: 'NN503',
-        at: '6:48',
-        severity: 'error',
-        message: "SimpleRNN 'r' sets return_state: true, which gives the output and the final state; a node has one output in spec v1",
-      },
-    ]);
-  });
-
-  it('stateful is refused: it needs a fixed batch size', () => {
-    expect(brief(spec('{type: LSTM, units: 4, stateful: true}', '[10, 3]'))).toEqual([
-      {
-        code: 'NN503',
-        at: '6:39',
-        severity: 'error',
-        message: "LSTM 'r' sets stateful: true, which carries state across batches and needs a fixed batch size; nnspec does not support it",
-      },
-    ]);
-  });
+  // return_state and stateful compile: test/layers/recurrent-state.test.ts.
 
   it.each([
     ['{type: LSTM, units: 4, dropout: 1}', 'NN204', '6:38', "'dropout' in LSTM layer 'r' must be < 1, got 1"],

@@ -12,12 +12,14 @@ import { runRecurrent, stackSteps } from './recurrent.js';
  * Keras/tfjs: the backward copy's sequence output is reversed back into time order before the
  * merge; concat puts the forward units first; ave is 0.5 * (forward + backward).
  */
-const Bidirectional: LayerEmitter = (c, [input], ctx) => {
+const Bidirectional: LayerEmitter = (c, [input, ...initial], ctx) => {
   const { g } = ctx;
   const inner = c.layer as LayerConfig;
   const prefixed = (dir: string) => (name: string) => ctx.weight(`${dir}_${name}`);
-  const fwd = runRecurrent(inner, input!, ctx, prefixed('forward'), false);
-  const bwd = runRecurrent(inner, input!, ctx, prefixed('backward'), true);
+  // initial_state: the forward layer's states, then the backward copy's (Keras's order).
+  const half = initial.length / 2;
+  const fwd = runRecurrent(inner, input!, ctx, prefixed('forward'), false, half ? initial.slice(0, half).map((f) => f.value) : undefined);
+  const bwd = runRecurrent(inner, input!, ctx, prefixed('backward'), true, half ? initial.slice(half).map((f) => f.value) : undefined);
   const sequences = inner.return_sequences as boolean;
   const a = sequences ? stackSteps(g, fwd.steps) : fwd.last;
   const b = sequences ? stackSteps(g, [...bwd.steps].reverse()) : bwd.last;
@@ -37,7 +39,9 @@ const Bidirectional: LayerEmitter = (c, [input], ctx) => {
   }
   // Keras zeroes both directions' outputs at masked steps (zero_output_for_mask under Bidirectional).
   if (sequences && input!.mask) value = g.op1('Mul', [value, g.op1('Unsqueeze', [g.op1('Cast', [input!.mask], { to: 1 }), g.ints([2])])]);
-  return [{ value, ...(sequences && input!.mask ? { mask: input!.mask } : {}) }];
+  // return_state: the forward final states, then the backward ones.
+  const states = inner.return_state ? [...fwd.states, ...bwd.states].map((s) => ({ value: s })) : [];
+  return [{ value, ...(sequences && input!.mask ? { mask: input!.mask } : {}) }, ...states];
 };
 
 /** The wrapped layer on every step: [batch, T, ...rest] → [batch * T, ...rest] → layer → [batch, T, ...out]. The mask passes through. */

@@ -30,6 +30,12 @@ export const wrapperClasses = perTf((tf: Tf) => {
       return super.apply(inputs as never, kwargs);
     }
     override call(inputs: Tensor | Tensor[], kwargs: Args): Tensor | Tensor[] {
+      // Called on [sequence, ...initial states] by tfjs's graph runner, whose `initialState` argument
+      // still holds the build's symbolic tensors: the concrete states in the list win (as recurrent.ts).
+      if (Array.isArray(inputs) && inputs.length > 1) {
+        const masks = kwargs['mask'];
+        return this.call(inputs[0]!, { ...kwargs, mask: Array.isArray(masks) ? masks[0] : masks, initialState: inputs.slice(1) });
+      }
       const out = super.call(inputs, kwargs) as Tensor | Tensor[];
       const mask = kwargs['mask'] as Tensor | Tensor[] | undefined;
       const m = Array.isArray(mask) ? mask[0] : mask;
