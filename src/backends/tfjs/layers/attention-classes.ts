@@ -35,8 +35,57 @@ interface KernelObjects {
   biasConstraint?: unknown;
 }
 
+/**
+ * Two one-input layers the attention layer puts before itself in tfjs's graph: one outputs its
+ * input's Keras mask as float 0/1 [batch, steps], the other copies its input (a distinct tensor).
+ */
+const helpers = perTf((tf) => {
+  class NnspecMaskOf extends tf.layers.Layer {
+    static className = 'NnspecMaskOf';
+    constructor(args: { name?: string }) {
+      super(args);
+      this.supportsMasking = true;
+    }
+    override computeOutputShape(s: Shape | Shape[]): Shape {
+      return (s as Shape).slice(0, -1);
+    }
+    override computeMask(): Tensor {
+      return null as unknown as Tensor;
+    }
+    override call(inputs: Tensor | Tensor[], kwargs: { mask?: Tensor }): Tensor {
+      return tf.tidy(() => tf.cast(kwargs.mask!, 'float32'));
+    }
+  }
+  class NnspecCopy extends tf.layers.Layer {
+    static className = 'NnspecCopy';
+    constructor(args: { name?: string }) {
+      super(args);
+      this.supportsMasking = true;
+    }
+    override computeMask(): Tensor {
+      return null as unknown as Tensor;
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.clone(Array.isArray(inputs) ? inputs[0]! : inputs);
+    }
+  }
+  tf.serialization.registerClass(NnspecMaskOf as never);
+  tf.serialization.registerClass(NnspecCopy as never);
+  let count = 0;
+  return {
+    maskOf: (owner: string) => new NnspecMaskOf({ name: `${owner}_mask_${count++}` }),
+    copy: (owner: string) => new NnspecCopy({ name: `${owner}_copy_${count++}` }),
+  };
+});
+
 export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer => {
   const causal = (t: number, s: number): Tensor => tf.tidy(() => tf.cast(tf.greaterEqual(tf.range(0, t).reshape([t, 1]), tf.range(0, s).reshape([1, s])), 'float32').reshape([1, t, s]));
+
+  /** Keras casts attention_mask to bool: 1 where nonzero. A step function, so no gradient flows back (tfjs has none for NotEqual). */
+  const isNonZero = tf.customGrad(((x: Tensor, save: (ts: Tensor[]) => void) => {
+    save([x]);
+    return { value: tf.cast(tf.notEqual(x, 0), 'float32'), gradFunc: (_dy: Tensor, saved: Tensor[]) => [tf.zerosLike(saved[0]!)] };
+  }) as never) as unknown as (x: Tensor) => Tensor;
 
   class NnspecAttention extends tf.layers.Layer {
     static className = 'NnspecAttention';
@@ -50,8 +99,9 @@ export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer =
       super({ name: args.name });
       this.config = args.config;
       this.supportsMasking = true;
-      const dense = tf.layers.dense({ units: 1, ...(kernelArgs(args.config) as object) }) as unknown as KernelObjects;
-      this.kernels = dense;
+      // Keras's kernel arguments, parsed as tfjs's Dense parses them (MultiHeadAttention's projections are dense layers).
+      const kernelConfig = args.config.type === 'MultiHeadAttention' ? kernelArgs(args.config) : {};
+      this.kernels = tf.layers.dense({ units: 1, ...kernelConfig }) as unknown as KernelObjects;
     }
 
     private add(name: string, shape: number[], init: unknown, kind: 'kernel' | 'bias' | 'none' = 'none'): void {
@@ -100,26 +150,49 @@ export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer =
       return [q![0]!, q![1]!, ...out];
     }
 
-    /** Keras: the output carries the query's mask. */
+    /** Keras: the output carries the query's mask (tfjs hands computeMask every input's mask). */
     override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[]): Tensor {
       const m = Array.isArray(mask) && this.masked[0] ? mask[0] : undefined;
       return (m ?? null) as unknown as Tensor;
     }
 
+    /**
+     * On symbolic tensors (building the model): the inputs become [query, value, key (the value
+     * when not given), attention_mask?, then the mask of each masked one of query, value, key as
+     * a tensor of its own]. tfjs's executor hands `call` the first input's mask only, so each mask
+     * comes through a one-input layer that outputs it; and it disposes a tensor listed twice in one
+     * call's inputs too early, so a repeated input (self-attention) goes through a copy.
+     */
     override apply(inputs: Tensor | Tensor[] | Symbolic | Symbolic[], kwargs?: Record<string, unknown>) {
-      const list = (Array.isArray(inputs) ? inputs : [inputs]) as unknown[];
-      list.forEach((x, i) => {
-        if (x instanceof tf.SymbolicTensor && i < 3 && carriesMask(x)) this.masked[i] = true;
+      const list = (Array.isArray(inputs) ? inputs : [inputs]) as Symbolic[];
+      if (!(list[0] instanceof tf.SymbolicTensor) || list.length > 4) return super.apply(inputs, kwargs);
+      const three = [list[0]!, list[1]!, list[2] ?? list[1]!];
+      const rest = list.slice(3);
+      three.forEach((x, i) => {
+        if (carriesMask(x)) this.masked[i] = true;
       });
-      return super.apply(inputs, kwargs);
+      const seen = new Set<Symbolic>();
+      const distinct = [...three, ...rest].map((x) => {
+        if (!seen.has(x)) {
+          seen.add(x);
+          return x;
+        }
+        return helpers(tf).copy(this.name).apply(x) as Symbolic;
+      });
+      const masks = three.flatMap((x, i) => (this.masked[i] ? [helpers(tf).maskOf(this.name).apply(x) as Symbolic] : []));
+      return super.apply([...distinct, ...masks], kwargs);
     }
 
-    override call(inputs: Tensor | Tensor[], kwargs: { mask?: Tensor | Tensor[]; training?: boolean }): Tensor {
+    override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
       return tf.tidy(() => {
-        const xs = inputs as Tensor[];
-        const given = Array.isArray(kwargs?.mask) ? kwargs.mask : [];
-        const masks = xs.map((_, i) => (this.masked[i] && given[i] ? tf.cast(given[i]!, 'float32') : undefined));
-        return this.config.type === 'MultiHeadAttention' ? this.multiHead(xs, masks, kwargs?.training === true) : this.single(xs, masks, kwargs?.training === true);
+        const all = inputs as Tensor[];
+        const maskCount = this.masked.filter(Boolean).length;
+        const xs = all.slice(0, all.length - maskCount);
+        const given = all.slice(all.length - maskCount);
+        let next = 0;
+        const masks = [0, 1, 2].map((i) => (this.masked[i] ? given[next++] : undefined));
+        const training = kwargs?.training === true;
+        return this.config.type === 'MultiHeadAttention' ? this.multiHead(xs, masks, training) : this.single(xs, masks, training);
       });
     }
 
@@ -158,9 +231,9 @@ export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer =
       const mask = this.product([
         masks[0] ? tf.expandDims(masks[0], -1) : undefined,
         masks[1] ? tf.expandDims(masks[1], 1) : undefined,
-        xs[2] && masks[2] ? tf.expandDims(masks[2], 1) : undefined,
+        masks[2] ? tf.expandDims(masks[2], 1) : undefined,
         c.use_causal_mask ? causal(t, s) : undefined,
-        xs[3] ? tf.cast(tf.notEqual(xs[3], 0), 'float32') : undefined,
+        xs[3] ? isNonZero(xs[3]) : undefined,
       ]);
       const probs = this.attend(scores, mask ? tf.expandDims(mask, 1) : undefined, training);
       const heads = tf.transpose(tf.matMul(probs, value), [0, 2, 1, 3]); // [B, T, H, vd]
