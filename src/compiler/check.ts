@@ -5,8 +5,8 @@
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { keySpan, pointer, valueSpan, type SpecDocument } from '../spec/document.js';
-import type { Spec } from '../spec/types.js';
-import { LOSS_ALIASES } from '../spec/vocabulary.js';
+import type { LossEntry, Spec } from '../spec/types.js';
+import { LOSS_ALIASES, type LossName } from '../spec/vocabulary.js';
 import { checkCallbacks } from '../spec/callbacks.js';
 import type { GraphNode } from './graph.js';
 
@@ -44,6 +44,8 @@ export function checkTraining(spec: Spec, outputs: string[], nodes: Map<string, 
   for (const key of ['loss', 'loss_weights', 'metrics'] as const) {
     const value = t[key] as unknown;
     const ptr = `/training/${key}`;
+    // `loss: {type: ..., from_logits: true}` is one loss for every output, not a map by output name.
+    if (key === 'loss' && isTypedEntry(value)) continue;
     if (Array.isArray(value) && key !== 'metrics') {
       if (value.length !== all.length) {
         sink.error('NN603', `training.${key} has ${value.length} ${value.length === 1 ? 'entry' : 'entries'} but the model has ${all.length} output${all.length === 1 ? '' : 's'} (${all.join(', ')})`, valueSpan(doc, ptr), `give one per output in \`outputs\` order, or a map keyed by output name`);
@@ -57,8 +59,39 @@ export function checkTraining(spec: Spec, outputs: string[], nodes: Map<string, 
       }
     }
   }
+  checkClassWeight(spec, outputs, nodes, doc, sink);
   checkLossFit(spec, outputs, nodes, doc, sink);
   checkCallbacks(spec, doc, sink);
+}
+
+/** class_weight: keyed by output name; each class id one the output has (0 and 1 for a single unit). */
+function checkClassWeight(spec: Spec, outputs: string[], nodes: Map<string, GraphNode>, doc: SpecDocument, sink: DiagnosticSink): void {
+  const cw = spec.training?.class_weight;
+  if (!cw || typeof cw !== 'object') return;
+  const all = outputNames(spec);
+  for (const [name, weights] of Object.entries(cw)) {
+    const ptr = `/training/class_weight/${pointer([name]).slice(1)}`;
+    if (!all.includes(name)) {
+      sink.error('NN602', `training.class_weight names '${name}', which is not an output${didYouMean(name, all)}`, keySpan(doc, ptr), `outputs are: ${all.join(', ')}`);
+      continue;
+    }
+    const shape = outputs.includes(name) ? nodes.get(name)?.output?.shape : undefined;
+    const last = shape?.[shape.length - 1];
+    if (!weights || typeof weights !== 'object') continue;
+    const classes = typeof last === 'number' ? Math.max(last, 2) : Infinity;
+    for (const [id, w] of Object.entries(weights as Record<string, unknown>)) {
+      const at = keySpan(doc, `${ptr}/${pointer([id]).slice(1)}`);
+      if (typeof w === 'number' && w < 0) sink.error('NN607', `training.class_weight gives class ${id} of output '${name}' the weight ${w}; a weight is 0 or more`, valueSpan(doc, `${ptr}/${pointer([id]).slice(1)}`), 'weight 0 leaves the class out of the loss');
+      if (/^\d+$/.test(id) && Number(id) >= classes) {
+        sink.error('NN607', `training.class_weight gives class ${id} of output '${name}', which has ${last === 1 ? 'classes 0 and 1 (one sigmoid unit)' : `${classes} classes (0 to ${classes - 1})`}`, at, `class ids count from 0; remove class ${id} or check the output's units`);
+      }
+    }
+  }
+}
+
+/** A loss or metric written as `{type: name, ...}`. */
+function isTypedEntry(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'type' in v;
 }
 
 /** Warns where a loss cannot be right for its output's shape. */
@@ -68,11 +101,12 @@ function checkLossFit(spec: Spec, outputs: string[], nodes: Map<string, GraphNod
   const all = outputNames(spec);
   all.forEach((name, i) => {
     if (!outputs.includes(name)) return;
-    const entry = typeof loss === 'string' ? loss : Array.isArray(loss) ? loss[i] : loss[name];
-    const ptr = typeof loss === 'string' ? '/training/loss' : Array.isArray(loss) ? `/training/loss/${i}` : `/training/loss/${name}`;
+    const single = typeof loss === 'string' || isTypedEntry(loss);
+    const entry = single ? loss : Array.isArray(loss) ? loss[i] : (loss as Record<string, LossEntry>)[name];
+    const ptr = single ? '/training/loss' : Array.isArray(loss) ? `/training/loss/${i}` : `/training/loss/${name}`;
     const shape = nodes.get(name)?.output?.shape;
     if (!entry || !shape) return;
-    const canonical = LOSS_ALIASES[entry];
+    const canonical = LOSS_ALIASES[typeof entry === 'string' ? entry : (entry as { type: LossName }).type];
     const last = shape[shape.length - 1];
     if (canonical === 'categorical_crossentropy' && last === 1) {
       sink.warning('NN606', `categorical_crossentropy on output '${name}' of shape (None, 1) is always 0: a single class`, valueSpan(doc, ptr), 'for a yes/no target use binary_crossentropy with a sigmoid output');

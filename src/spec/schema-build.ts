@@ -5,6 +5,7 @@
 import { LAYER_KINDS } from '../layers/registry.js';
 import { STATE_TYPES } from '../layers/recurrent.js';
 import { COMMON_PARAMS, PARAM_DEFINITIONS, type JsonSchema } from '../layers/params.js';
+import { lossVariants, metricVariants } from './objective-args.js';
 import { LOSSES, METRICS, OPTIMIZERS } from './vocabulary.js';
 import { callbacksSchema, learningRateSchema } from './callbacks.js';
 
@@ -192,6 +193,11 @@ function perOutput(item: JsonSchema, description: string, allowSingle = true): J
   return { description, anyOf: variants };
 }
 
+/** A name, or an object discriminated by `type` whose variants take each name's Keras arguments. */
+function objectiveItem(name: JsonSchema, variants: JsonSchema[]): JsonSchema {
+  return { if: { type: 'object' }, then: { type: 'object', required: ['type'], discriminator: { propertyName: 'type' }, oneOf: variants }, else: name };
+}
+
 export function buildSchema(): JsonSchema {
   const definitions: Record<string, JsonSchema> = Object.fromEntries(Object.entries(PARAM_DEFINITIONS).map(([k, v]) => [k, describeProperties(v, VALUE_ARGUMENTS)]));
   const types = [...LAYER_KINDS.keys()];
@@ -226,6 +232,9 @@ export function buildSchema(): JsonSchema {
   };
   const lossName = { type: 'string', enum: LOSSES };
   const metricName = { type: 'string', enum: METRICS };
+  // A loss or metric is a name or {type: name, ...Keras arguments}; an object with `type` is one, not a map by output.
+  const lossItem = objectiveItem(lossName, lossVariants());
+  const metricItem = objectiveItem(metricName, metricVariants());
   const optimizerVariants = Object.entries(OPTIMIZERS).map(([name, args]) =>
     describeProperties(
       {
@@ -251,11 +260,22 @@ export function buildSchema(): JsonSchema {
         description: 'An optimizer name, or {type: name, learning_rate: ..., ...} with Keras argument names.',
         anyOf: [{ type: 'string', enum: Object.keys(OPTIMIZERS) }, { type: 'object', required: ['type'], discriminator: { propertyName: 'type' }, oneOf: optimizerVariants }],
       },
-      loss: perOutput(lossName, 'A loss for every output, a list in `outputs` order, or a map keyed by output name.'),
+      loss: { if: { type: 'object', required: ['type'] }, then: lossItem, else: { anyOf: [lossName, { type: 'array', items: lossItem }, { type: 'object', propertyNames: nameRef, additionalProperties: lossItem }] }, description: 'A loss for every output (a name, or {type: name, from_logits: ..., ...} with Keras arguments), a list in `outputs` order, or a map keyed by output name.' },
       loss_weights: perOutput({ type: 'number', minimum: 0 }, 'Weights of each output\'s loss in the total: a list in `outputs` order or a map keyed by output name.', false),
       metrics: {
         description: 'Metrics for every output (a list), or a map keyed by output name.',
-        anyOf: [{ type: 'array', items: metricName }, { type: 'object', propertyNames: nameRef, additionalProperties: { anyOf: [metricName, { type: 'array', items: metricName }] } }],
+        anyOf: [{ type: 'array', items: metricItem }, { type: 'object', propertyNames: nameRef, additionalProperties: { anyOf: [metricItem, { type: 'array', items: metricItem }] } }],
+      },
+      class_weight: {
+        type: 'object',
+        description: "Keras's class_weight, per output: {output: {class id: weight}}. A sample's loss is multiplied by its class's weight (a class not named weighs 1), times its sample_weight where the data has one.",
+        propertyNames: nameRef,
+        additionalProperties: {
+          type: 'object',
+          minProperties: 1,
+          propertyNames: { pattern: '^(0|[1-9][0-9]*)$' },
+          additionalProperties: { type: 'number' },
+        },
       },
       batch_size: { type: 'integer', minimum: 1, default: 32, description: 'Samples per gradient update.' },
       epochs: { type: 'integer', minimum: 1, default: 1, description: 'Passes over the training data.' },

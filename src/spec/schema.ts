@@ -10,6 +10,7 @@ import { keySpan, valueSpan, type SpecDocument } from './document.js';
 import { unreadable } from './parse.js';
 import { selectErrors } from './schema-errors.js';
 import { getValidator } from './validator.js';
+import { LOSSES, METRICS } from './vocabulary.js';
 import { alternatives, describe, ownerOf, segments, subject, typeNames, vocabulary } from './schema-names.js';
 
 /** Validates and reports; returns the pointers of values that had errors (so later passes can skip them). */
@@ -143,6 +144,8 @@ function discriminator(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink):
   const ptr = e.instancePath;
   const params = e.params as { error: string; tag: string; tagValue?: unknown };
   const isOptimizer = ptr.startsWith('/training/optimizer');
+  const objective = /^\/training\/(loss|metrics)(\/|$)/.exec(ptr)?.[1];
+  if (objective) return objectiveDiscriminator(doc, e, objective === 'loss' ? 'loss' : 'metric', sink);
   const variants = (e.parentSchema?.oneOf ?? []) as { $ref?: string; properties?: { type?: { const?: string } } }[];
   const allowed = variants.map((r) => (r.$ref ? r.$ref.replace(/^.*\/(Layer_|Inner_)?/, '') : r.properties?.type?.const)).filter((x): x is string => typeof x === 'string');
   const where = isOptimizer ? "'training.optimizer'" : subject(doc, ptr).replace(/^\S+ layer/, 'layer');
@@ -162,6 +165,27 @@ function discriminator(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink):
   else sink.error('NN201', `${where} has no 'type': give it a layer class (e.g. \`type: Dense\`) or reuse a layer with \`shares:\``, keySpan(doc, ptr));
 }
 
+/** `{type: ...}` of a loss or metric: an unknown name lists the accepted ones; no type says how to write one. */
+function objectiveDiscriminator(doc: SpecDocument, e: ErrorObject, what: 'loss' | 'metric', sink: DiagnosticSink): void {
+  const ptr = e.instancePath;
+  const params = e.params as { error: string; tag: string; tagValue?: unknown };
+  const allowed = what === 'loss' ? LOSSES : METRICS;
+  const where = `'${segments(ptr).join('.')}'`;
+  if (params.error === 'mapping') {
+    const value = String(params.tagValue);
+    const suggestion = didYouMean(value, allowed);
+    sink.error('NN203', `unknown ${what} '${value}' in ${where}${suggestion}`, valueSpan(doc, `${ptr}/type`), suggestion ? undefined : `accepted: ${allowed.join(', ')}`);
+    return;
+  }
+  const data = e.data as Record<string, unknown> | undefined;
+  if (data && typeof data === 'object' && 'type' in data) {
+    sink.error('NN202', `'type' in ${where} must be a ${what} name such as ${what === 'loss' ? 'categorical_crossentropy' : 'accuracy'}, got ${describe(data.type)}`, valueSpan(doc, `${ptr}/type`));
+    return;
+  }
+  const example = what === 'loss' ? '`{type: categorical_crossentropy, from_logits: true}`' : '`{type: auc, curve: PR}`';
+  sink.error('NN201', `${where} has no 'type'; write the ${what}'s name, e.g. ${example}`, keySpan(doc, ptr));
+}
+
 function badVersion(doc: SpecDocument, data: unknown, sink: DiagnosticSink): void {
   const message = typeof data === 'number' ? `spec format version ${data} is not supported; this nnspec reads versions 1 and 2` : `'nnspec' must be the format version number 1 or 2, got ${describe(data)}`;
   sink.error('NN206', message, valueSpan(doc, '/nnspec'), 'write `nnspec: 1`, or `nnspec: 2` for a spec with `blocks:`');
@@ -173,7 +197,8 @@ function badEnum(doc: SpecDocument, e: ErrorObject, sink: DiagnosticSink): void 
   const value = String(e.data);
   const kind = vocabulary(allowed);
   const at = valueSpan(doc, ptr);
-  const hint = allowed.length <= 20 ? `accepted: ${allowed.join(', ')}` : undefined;
+  // Losses and metrics are listed whatever their number: the user is choosing one from Keras's list.
+  const hint = allowed.length <= 20 || kind === 'loss' || kind === 'metric' ? `accepted: ${allowed.join(', ')}` : undefined;
   if (kind && typeof e.data === 'string') {
     // `kernel_initializer: {type: he_normall}` is about the initializer, not about a key named 'type'.
     const { owner, rest } = ownerOf(doc, segments(ptr.replace(/\/type$/, '')));

@@ -13,6 +13,10 @@ export type LayerEntry = ({ type: string; inputs?: Connections } & Record<string
 
 export type PerOutput<T> = T | T[] | Record<string, T>;
 
+/** A loss or metric: its Keras name, or {type: name, ...its Keras arguments} (spec/objective-args.ts). */
+export type LossEntry = LossName | ({ type: LossName } & Record<string, unknown>);
+export type MetricEntry = MetricName | ({ type: MetricName; name?: string } & Record<string, unknown>);
+
 /** A learning-rate schedule, `{type: cosine_decay, initial_learning_rate: ..., ...}` (spec/callbacks.ts). */
 export type ScheduleSpec = { type: string } & Record<string, number | boolean | number[] | string | null>;
 
@@ -28,9 +32,11 @@ export interface TrainingSpec {
   optimizer?: OptimizerName | ({ type: OptimizerName } & Record<string, OptimizerName | number | boolean | ScheduleSpec>);
   /** Keras callbacks by snake_case name (spec/callbacks.ts). */
   callbacks?: CallbacksSpec;
-  loss?: PerOutput<LossName>;
+  loss?: PerOutput<LossEntry>;
   loss_weights?: number[] | Record<string, number>;
-  metrics?: MetricName[] | Record<string, MetricName | MetricName[]>;
+  metrics?: MetricEntry[] | Record<string, MetricEntry | MetricEntry[]>;
+  /** Per output: class id → weight (Keras's class_weight). */
+  class_weight?: Record<string, Record<string, number>>;
   batch_size?: number;
   epochs?: number;
   validation_split?: number;

@@ -1,8 +1,9 @@
 /**
  * Epoch totals from batch stats (layout in train/engine.ts): losses are batch means
- * weighted by batch size, as Keras's loss tracker does; metrics are summed numerators over summed
- * denominators, so an epoch's metric is the metric over all its samples.
+ * weighted by batch size, as Keras's loss tracker does; metric states are summed and turned into
+ * values by train/metrics/state.ts, so an epoch's metric is the metric over all its samples.
  */
+import { metricValues, statsSize } from './metrics/state.js';
 import { metricKeys, type OutputPlan } from './objective.js';
 
 export type Logs = Record<string, number>;
@@ -12,7 +13,7 @@ export class Accumulator {
   samples = 0;
 
   constructor(private readonly outputs: OutputPlan[], state?: { sums: number[]; samples: number }) {
-    this.sums = new Float64Array(1 + outputs.length + 2 * outputs.reduce((n, o) => n + o.metrics.length, 0));
+    this.sums = new Float64Array(statsSize(outputs));
     if (state) {
       this.sums.set(state.sums);
       this.samples = state.samples;
@@ -33,10 +34,7 @@ export class Accumulator {
     const losses = 1 + this.outputs.length;
     values.push(this.sums[0]! / this.samples);
     if (this.outputs.length > 1) for (let i = 1; i < losses; i++) values.push(this.sums[i]! / this.samples);
-    for (let i = losses; i < this.sums.length; i += 2) {
-      const den = this.sums[i + 1]!;
-      values.push(den === 0 ? 0 : this.sums[i]! / den);
-    }
+    values.push(...metricValues(this.outputs, this.sums, losses));
     const out: Logs = {};
     keys.forEach((k, i) => (out[prefix + k] = values[i]!));
     return out;

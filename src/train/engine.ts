@@ -25,6 +25,8 @@ export interface Batch {
   inputs: HostArray[];
   /** Empty for predict. */
   targets: HostArray[];
+  /** Per-sample loss weights of each output (class and sample weights), float32 [size]; undefined where unweighted. */
+  sampleWeights?: (HostArray | undefined)[];
 }
 
 /** A weight or optimizer slot by its saved name (`<layer>/<weight>`, `<layer>/<weight>/<slot>`). */

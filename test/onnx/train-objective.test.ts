@@ -9,7 +9,7 @@ import { emitObjective, penaltyOf } from '../../src/backends/onnx/objective.js';
 import { createSession, loadOrt } from '../../src/backends/onnx/runtime.js';
 import { lossFunction } from '../../src/backends/tfjs/losses.js';
 import { metricFunction } from '../../src/backends/tfjs/metrics.js';
-import type { CanonicalLoss, CanonicalMetric, OutputPlan } from '../../src/train/objective.js';
+import { lossArgsOf, metricPlan, type CanonicalLoss, type CanonicalMetric, type OutputPlan } from '../../src/train/objective.js';
 import { rngFor } from '../../src/train/random.js';
 import { cpuTf } from '../train/helpers.js';
 
@@ -78,8 +78,8 @@ describe('ONNX objective equals the tfjs engine', () => {
   it.each(LOSSES)('%s with its metrics', async (name) => {
     const tf = await cpuTf();
     const d = data(name, 1);
-    const metrics = (METRICS_FOR[name] ?? []).map((kind) => ({ name: kind, kind }));
-    const stats = await runObjective([{ name: 'out', shape: [C], loss: name, weight: 1, metrics }], [d]);
+    const metrics = (METRICS_FOR[name] ?? []).map((kind) => metricPlan(kind, name, [C]));
+    const stats = await runObjective([{ name: 'out', shape: [C], loss: name, lossArgs: lossArgsOf(name), weight: 1, metrics }], [d]);
     const y = tf.tensor(d.y, d.yShape, d.y instanceof Int32Array ? 'int32' : 'float32');
     const p = tf.tensor(d.p, [B, C]);
     const expected = tf.mean(lossFunction(tf, name)(y, p)).dataSync()[0]!;
@@ -87,7 +87,7 @@ describe('ONNX objective equals the tfjs engine', () => {
     expectClose(stats[0]!, expected, `${name} total`);
     expectClose(stats[1]!, expected, `${name} loss`);
     metrics.forEach((m, k) => {
-      const [num, den] = metricFunction(tf, m.kind)(y, p).map((t) => t.dataSync()[0]!);
+      const [num, den] = metricFunction(tf, m)(y, p).map((t) => t.dataSync()[0]!);
       expectClose(stats[2 + 2 * k]!, num!, `${m.kind} numerator`);
       expectClose(stats[3 + 2 * k]!, den!, `${m.kind} denominator`);
     });
@@ -97,7 +97,7 @@ describe('ONNX objective equals the tfjs engine', () => {
     const tf = await cpuTf();
     const d = data('hinge', 2);
     d.y = (d.y as Float32Array).map((v, i) => (i === 0 ? -1 : v));
-    const stats = await runObjective([{ name: 'out', shape: [C], loss: 'hinge', weight: 1, metrics: [] }], [d]);
+    const stats = await runObjective([{ name: 'out', shape: [C], loss: 'hinge', lossArgs: lossArgsOf('hinge'), weight: 1, metrics: [] }], [d]);
     expectClose(stats[1]!, tf.mean(lossFunction(tf, 'hinge')(tf.tensor(d.y, d.yShape), tf.tensor(d.p, [B, C]))).dataSync()[0]!, 'hinge');
   });
 
@@ -105,8 +105,8 @@ describe('ONNX objective equals the tfjs engine', () => {
     const d1 = data('mean_squared_error', 3);
     const d2 = data('binary_crossentropy', 4);
     const outputs: OutputPlan[] = [
-      { name: 'a', shape: [C], loss: 'mean_squared_error', weight: 0.25, metrics: [] },
-      { name: 'b', shape: [C], loss: 'binary_crossentropy', weight: 10, metrics: [{ name: 'acc', kind: 'binary_accuracy' }] },
+      { name: 'a', shape: [C], loss: 'mean_squared_error', lossArgs: lossArgsOf('mse'), weight: 0.25, metrics: [] },
+      { name: 'b', shape: [C], loss: 'binary_crossentropy', lossArgs: lossArgsOf('binary_crossentropy'), weight: 10, metrics: [metricPlan('acc', 'binary_crossentropy', [C])] },
     ];
     const w = Float32Array.of(0.5, -2, 3);
     const act = Float32Array.from({ length: B * 2 }, (_, i) => i - 5);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { lossFunction } from '../../src/backends/tfjs/losses.js';
 import { metricFunction } from '../../src/backends/tfjs/metrics.js';
-import { accuracyKind, type CanonicalLoss } from '../../src/train/objective.js';
+import { accuracyKind, metricPlan, type CanonicalLoss } from '../../src/train/objective.js';
 import { cpuTf } from './helpers.js';
 
 const EPS = 1e-7;
@@ -56,8 +56,8 @@ describe('losses', () => {
 describe('metrics', () => {
   it('accuracies, precision and recall give numerator and denominator over a batch', async () => {
     const tf = await cpuTf();
-    const ratio = async (kind: Parameters<typeof metricFunction>[1], y: ReturnType<typeof tf.tensor>, p: ReturnType<typeof tf.tensor>) => {
-      const [num, den] = metricFunction(tf, kind)(y, p);
+    const ratio = async (kind: Parameters<typeof metricPlan>[0], y: ReturnType<typeof tf.tensor>, p: ReturnType<typeof tf.tensor>) => {
+      const [num, den] = metricFunction(tf, metricPlan(kind, undefined, p.shape.slice(1)))(y, p);
       return [num.dataSync()[0], den.dataSync()[0]];
     };
     expect(await ratio('categorical_accuracy', tf.tensor2d(Y), tf.tensor2d(P))).toEqual([2, 2]);

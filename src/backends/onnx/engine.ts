@@ -23,6 +23,8 @@ import { onnxOptimizer, type OnnxOptimizer } from './optimizers.js';
 import { createSession, loadOrt, type Device, type Ort } from './runtime.js';
 import { catchUp, gatherRows, putRows, sparseTables, type SparseTable } from './tables.js';
 import type { Rng } from '../../train/random.js';
+import { SAMPLE_WEIGHT } from './objective.js';
+import { lossWeights } from '../../train/loss-weights.js';
 import { buildGraphOnce, FULL, type NoiseInput, NEXT, ROWS, PREDICTION, SCALAR, STATS, TARGET, type BatchShapes, type BuiltGraph, type ForwardBuilder, type GraphKind } from './train-step.js';
 
 export interface OnnxRuntimeOptions {
@@ -235,6 +237,8 @@ export function onnxEngine(tf: Tf, plan: ModelPlan, opts: EngineOptions): TrainE
     const byName = new Map<string, HostArray>();
     plan.graph.inputs.forEach((n, i) => byName.set(n.name, batch.inputs[i]!));
     plan.outputs.forEach((o, i) => batch.targets[i] && byName.set(TARGET(o.name), batch.targets[i]!));
+    // class_weight and sample_weight as one weight per sample (train/loss-weights.ts); only with targets.
+    if (batch.targets.length) lossWeights(plan.outputs, batch).forEach((w, i) => w && byName.set(SAMPLE_WEIGHT(plan.outputs[i]!.name), w));
     for (const name of session.inputNames) {
       const host = byName.get(name);
       const t = host ? new ort.Tensor(host.dtype, host.values, host.shape) : extra[name] ?? store.get(name);

@@ -2,17 +2,25 @@
  * The objective as ONNX ops: each output's loss with Keras 3's formulas (epsilon 1e-7, clipping,
  * hinge labels converted from 0/1) reduced as Keras's sum_over_batch_size, the weighted total
  * (Σ wᵢ·lossᵢ plus weight and activity regularization, the quantity minimized) and each metric's
- * numerator and denominator, packed into one float32 vector per batch, the layout
- * train/accumulate.ts reads: [total, loss of each output, (numerator, denominator) of each metric].
+ * state (train/metrics/state.ts), packed into one float32 vector per batch, the layout
+ * train/accumulate.ts reads: [total, loss of each output, the state of each metric]. Loss
+ * arguments (from_logits, label_smoothing, ignore_class, focal, delta) and per-sample weights
+ * (a graph input per weighted output, SAMPLE_WEIGHT) as Keras 3 applies them.
  * Formulas and operation order follow the tfjs engine (src/backends/tfjs/losses.ts, metrics.ts,
  * objective.ts), the reference this engine is tested against.
  */
 import type { Layer } from '../../compiler/graph.js';
 import type { Regularizer } from '../../layers/params.js';
-import type { CanonicalLoss, CanonicalMetric, OutputPlan } from '../../train/objective.js';
+import { aucThresholds } from '../../train/metrics/state.js';
+import type { CanonicalLoss, LossArgs, MetricPlan, OutputPlan } from '../../train/objective.js';
 import type { OnnxGraph, Value } from './graph.js';
 
 export const EPSILON = 1e-7;
+
+/** The graph input carrying an output's per-sample loss weights (class and sample weights), float32 [batch]. */
+export const SAMPLE_WEIGHT = (output: string) => `sample_weight:${output}`;
+
+const NO_ARGS: LossArgs = { from_logits: false, label_smoothing: 0, ignore_class: null, alpha: 0.25, gamma: 2, apply_class_balancing: false, delta: 1 };
 
 /** An L1/L2 penalty on a value: l1·Σ|x| + l2·Σx² (divided by the batch size for activity). */
 export interface Penalty {
@@ -85,18 +93,21 @@ function ops(g: OnnxGraph) {
     /** Over the last axis; keepdims as asked. */
     sumLast: (a: Value, keep = false) => g.op1('ReduceSum', [a, g.ints([-1])], { keepdims: keep ? 1 : 0 }),
     meanLast: (a: Value) => g.op1('ReduceMean', [a, g.ints([-1])], { keepdims: 0 }),
-    maxLast: (a: Value) => g.op1('ReduceMax', [a, g.ints([-1])], { keepdims: 0 }),
+    maxLast: (a: Value, keep = false) => g.op1('ReduceMax', [a, g.ints([-1])], { keepdims: keep ? 1 : 0 }),
+    /** Over the first axis (rows), to a vector. */
+    sumRows: (a: Value) => g.op1('ReduceSum', [a, g.ints([0])], { keepdims: 0 }),
     /** Over everything, to a scalar. */
     sumAll: (a: Value) => g.op1('ReduceSum', [a], { keepdims: 0 }),
     meanAll: (a: Value) => g.op1('ReduceMean', [a], { keepdims: 0 }),
     float: (a: Value) => (a.dtype === 'float32' ? a : g.op1('Cast', [a], { to: 1 })),
+    reshape: (a: Value, shape: number[]) => g.op1('Reshape', [a, g.ints(shape)]),
     s,
   };
   return o;
 }
 
 /** Per-sample loss values, the last axis reduced (Keras's loss functions before reduction). */
-function loss(g: OnnxGraph, o: Ops, name: CanonicalLoss, y: Value, p: Value): Value {
+function loss(g: OnnxGraph, o: Ops, name: CanonicalLoss, y: Value, p: Value, args: LossArgs = NO_ARGS): Value {
   const eps = EPSILON;
   const l2normalize = (x: Value) => o.div(x, o.sqrt(o.max(o.sumLast(o.square(x), true), o.s(1e-12))));
   const hingeLabels = (yv: Value) => {
@@ -106,6 +117,21 @@ function loss(g: OnnxGraph, o: Ops, name: CanonicalLoss, y: Value, p: Value): Va
     return g.op1('Where', [all, o.sub(o.mul(yv, o.s(2)), o.s(1)), yv]);
   };
   const log1p = (x: Value) => o.log(o.add(x, o.s(1)));
+  const ls = args.label_smoothing;
+  const smoothCategorical = (t: Value) => (ls ? o.add(o.mul(t, o.s(1 - ls)), o.s(ls / t.shape[t.shape.length - 1]!)) : t);
+  const smoothBinary = (t: Value) => (ls ? o.add(o.mul(t, o.s(1 - ls)), o.s(0.5 * ls)) : t);
+  /** −Σ y·log q over the last axis: q renormalized and clipped, or log-softmax of logits. */
+  const crossentropy = (t: Value, q: Value) => {
+    if (args.from_logits) return o.neg(o.sumLast(o.mul(t, g.op1('LogSoftmax', [q], { axis: -1 }))));
+    const c = o.clip(o.div(q, o.sumLast(q, true)), eps, 1 - eps);
+    return o.neg(o.sumLast(o.mul(t, o.log(c))));
+  };
+  const bceProb = (t: Value, q: Value) => {
+    const c = o.clip(q, eps, 1 - eps);
+    return o.neg(o.add(o.mul(t, o.log(c)), o.mul(o.sub(o.s(1), t), o.log(o.sub(o.s(1), c)))));
+  };
+  /** TensorFlow's sigmoid_cross_entropy_with_logits: max(x, 0) − x·y + log(1 + e^−|x|). */
+  const bceLogits = (t: Value, x: Value) => o.add(o.sub(o.relu(x), o.mul(x, t)), g.op1('Softplus', [o.neg(o.abs(x))]));
   switch (name) {
     case 'mean_squared_error':
       return o.meanLast(o.square(o.sub(p, y)));
@@ -116,9 +142,10 @@ function loss(g: OnnxGraph, o: Ops, name: CanonicalLoss, y: Value, p: Value): Va
     case 'mean_squared_logarithmic_error':
       return o.meanLast(o.square(o.sub(log1p(o.max(p, o.s(eps))), log1p(o.max(y, o.s(eps))))));
     case 'huber': {
+      const d = args.delta;
       const err = o.sub(p, y);
       const abs = o.abs(err);
-      return o.meanLast(g.op1('Where', [g.op1('LessOrEqual', [abs, o.s(1)]), o.mul(o.square(err), o.s(0.5)), o.sub(abs, o.s(0.5))]));
+      return o.meanLast(g.op1('Where', [g.op1('LessOrEqual', [abs, o.s(d)]), o.mul(o.square(err), o.s(0.5)), o.sub(o.mul(abs, o.s(d)), o.s(0.5 * d * d))]));
     }
     case 'log_cosh': {
       const x = o.sub(p, y);
@@ -142,25 +169,45 @@ function loss(g: OnnxGraph, o: Ops, name: CanonicalLoss, y: Value, p: Value): Va
     }
     case 'cosine_similarity':
       return o.neg(o.sumLast(o.mul(l2normalize(y), l2normalize(p))));
-    case 'categorical_crossentropy': {
-      const q = o.clip(o.div(p, o.sumLast(p, true)), eps, 1 - eps);
-      return o.neg(o.sumLast(o.mul(y, o.log(q))));
-    }
+    case 'categorical_crossentropy':
+      return crossentropy(smoothCategorical(y), p);
     case 'sparse_categorical_crossentropy': {
-      const q = o.clip(o.div(p, o.sumLast(p, true)), eps, 1 - eps);
-      return o.neg(o.sumLast(o.mul(oneHot(g, y, p), o.log(q))));
+      let ids = sparseIds(g, y, p);
+      const valid = args.ignore_class === null ? undefined : g.op1('Not', [g.op1('Equal', [ids, g.constant(Int32Array.of(args.ignore_class), [], 'ignore')])]);
+      // Keras zeroes the ignored ids (so one-hot stays in range) and their losses.
+      if (valid) ids = g.op1('Where', [valid, ids, g.constant(Int32Array.of(0), [], 'zero')]);
+      const values = crossentropy(oneHotIds(g, ids, p), p);
+      return valid ? g.op1('Where', [valid, values, o.s(0)]) : values;
     }
     case 'binary_crossentropy': {
-      const q = o.clip(p, eps, 1 - eps);
-      return o.meanLast(o.neg(o.add(o.mul(y, o.log(q)), o.mul(o.sub(o.s(1), y), o.log(o.sub(o.s(1), q))))));
+      const t = smoothBinary(y);
+      return o.meanLast(args.from_logits ? bceLogits(t, p) : bceProb(t, p));
+    }
+    case 'binary_focal_crossentropy': {
+      const t = smoothBinary(y);
+      const q = args.from_logits ? g.op1('Sigmoid', [p]) : p;
+      const pt = o.add(o.mul(t, q), o.mul(o.sub(o.s(1), t), o.sub(o.s(1), q)));
+      let focal = o.mul(g.op1('Pow', [o.sub(o.s(1), pt), o.s(args.gamma)]), bceProb(t, q));
+      if (args.apply_class_balancing) focal = o.mul(o.add(o.mul(t, o.s(args.alpha)), o.mul(o.sub(o.s(1), t), o.s(1 - args.alpha))), focal);
+      return o.meanLast(focal);
+    }
+    case 'categorical_focal_crossentropy': {
+      const t = smoothCategorical(y);
+      const q = args.from_logits ? g.op1('Softmax', [p], { axis: -1 }) : p;
+      const out = o.clip(o.div(q, o.sumLast(q, true)), eps, 1 - eps);
+      const cce = o.neg(o.mul(t, o.log(out)));
+      return o.sumLast(o.mul(o.mul(g.op1('Pow', [o.sub(o.s(1), out), o.s(args.gamma)]), o.s(args.alpha)), cce));
     }
   }
 }
 
 /** Class ids (with or without a trailing 1 axis) as one-hot rows the shape of `p`. */
 function oneHot(g: OnnxGraph, y: Value, p: Value): Value {
+  return oneHotIds(g, sparseIds(g, y, p), p);
+}
+
+function oneHotIds(g: OnnxGraph, ids: Value, p: Value): Value {
   const classes = p.shape[p.shape.length - 1]!;
-  const ids = sparseIds(g, y, p);
   const range = g.constant(Int32Array.from({ length: classes }, (_, i) => i), [classes], 'classes');
   return g.op1('Cast', [g.op1('Equal', [g.op1('Unsqueeze', [ids, g.ints([-1])]), range])], { to: 1 });
 }
@@ -171,41 +218,116 @@ function sparseIds(g: OnnxGraph, y: Value, p: Value): Value {
   return squeezed.dtype === 'int32' ? squeezed : g.op1('Cast', [squeezed], { to: 6 });
 }
 
-/** [numerator, denominator] of one metric on one batch, as scalars. */
-function metric(g: OnnxGraph, o: Ops, kind: CanonicalMetric, y: Value, p: Value): [Value, Value] {
-  const count = (v: Value) => o.s(v.shape.reduce((a, b) => a * b, 1));
-  const meanOf = (v: Value): [Value, Value] => [o.sumAll(v), count(v)];
+/** The mean metric that reuses a loss's formula, by metric kind. */
+const LOSS_OF: Partial<Record<MetricPlan['kind'], CanonicalLoss>> = {
+  mean_absolute_error: 'mean_absolute_error',
+  mean_squared_error: 'mean_squared_error',
+  root_mean_squared_error: 'mean_squared_error',
+  mean_absolute_percentage_error: 'mean_absolute_percentage_error',
+  mean_squared_logarithmic_error: 'mean_squared_logarithmic_error',
+  log_cosh_error: 'log_cosh',
+  kl_divergence: 'kl_divergence',
+  poisson: 'poisson',
+  hinge: 'hinge',
+  squared_hinge: 'squared_hinge',
+  categorical_hinge: 'categorical_hinge',
+  binary_crossentropy: 'binary_crossentropy',
+  categorical_crossentropy: 'categorical_crossentropy',
+  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
+};
+
+/** One metric's batch state (train/metrics/state.ts), as float32 pieces. */
+function metric(g: OnnxGraph, o: Ops, m: MetricPlan, y: Value, p: Value): Value[] {
+  const a = m.args;
+  const count = (v: Value) => o.s(v.shape.reduce((x, b) => x * b, 1));
+  const meanOf = (v: Value): Value[] => [o.sumAll(o.float(v)), count(v)];
   const argmax = (v: Value) => g.op1('ArgMax', [v], { axis: -1, keepdims: 0 });
-  const positives = () => ({ pred: g.op1('Greater', [p, o.s(0.5)]), truth: g.op1('Not', [g.op1('Equal', [y, o.s(0)])]) });
-  switch (kind) {
+  const rows = (v: Value) => o.reshape(v, [-1, v.shape[v.shape.length - 1] ?? 1]);
+  const inTopK = (target: Value) => {
+    const score = o.sumLast(o.mul(target, p), true);
+    return g.op1('Less', [o.sumLast(o.float(g.op1('Greater', [p, score]))), o.s(a.k!)]);
+  };
+  switch (m.kind) {
     case 'binary_accuracy':
-      return meanOf(o.meanLast(o.float(g.op1('Equal', [y, o.float(g.op1('Greater', [p, o.s(0.5)]))]))));
+      return meanOf(o.meanLast(o.float(g.op1('Equal', [y, o.float(g.op1('Greater', [p, o.s(a.threshold!)]))]))));
     case 'categorical_accuracy':
-      return meanOf(o.float(g.op1('Equal', [argmax(y), argmax(p)])));
+      return meanOf(g.op1('Equal', [argmax(y), argmax(p)]));
     case 'sparse_categorical_accuracy':
-      return meanOf(o.float(g.op1('Equal', [sparseIds(g, y, p), g.op1('Cast', [argmax(p)], { to: 6 })])));
-    case 'precision': {
-      const { pred, truth } = positives();
-      return [o.sumAll(o.float(g.op1('And', [pred, truth]))), o.sumAll(o.float(pred))];
+      return meanOf(g.op1('Equal', [sparseIds(g, y, p), g.op1('Cast', [argmax(p)], { to: 6 })]));
+    case 'top_k_categorical_accuracy': {
+      const ids = g.op1('Cast', [argmax(y)], { to: 6 });
+      return meanOf(inTopK(oneHotIds(g, ids, p)));
     }
+    case 'sparse_top_k_categorical_accuracy':
+      return meanOf(inTopK(oneHot(g, y, p)));
+    case 'precision':
     case 'recall': {
-      const { pred, truth } = positives();
-      return [o.sumAll(o.float(g.op1('And', [pred, truth]))), o.sumAll(o.float(truth))];
+      const pred = g.op1('Greater', [p, o.s(a.thresholds!)]);
+      const truth = g.op1('Not', [g.op1('Equal', [y, o.s(0)])]);
+      return [o.sumAll(o.float(g.op1('And', [pred, truth]))), o.sumAll(o.float(m.kind === 'precision' ? pred : truth))];
     }
+    case 'auc': {
+      const t = aucThresholds(a.num_thresholds!);
+      const q = o.reshape(a.from_logits ? g.op1('Sigmoid', [p]) : p, [-1, 1]);
+      const predPos = g.op1('Greater', [q, g.constant(Float32Array.from(t), [1, t.length], 'thresholds')]);
+      const labelPos = o.reshape(g.op1('Not', [g.op1('Equal', [y, o.s(0)])]), [-1, 1]);
+      const labelNeg = g.op1('Not', [labelPos]);
+      const predNeg = g.op1('Not', [predPos]);
+      const both = (l: Value, pr: Value) => o.sumRows(o.float(g.op1('And', [l, pr])));
+      return [both(labelPos, predPos), both(labelNeg, predPos), both(labelNeg, predNeg), both(labelPos, predNeg)];
+    }
+    case 'f1_score':
+    case 'fbeta_score': {
+      const yr = o.float(rows(y));
+      const pr = rows(p);
+      // No threshold: the highest prediction of each row is positive (not an all-zero row).
+      const pos =
+        a.threshold === null || a.threshold === undefined
+          ? g.op1('And', [g.op1('GreaterOrEqual', [pr, o.maxLast(pr, true)]), g.op1('Greater', [o.abs(pr), o.s(1e-9)])])
+          : g.op1('Greater', [pr, o.s(a.threshold)]);
+      const yp = o.float(pos);
+      const one = o.s(1);
+      return [o.sumRows(o.mul(yp, yr)), o.sumRows(o.mul(yp, o.sub(one, yr))), o.sumRows(o.mul(o.sub(one, yp), yr)), o.sumRows(yr)];
+    }
+    case 'r2_score': {
+      const yr = o.float(rows(y));
+      const pr = rows(p);
+      return [o.sumRows(yr), o.sumRows(o.square(yr)), o.sumRows(o.square(o.sub(yr, pr))), o.s(yr.shape[0]!)];
+    }
+    case 'cosine_similarity':
+      // The metric is the similarity itself; the loss is its negative.
+      return meanOf(o.neg(loss(g, o, 'cosine_similarity', y, p)));
     default:
-      return meanOf(loss(g, o, kind, y, p));
+      return meanOf(loss(g, o, LOSS_OF[m.kind]!, y, p, { ...NO_ARGS, from_logits: a.from_logits ?? false, label_smoothing: a.label_smoothing ?? 0 }));
   }
+}
+
+/** Keras's mask of a loss (ignore_class), as float32 per sample, or undefined. */
+function lossMask(g: OnnxGraph, o: Ops, out: OutputPlan, y: Value, p: Value): Value | undefined {
+  if (out.loss !== 'sparse_categorical_crossentropy' || out.lossArgs.ignore_class === null) return undefined;
+  return o.float(g.op1('Not', [g.op1('Equal', [sparseIds(g, y, p), g.constant(Int32Array.of(out.lossArgs.ignore_class), [], 'ignore')])]));
+}
+
+/** Keras's sum_over_batch_size: Σ values·weight / number of values (valid ones under a mask; 0 if none). */
+function reduceLoss(g: OnnxGraph, o: Ops, values: Value, weights: Value | undefined, mask: Value | undefined): Value {
+  if (!weights && !mask) return o.meanAll(values);
+  let v = values;
+  if (weights) v = o.mul(v, o.reshape(weights, [values.shape[0]!, ...values.shape.slice(1).map(() => 1)]));
+  if (!mask) return o.div(o.sumAll(v), o.s(values.shape.reduce((a, b) => a * b, 1)));
+  const valid = o.sumAll(mask);
+  return g.op1('Where', [g.op1('Greater', [valid, o.s(0)]), o.div(o.sumAll(o.mul(v, mask)), o.max(valid, o.s(1))), o.s(0)]);
 }
 
 /**
  * Emits the objective over the model's predictions and the targets (graph inputs, float32, or
- * int32 ids for sparse categorical crossentropy). `weights` are the regularized weights,
- * `activity` the regularized layer outputs.
+ * int32 ids for sparse categorical crossentropy), with a SAMPLE_WEIGHT input per weighted output.
+ * `weights` are the regularized weights, `activity` the regularized layer outputs.
  */
 export function emitObjective(g: OnnxGraph, outputs: OutputPlan[], preds: Value[], targets: Value[], penalties: { weights: Penalty[]; activity: Penalty[] }): ObjectiveGraph {
   const o = ops(g);
   const ys = outputs.map((out, i) => (out.loss === 'sparse_categorical_crossentropy' ? targets[i]! : o.float(targets[i]!)));
-  const perOutput = outputs.map((out, i) => o.meanAll(loss(g, o, out.loss, ys[i]!, preds[i]!)));
+  const sampleWeights = outputs.map((out, i) => (out.weighted ? g.input(SAMPLE_WEIGHT(out.name), [targets[i]!.shape[0]!]) : undefined));
+  const perOutput = outputs.map((out, i) => reduceLoss(g, o, loss(g, o, out.loss, ys[i]!, preds[i]!, out.lossArgs), sampleWeights[i], lossMask(g, o, out, ys[i]!, preds[i]!)));
   let total = o.mul(perOutput[0]!, o.s(outputs[0]!.weight));
   for (let i = 1; i < perOutput.length; i++) total = o.add(total, o.mul(perOutput[i]!, o.s(outputs[i]!.weight)));
   // Regularization counts in the total, not in any output's loss (as Keras adds model.losses).
@@ -214,10 +336,11 @@ export function emitObjective(g: OnnxGraph, outputs: OutputPlan[], preds: Value[
 
   const parts: Value[] = [total, ...perOutput];
   outputs.forEach((out, i) => {
-    for (const m of out.metrics) parts.push(...metric(g, o, m.kind, ys[i]!, preds[i]!));
+    for (const m of out.metrics) parts.push(...metric(g, o, m, ys[i]!, preds[i]!));
   });
-  const stats = g.op1('Concat', parts.map((v) => g.op1('Reshape', [v, g.ints([1])])), { axis: 0 });
-  return { total, stats, size: parts.length };
+  const flat = parts.map((v) => o.reshape(v, [-1]));
+  const stats = g.op1('Concat', flat, { axis: 0 });
+  return { total, stats, size: flat.reduce((n, v) => n + v.shape.reduce((a, b) => a * b, 1), 0) };
 }
 
 /** The tfjs engine's activity penalty (before dividing by the batch size): Σ|x|·l1 + Σx²·l2. */

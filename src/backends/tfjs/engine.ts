@@ -5,6 +5,8 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Batch, EngineRuntime, HostArray, ModelDescription, ModelPlan, NamedArray, Slots, TrainEngine } from '../../train/engine.js';
+import { lossWeights } from '../../train/loss-weights.js';
+import type { OutputPlan } from '../../train/objective.js';
 import { withRandom, type Rng } from '../../train/random.js';
 import { selectBackend, type BackendChoice } from './backend.js';
 import type { Tf } from './env.js';
@@ -31,6 +33,11 @@ function tensors(tf: Tf, arrays: HostArray[]): T[] {
   return arrays.map((a) => tf.tensor(a.values, a.shape, a.dtype));
 }
 
+/** The batch's per-sample loss weights (class and sample weights) as tensors, undefined for an unweighted output. */
+function sampleWeightTensors(tf: Tf, outputs: OutputPlan[], batch: Batch): (T | undefined)[] {
+  return lossWeights(outputs, batch).map((w) => (w ? tf.tensor(w.values, w.shape, 'float32') : undefined));
+}
+
 function allFinite(values: ArrayLike<number>, count: number): boolean {
   for (let i = 0; i < count; i++) if (!Number.isFinite(values[i]!)) return false;
   return true;
@@ -50,19 +57,21 @@ export function tfjsEngine(tf: Tf, plan: ModelPlan): TrainEngine {
       if (!optimizing) throw new Error('internal: this model was built without an optimizer');
       const inputs = tensors(tf, batch.inputs);
       const targets = tensors(tf, batch.targets);
+      const weights = sampleWeightTensors(tf, plan.outputs, batch);
       // tfjs seeds every unseeded random op (dropout, noise) from Math.random.
-      const { stats, grads } = withRandom(rng, () => objective.gradients(inputs, targets, variables));
+      const { stats, grads } = withRandom(rng, () => objective.gradients(inputs, targets, variables, weights));
       const values = stats.dataSync() as Float32Array;
       if (allFinite(values, lossCount)) optimizing.apply(grads, variables, names, learningRate);
-      tf.dispose([stats, ...inputs, ...targets, ...Object.values(grads)]);
+      tf.dispose([stats, ...inputs, ...targets, ...Object.values(grads), ...weights.filter((w) => w !== undefined)]);
       return values;
     },
     async evaluate(batch) {
       const inputs = tensors(tf, batch.inputs);
       const targets = tensors(tf, batch.targets);
-      const stats = objective.evaluate(inputs, targets);
+      const weights = sampleWeightTensors(tf, plan.outputs, batch);
+      const stats = objective.evaluate(inputs, targets, weights);
       const values = (await stats.data()) as Float32Array;
-      tf.dispose([stats, ...inputs, ...targets]);
+      tf.dispose([stats, ...inputs, ...targets, ...weights.filter((w) => w !== undefined)]);
       return values;
     },
     async predict(batch) {

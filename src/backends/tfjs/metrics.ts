@@ -1,42 +1,103 @@
 /**
- * Keras metrics as accumulators: each batch contributes a numerator and a denominator, and the
- * epoch's value is their ratio, so a metric over an epoch equals the metric over all its samples
- * (Keras's MeanMetricWrapper; precision and recall count true and false positives).
+ * Keras metrics as batch states in the layout of train/metrics/state.ts (sum and count,
+ * confusion counts at thresholds, per-class counts), computed with tfjs ops; the host sums them
+ * over the epoch and computes each metric's value.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { CanonicalMetric } from '../../train/objective.js';
+import { aucThresholds } from '../../train/metrics/state.js';
+import type { CanonicalLoss, LossArgs, MetricPlan } from '../../train/objective.js';
 import type { Tf } from './env.js';
-import { lossFunction } from './losses.js';
+import { lossFunction, sparseIds } from './losses.js';
 
 type T = tfTypes.Tensor;
-/** [numerator, denominator] for one batch, as two scalars. */
-export type MetricFn = (yTrue: T, yPred: T) => [T, T];
+/** The batch's state as 1-D float32 pieces, concatenated in order. */
+export type MetricFn = (yTrue: T, yPred: T) => T[];
 
-export function metricFunction(tf: Tf, kind: CanonicalMetric): MetricFn {
-  const meanOf = (values: T): [T, T] => [tf.sum(values), tf.scalar(values.size)];
-  const positives = (y: T, p: T) => ({ pred: tf.greater(p, 0.5), truth: tf.notEqual(y, 0) });
-  switch (kind) {
+const NO_ARGS: LossArgs = { from_logits: false, label_smoothing: 0, ignore_class: null, alpha: 0.25, gamma: 2, apply_class_balancing: false, delta: 1 };
+
+/** The mean metric that reuses a loss's formula, by metric kind. */
+const LOSS_OF: Partial<Record<MetricPlan['kind'], CanonicalLoss>> = {
+  mean_absolute_error: 'mean_absolute_error',
+  mean_squared_error: 'mean_squared_error',
+  root_mean_squared_error: 'mean_squared_error',
+  mean_absolute_percentage_error: 'mean_absolute_percentage_error',
+  mean_squared_logarithmic_error: 'mean_squared_logarithmic_error',
+  log_cosh_error: 'log_cosh',
+  kl_divergence: 'kl_divergence',
+  poisson: 'poisson',
+  hinge: 'hinge',
+  squared_hinge: 'squared_hinge',
+  categorical_hinge: 'categorical_hinge',
+  cosine_similarity: 'cosine_similarity',
+  binary_crossentropy: 'binary_crossentropy',
+  categorical_crossentropy: 'categorical_crossentropy',
+  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
+};
+
+export function metricFunction(tf: Tf, plan: MetricPlan): MetricFn {
+  const f32 = (x: T) => tf.cast(x, 'float32');
+  const meanOf = (values: T): T[] => [tf.sum(f32(values)), tf.scalar(values.size)];
+  const a = plan.args;
+  /** Rows of the last axis: [rows, C]. */
+  const rows = (x: T) => tf.reshape(x, [-1, x.shape[x.shape.length - 1] ?? 1]);
+  /** In the top k: fewer than k classes score strictly higher than the target (TensorFlow's in_top_k, ties in). */
+  const inTopK = (target: T, p: T) => {
+    const score = tf.sum(tf.mul(target, p), -1, true);
+    return tf.less(tf.sum(f32(tf.greater(p, score)), -1), a.k!);
+  };
+  switch (plan.kind) {
     case 'binary_accuracy':
-      return (y, p) => meanOf(tf.mean(tf.cast(tf.equal(y, tf.cast(tf.greater(p, 0.5), y.dtype)), 'float32'), -1));
+      return (y, p) => meanOf(tf.mean(f32(tf.equal(f32(y), f32(tf.greater(p, a.threshold!)))), -1));
     case 'categorical_accuracy':
-      return (y, p) => meanOf(tf.cast(tf.equal(tf.argMax(y, -1), tf.argMax(p, -1)), 'float32'));
+      return (y, p) => meanOf(tf.equal(tf.argMax(y, -1), tf.argMax(p, -1)));
     case 'sparse_categorical_accuracy':
-      return (y, p) => {
-        const ids = y.rank === p.rank ? tf.squeeze(y, [-1]) : y;
-        return meanOf(tf.cast(tf.equal(tf.cast(ids, 'int32'), tf.argMax(p, -1)), 'float32'));
-      };
+      return (y, p) => meanOf(tf.equal(sparseIds(tf, y, p), tf.argMax(p, -1)));
+    case 'top_k_categorical_accuracy':
+      return (y, p) => meanOf(inTopK(tf.oneHot(tf.argMax(y, -1), p.shape[p.shape.length - 1]!), p));
+    case 'sparse_top_k_categorical_accuracy':
+      return (y, p) => meanOf(inTopK(tf.oneHot(sparseIds(tf, y, p), p.shape[p.shape.length - 1]!), p));
     case 'precision':
-      return (y, p) => {
-        const { pred, truth } = positives(y, p);
-        return [tf.sum(tf.cast(tf.logicalAnd(pred, truth), 'float32')), tf.sum(tf.cast(pred, 'float32'))];
-      };
     case 'recall':
       return (y, p) => {
-        const { pred, truth } = positives(y, p);
-        return [tf.sum(tf.cast(tf.logicalAnd(pred, truth), 'float32')), tf.sum(tf.cast(truth, 'float32'))];
+        const pred = tf.greater(p, a.thresholds!);
+        const truth = tf.notEqual(y, 0);
+        const tp = tf.sum(f32(tf.logicalAnd(pred, truth)));
+        return [tp, tf.sum(f32(plan.kind === 'precision' ? pred : truth))];
       };
+    case 'auc':
+      return (y, p) => {
+        const t = aucThresholds(a.num_thresholds!);
+        const q = tf.reshape(a.from_logits ? tf.sigmoid(p) : p, [-1, 1]);
+        const predPos = tf.greater(q, tf.tensor1d(t).reshape([1, -1]));
+        const labelPos = tf.reshape(tf.notEqual(y, 0), [-1, 1]);
+        const count = (l: T, pr: T) => tf.sum(f32(tf.logicalAnd(l, pr)), 0);
+        const labelNeg = tf.logicalNot(labelPos);
+        const predNeg = tf.logicalNot(predPos);
+        return [count(labelPos, predPos), count(labelNeg, predPos), count(labelNeg, predNeg), count(labelPos, predNeg)];
+      };
+    case 'f1_score':
+    case 'fbeta_score':
+      return (y, p) => {
+        const yr = f32(rows(y));
+        const pr = rows(p);
+        // No threshold: the highest prediction of each row is positive (not an all-zero row).
+        const pos = a.threshold === null || a.threshold === undefined ? tf.logicalAnd(tf.greaterEqual(pr, tf.max(pr, -1, true)), tf.greater(tf.abs(pr), 1e-9)) : tf.greater(pr, a.threshold);
+        const yp = f32(pos);
+        return [tf.sum(tf.mul(yp, yr), 0), tf.sum(tf.mul(yp, tf.sub(1, yr)), 0), tf.sum(tf.mul(tf.sub(1, yp), yr), 0), tf.sum(yr, 0)];
+      };
+    case 'r2_score':
+      return (y, p) => {
+        const yr = f32(rows(y));
+        const pr = rows(p);
+        return [tf.sum(yr, 0), tf.sum(tf.square(yr), 0), tf.sum(tf.squaredDifference(yr, pr), 0), tf.scalar(yr.shape[0]!)];
+      };
+    case 'cosine_similarity': {
+      // The metric is the similarity itself; the loss is its negative.
+      const loss = lossFunction(tf, 'cosine_similarity');
+      return (y, p) => meanOf(tf.neg(loss(y, p)));
+    }
     default: {
-      const loss = lossFunction(tf, kind);
+      const loss = lossFunction(tf, LOSS_OF[plan.kind]!, { ...NO_ARGS, from_logits: a.from_logits ?? false, label_smoothing: a.label_smoothing ?? 0 });
       return (y, p) => meanOf(loss(y, p));
     }
   }

@@ -6,23 +6,25 @@
  * validation numbers (tfjs issue 5941).
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { CanonicalLoss, OutputPlan } from '../../train/objective.js';
+import { statsSize } from '../../train/metrics/state.js';
+import type { OutputPlan } from '../../train/objective.js';
 import type { Tf } from './env.js';
-import { lossFunction, type LossFn } from './losses.js';
+import { lossFunction, lossMask, reduceLoss, type LossFn } from './losses.js';
 import { metricFunction, type MetricFn } from './metrics.js';
 
 type T = tfTypes.Tensor;
 
 /**
- * Layout of a stats vector: [total, loss of each output, then (numerator, denominator) of each
- * metric of each output in order]. Batch means, except metric pairs, which are sums.
+ * Layout of a stats vector: [total, loss of each output, then the state of each metric of each
+ * output in order (train/metrics/state.ts)]. Batch means, except metric states, which are sums.
+ * `weights` are the per-sample loss weights of each output (undefined where it has none).
  */
 export interface Objective {
   size: number;
   /** One optimizer step's forward and backward pass; returns the batch's stats and the gradients. */
-  gradients(inputs: T[], targets: T[], variables: tfTypes.Variable[]): { stats: T; grads: tfTypes.NamedTensorMap };
+  gradients(inputs: T[], targets: T[], variables: tfTypes.Variable[], weights?: (T | undefined)[]): { stats: T; grads: tfTypes.NamedTensorMap };
   /** Stats of a batch in inference mode. */
-  evaluate(inputs: T[], targets: T[]): T;
+  evaluate(inputs: T[], targets: T[], weights?: (T | undefined)[]): T;
 }
 
 /** An activity regularizer on a node's output (Keras: l1·Σ|x| + l2·Σx², divided by the batch size). */
@@ -37,10 +39,10 @@ export interface ActivityPenalty {
  * apply activity regularizers itself).
  */
 export function compileObjective(tf: Tf, model: tfTypes.LayersModel, outputs: OutputPlan[], penalties: ActivityPenalty[] = []): Objective {
-  const losses: LossFn[] = outputs.map((o) => lossFunction(tf, o.loss as CanonicalLoss));
-  const metrics: MetricFn[][] = outputs.map((o) => o.metrics.map((m) => metricFunction(tf, m.kind)));
+  const losses: LossFn[] = outputs.map((o) => lossFunction(tf, o.loss, o.lossArgs));
+  const metrics: MetricFn[][] = outputs.map((o) => o.metrics.map((m) => metricFunction(tf, m)));
   const weights = outputs.map((o) => o.weight);
-  const size = 1 + outputs.length + 2 * outputs.reduce((n, o) => n + o.metrics.length, 0);
+  const size = statsSize(outputs);
 
   const forward = (inputs: T[], training: boolean): { preds: T[]; extra: T[] } => {
     const y = model.apply(inputs.length === 1 ? inputs[0]! : inputs, { training }) as T | T[];
@@ -58,8 +60,11 @@ export function compileObjective(tf: Tf, model: tfTypes.LayersModel, outputs: Ou
     });
 
   /** The per-output losses and the total to minimize. */
-  const objective = (preds: T[], targets: T[], extra: T[]): { total: T; perOutput: T[] } => {
-    const perOutput = preds.map((p, i) => tf.mean(losses[i]!(targets[i]!, p)));
+  const objective = (preds: T[], targets: T[], extra: T[], sampleWeights: (T | undefined)[] = []): { total: T; perOutput: T[] } => {
+    const perOutput = preds.map((p, i) => {
+      const o = outputs[i]!;
+      return reduceLoss(tf, losses[i]!(targets[i]!, p), sampleWeights[i], lossMask(tf, o.loss, o.lossArgs, targets[i]!, p));
+    });
     let total = tf.mul(perOutput[0]!, weights[0]!) as T;
     for (let i = 1; i < perOutput.length; i++) total = tf.add(total, tf.mul(perOutput[i]!, weights[i]!));
     // Regularization penalties (kernel_regularizer, ...) count in the total, not in any output's loss.
@@ -73,36 +78,36 @@ export function compileObjective(tf: Tf, model: tfTypes.LayersModel, outputs: Ou
     preds.forEach((p, i) => {
       for (const m of metrics[i]!) parts.push(...m(targets[i]!, p));
     });
-    return tf.stack(parts.map((s) => tf.cast(tf.reshape(s, []), 'float32')));
+    return tf.concat(parts.map((s) => tf.cast(tf.reshape(s, [-1]), 'float32')));
   };
 
   return {
     size,
-    gradients(inputs, targets, variables) {
+    gradients(inputs, targets, variables, sampleWeights) {
       let stats: T | undefined;
       // No trainable weight (all frozen, or none at all): Keras warns and runs the step anyway
       // (moving statistics still move); tfjs's variableGrads refuses an empty list.
       if (variables.length === 0) {
         tf.tidy(() => {
           const { preds, extra } = forward(inputs, true);
-          const { total, perOutput } = objective(preds, targets, extra);
+          const { total, perOutput } = objective(preds, targets, extra, sampleWeights);
           stats = tf.keep(pack(total, perOutput, preds, targets));
         });
         return { stats: stats!, grads: {} };
       }
       const { value, grads } = tf.variableGrads(() => {
         const { preds, extra } = forward(inputs, true);
-        const { total, perOutput } = objective(preds, targets, extra);
+        const { total, perOutput } = objective(preds, targets, extra, sampleWeights);
         stats = tf.keep(pack(total, perOutput, preds, targets));
         return total as tfTypes.Scalar;
       }, variables);
       value.dispose();
       return { stats: stats!, grads };
     },
-    evaluate(inputs, targets) {
+    evaluate(inputs, targets, sampleWeights) {
       return tf.tidy(() => {
         const { preds, extra } = forward(inputs, false);
-        const { total, perOutput } = objective(preds, targets, extra);
+        const { total, perOutput } = objective(preds, targets, extra, sampleWeights);
         return pack(total, perOutput, preds, targets);
       });
     },
