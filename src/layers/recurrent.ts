@@ -17,6 +17,20 @@ export function stateNames(type: string): string[] {
   return type === 'LSTM' ? ['state_h', 'state_c'] : ['state'];
 }
 
+/**
+ * The names of the outputs after the first that a recurrent layer's (or a Bidirectional's)
+ * configuration gives: its states with return_state, none without.
+ */
+export function stateOutputs(config: { type: string; return_state?: unknown; layer?: unknown }): string[] {
+  if (config.type === 'Bidirectional') {
+    const inner = config.layer as { type?: unknown; return_state?: unknown } | undefined;
+    if (!inner || typeof inner.type !== 'string' || inner.return_state !== true) return [];
+    const names = stateNames(inner.type);
+    return [...names.map((n) => `forward_${n}`), ...names.map((n) => `backward_${n}`)];
+  }
+  return RECURRENT_TYPES.has(config.type) && config.return_state === true ? stateNames(config.type) : [];
+}
+
 const rate = (description: string) => p.number(description, 0, { minimum: 0, exclusiveMaximum: 1 });
 
 /** The bias flag and initializers every Keras 3 RNN layer takes after its activations (LSTM adds unit_forget_bias next). */

@@ -89,6 +89,14 @@ describe('the functional config', () => {
     expect(model.nnspec.training).toMatchObject({ optimizer: 'rmsprop', loss: 'binary_crossentropy' });
   });
 
+  it('addresses a return_state state by its tensor index and lists initial states after the sequence, as tf.keras 2 records them', () => {
+    const { model } = exported(seeds['specs/seq2seq.yaml']!);
+    expect(layer(model, 'encoder').inbound_nodes).toEqual([[['encoder_inputs', 0, 0, {}]]]);
+    expect(layer(model, 'decoder').inbound_nodes).toEqual([[['decoder_inputs', 0, 0, {}], ['encoder', 0, 1, {}], ['encoder', 0, 2, {}]]]);
+    expect(layer(model, 'decoder').config).toMatchObject({ return_state: true, return_sequences: true });
+    expect(model.config.output_layers).toEqual([['decoder_dense', 0, 0]]);
+  });
+
   it('writes LSTM with the keys of tf.keras LSTM.get_config (no Keras-3-only seed) and a note when a seed is dropped', () => {
     const { model, notes } = exportText(specWith('  x: {shape: [5, 3]}', '  r: {type: LSTM, units: 4, seed: 7}', 'r'));
     expect(Object.keys(layer(model, 'r').config).sort()).toEqual(
@@ -153,7 +161,9 @@ function tfjsShapes(m: tfTypes.LayersModel): Record<string, [unknown, number]> {
 /** The same from nnspec's graph (a shared layer's first call site carries its shape and weights). */
 function nnspecShapes(graph: Graph): Record<string, [unknown, number]> {
   const rows = summarize(graph, { expand: true }).layers.filter((r) => !r.shares);
-  return Object.fromEntries(rows.map((r) => [r.name, [r.output_shape, r.params]]));
+  // A call with several outputs (return_state): tfjs gives every output's shape.
+  const shapes = (r: (typeof rows)[number]) => graph.nodes.get(r.name)?.outputs?.map((o) => o.spec.shape) ?? r.output_shape;
+  return Object.fromEntries(rows.map((r) => [r.name, [shapes(r), r.params]]));
 }
 
 describe('TensorFlow.js reads the exported topology (tf.models.modelFromJSON)', () => {

@@ -10,7 +10,7 @@
  * so what reads that call's output refers to [layer, 1, 0, {}].
  */
 import type { Graph } from '../../compiler/graph.js';
-import { walk } from '../../compiler/walk.js';
+import { walkOutputs } from '../../compiler/walk.js';
 import { kerasLayer } from './keras-layer.js';
 
 /** A tensor as Keras addresses it: the layer that made it, which call, which output. */
@@ -53,12 +53,14 @@ export const KERAS_VERSION = '2.15.0';
 export function toKerasModel(graph: Graph, nnspecVersion: string): { model: KerasModelJson; notes: string[] } {
   const notes: string[] = [];
   const entries = new Map<string, KerasLayerJson>();
-  const coordinates = walk<Coordinates>(graph, (node, inputs) => {
+  // One coordinate per output of a call: a recurrent layer's return_state states are its tensors 1, 2...
+  // An initial_state's tensors follow the sequence in the inbound node, as tf.keras 2 records them.
+  const coordinates = walkOutputs<Coordinates>(graph, (node, inputs) => {
     if (!node.layer) {
       const out = node.output!;
       const config = { batch_input_shape: out.shape, dtype: out.dtype, sparse: false, ragged: false, name: node.name };
       entries.set(node.name, { class_name: 'InputLayer', config, name: node.name, inbound_nodes: [] });
-      return [node.name, 0, 0];
+      return [[node.name, 0, 0]];
     }
     const layer = node.layer;
     let entry = entries.get(layer.name);
@@ -68,16 +70,17 @@ export function toKerasModel(graph: Graph, nnspecVersion: string): { model: Kera
       entries.set(layer.name, entry);
     }
     entry.inbound_nodes.push(inputs.map(([name, index, tensor]) => [name, index, tensor, {}]));
-    return [layer.name, node.callIndex, 0];
+    return Array.from({ length: node.outputs?.length ?? 1 }, (_, tensor): Coordinates => [layer.name, node.callIndex, tensor]);
   });
+  const first = (name: string) => coordinates.get(name)![0]!;
   const model: KerasModelJson = {
     class_name: 'Functional',
     config: {
       name: graph.name,
       trainable: true,
       layers: [...entries.values()],
-      input_layers: graph.inputs.map((n) => coordinates.get(n.name)!),
-      output_layers: graph.outputs.map((o) => coordinates.get(o)!),
+      input_layers: graph.inputs.map((n) => first(n.name)),
+      output_layers: graph.outputs.map(first),
     },
     keras_version: KERAS_VERSION,
     backend: 'tensorflow',

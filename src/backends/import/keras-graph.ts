@@ -22,12 +22,23 @@ export interface Ref {
   tensor: number;
 }
 
+/**
+ * One call of a layer: the tensors it takes. For a recurrent layer, the last `states` of them are
+ * its initial_state (other layers take every tensor as an input).
+ */
+export interface KerasCall {
+  refs: Ref[];
+  states: number;
+  /** The `training` call argument when given as true or false (Keras 3 writes it). */
+  training?: { value: boolean; at: number };
+}
+
 export interface KerasLayer {
   name: string;
   className: string;
   config: Record<string, unknown>;
-  /** One entry per call: the tensors it takes. */
-  calls: Ref[][];
+  /** One entry per call. */
+  calls: KerasCall[];
   /** The layer's object in the JSON, for locating problems. */
   raw: object;
 }
@@ -131,7 +142,7 @@ function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<Kera
       continue;
     }
     const nodes = Array.isArray(entry.inbound_nodes) ? entry.inbound_nodes : [];
-    const calls = nodes.map((node) => readCall(node, layerName(entry), problems, json)).filter((c): c is Ref[] => c !== undefined);
+    const calls = nodes.map((node) => readCall(node, layerName(entry), problems, json)).filter((c): c is KerasCall => c !== undefined);
     layers.push({ name: layerName(entry), className: entry.class_name, config: layerConfig, calls, raw: entry });
   }
   const inputRefs = refList(config.input_layers);
@@ -146,40 +157,73 @@ function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<Kera
   return { graph: { name: String(config.name ?? 'model'), inputs, layers, outputs }, problems };
 }
 
-/** One inbound node: Keras 2's list of [layer, node, tensor, kwargs], or Keras 3's {args, kwargs}. */
-function readCall(node: unknown, owner: string, problems: Problem[], json: LocatedJson): Ref[] | undefined {
+/**
+ * One inbound node: Keras 2's list of [layer, node, tensor, kwargs], or Keras 3's {args, kwargs}.
+ * Call arguments read: `training` (kept on the call for to-spec), `initial_state` (Keras 3; Keras 2
+ * lists the states after the sequence), `mask: null`. Any other non-null argument is a problem.
+ */
+function readCall(node: unknown, owner: string, problems: Problem[], json: LocatedJson): KerasCall | undefined {
   const bad = (why: string, where: unknown = node) => {
     problems.push({ code: 'NN704', message: `layer '${owner}': ${why}`, at: json.at(where) });
     return undefined;
   };
+  const call: KerasCall = { refs: [], states: 0 };
+  /** The call arguments nnspec reads; false after reporting the others. */
+  const kwargsOk = (kwargs: unknown, where: unknown, keras3: boolean): boolean => {
+    if (kwargs === undefined || kwargs === null) return true;
+    if (!isObj(kwargs)) return bad('has call arguments that are not an object', where) ?? false;
+    const readable = new Set(['training', 'mask', ...(keras3 ? ['initial_state'] : [])]);
+    const others = Object.keys(kwargs).filter((k) => kwargs[k] !== null && !readable.has(k));
+    if (others.length > 0) return bad(`is called with ${others.map((k) => `${k}: ${brief(kwargs[k])}`).join(', ')}; nnspec calls layers on their inputs only (and reads training and initial_state)`, where) ?? false;
+    if (kwargs.mask !== undefined && kwargs.mask !== null) return bad('is called with an explicit mask; nnspec layers take their masks from their inputs', where) ?? false;
+    const training = kwargs.training;
+    if (training !== undefined && training !== null) {
+      if (typeof training !== 'boolean') return bad(`is called with training: ${brief(training)}; expected true, false or null`, where) ?? false;
+      call.training = { value: training, at: json.keyAt(kwargs, 'training') };
+    }
+    return true;
+  };
+  const history = (t: unknown): Ref | undefined => {
+    const h = isObj(t) && t.class_name === '__keras_tensor__' && isObj(t.config) ? t.config.keras_history : undefined;
+    return Array.isArray(h) && typeof h[0] === 'string' ? { layer: h[0], node: Number(h[1] ?? 0), tensor: Number(h[2] ?? 0) } : undefined;
+  };
   if (Array.isArray(node)) {
-    const refs: Ref[] = [];
     for (const item of node) {
       if (!Array.isArray(item) || typeof item[0] !== 'string' || item[0] === '_CONSTANT_VALUE') return bad('is called on a constant or an unreadable inbound node; nnspec calls layers on tensors only');
-      if (!plainKwargs(item[3])) return bad(`is called with arguments (${Object.keys(item[3] as Obj).join(', ')}); nnspec calls layers on their inputs only`, item);
-      refs.push({ layer: item[0], node: Number(item[1] ?? 0), tensor: Number(item[2] ?? 0) });
+      if (!kwargsOk(item[3], item, false)) return undefined;
+      call.refs.push({ layer: item[0], node: Number(item[1] ?? 0), tensor: Number(item[2] ?? 0) });
     }
-    return refs;
+    // tf.keras 2 and tfjs record a recurrent layer's initial states as inputs after the sequence.
+    call.states = Math.max(0, call.refs.length - 1);
+    return call;
   }
   if (isObj(node) && Array.isArray(node.args)) {
     if (node.args.length !== 1) return bad(`is called with ${node.args.length} positional arguments; nnspec calls a layer on one tensor or a list of tensors`);
-    if (!plainKwargs(node.kwargs)) return bad(`is called with arguments (${Object.keys(node.kwargs as Obj).join(', ')}); nnspec calls layers on their inputs only`);
+    if (!kwargsOk(node.kwargs, node, true)) return undefined;
     const first = node.args[0];
-    const tensors = Array.isArray(first) ? first : [first];
-    const refs: Ref[] = [];
-    for (const t of tensors) {
-      const history = isObj(t) && t.class_name === '__keras_tensor__' && isObj(t.config) ? t.config.keras_history : undefined;
-      if (!Array.isArray(history) || typeof history[0] !== 'string') return bad('is called on something that is not a Keras tensor', t);
-      refs.push({ layer: history[0], node: Number(history[1] ?? 0), tensor: Number(history[2] ?? 0) });
+    for (const t of Array.isArray(first) ? first : [first]) {
+      const ref = history(t);
+      if (!ref) return bad('is called on something that is not a Keras tensor', t);
+      call.refs.push(ref);
     }
-    return refs;
+    const initial = isObj(node.kwargs) ? node.kwargs.initial_state : undefined;
+    if (initial !== undefined && initial !== null) {
+      for (const t of Array.isArray(initial) ? initial : [initial]) {
+        const ref = history(t);
+        if (!ref) return bad('is called with an initial_state that is not a Keras tensor', t);
+        call.refs.push(ref);
+        call.states++;
+      }
+    } else call.states = 0;
+    return call;
   }
   return bad('has an inbound node nnspec cannot read');
 }
 
-/** Call kwargs that change nothing: none, or only nulls (Keras writes e.g. {"mask": null}). */
-function plainKwargs(kwargs: unknown): boolean {
-  return kwargs === undefined || kwargs === null || (isObj(kwargs) && Object.values(kwargs).every((v) => v === null));
+/** A call argument's value, short, for a message. */
+function brief(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 /** input_layers/output_layers: a [layer, node, tensor] triple, a list of them, or a dict of them (Keras 3). */
@@ -220,7 +264,7 @@ function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<Kera
   let previous = input.name;
   for (const entry of rest) {
     const name = layerName(entry);
-    layers.push({ name, className: String(entry.class_name), config: isObj(entry.config) ? entry.config : {}, calls: [[{ layer: previous, node: 0, tensor: 0 }]], raw: entry });
+    layers.push({ name, className: String(entry.class_name), config: isObj(entry.config) ? entry.config : {}, calls: [{ refs: [{ layer: previous, node: 0, tensor: 0 }], states: 0 }], raw: entry });
     previous = name;
   }
   if (layers.length === 0) return { problems: [...problems, { code: 'NN701', message: 'the Sequential model has no layers after its input', at: json.at(config) }] };

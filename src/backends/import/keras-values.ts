@@ -38,7 +38,9 @@ export function initializerFrom(v: unknown): Converted {
   }
   const cc = classAndConfig(v);
   if (!cc) return { error: 'an initializer must be a name or {class_name, config}' };
-  let name = Object.keys(INITIALIZER_CLASSES).find((n) => lower(INITIALIZER_CLASSES[n]!.className) === lower(cc.className));
+  // Keras 3 also writes OrthogonalInitializer (its class name; Orthogonal is the alias).
+  const wanted = lower(cc.className).replace(/(.)initializer$/, '$1');
+  let name = Object.keys(INITIALIZER_CLASSES).find((n) => lower(INITIALIZER_CLASSES[n]!.className) === wanted);
   if (!name) return { error: `initializer ${cc.className} is not one nnspec supports` };
   const config = { ...cc.config };
   if (name === 'variance_scaling') {

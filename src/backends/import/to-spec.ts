@@ -3,6 +3,7 @@
  * become `shares:` nodes), in an order where every node comes after its inputs and otherwise
  * follows the JSON, with `inputs:` left out where the layer directly above feeds it.
  */
+import { STATE_TYPES, stateOutputs } from '../../layers/recurrent.js';
 import { NAME_PATTERN } from '../../spec/schema-build.js';
 import type { KerasGraph, Note, Problem, Ref } from './keras-graph.js';
 import { specLayer } from './keras-layer.js';
@@ -24,6 +25,8 @@ interface Node {
   layer: string;
   call: number;
   refs: Ref[];
+  /** How many of the last refs are the call's initial_state. */
+  states: number;
   priority: number[];
 }
 
@@ -73,23 +76,38 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
     const describe = `layer '${layer.name}' (${layer.className})`;
     const entry = specLayer(layer.className, layer.config, layer.raw, { json, describe, problems, notes });
     if (entry) entries.set(layer.name, entry);
-    layer.calls.forEach((refs, call) => {
+    const type = typeof entry?.type === 'string' ? entry.type : '';
+    layer.calls.forEach((c, call) => {
       const name = call === 0 ? rename(layer.name, json.at(layer.raw)) : specName(callNames.get(`${layer.name}#${call}`) ?? `${nameOf.get(layer.name)}_call_${call}`, taken);
       const ordered = order.indexOf(name);
-      nodes.push({ name, layer: layer.name, call, refs, priority: ordered >= 0 ? [0, ordered] : [1, index, call] });
+      const states = STATE_TYPES.has(type) ? c.states : 0;
+      nodes.push({ name, layer: layer.name, call, refs: c.refs, states, priority: ordered >= 0 ? [0, ordered] : [1, index, call] });
+      if (c.training && entry && phaseDependent(entry)) {
+        const mode = c.training.value ? 'training mode, even when predicting' : 'inference mode, even while training';
+        notes.push({ message: `${describe} is called with training: ${c.training.value}, which keeps it in ${mode}; nnspec runs it as Keras does without the argument (training mode in fit, inference mode in evaluate and predict)`, at: c.training.at });
+      }
       origin.set(name, { describe, at: json.at(layer.raw) });
     });
   });
 
   const nodeOf = (ref: Ref, user: string, where: object): string | undefined => {
     const bad = (why: string) => void problems.push({ code: 'NN704', message: `${user}: ${why}`, at: json.at(where) });
-    if (ref.tensor !== 0) return bad(`takes output ${ref.tensor} of '${ref.layer}'; nnspec layers have one output`);
-    if (inputNames.has(ref.layer)) return ref.node === 0 ? nameOf.get(ref.layer) : bad(`takes node ${ref.node} of input '${ref.layer}', which has one`);
+    if (inputNames.has(ref.layer)) {
+      if (ref.tensor !== 0) return bad(`takes output ${ref.tensor} of input '${ref.layer}', which has one`);
+      return ref.node === 0 ? nameOf.get(ref.layer) : bad(`takes node ${ref.node} of input '${ref.layer}', which has one`);
+    }
     const layer = byName.get(ref.layer);
     if (!layer) return bad(`takes '${ref.layer}', which is not a layer of the model`);
     if (!Number.isInteger(ref.node) || ref.node < 0 || ref.node >= layer.calls.length) return bad(`takes call ${ref.node} of '${ref.layer}', which is called ${layer.calls.length} time(s)`);
     const node = nodes.find((n) => n.layer === ref.layer && n.call === ref.node)?.name;
-    return node ?? bad(`takes call ${ref.node} of '${ref.layer}', which has no node in the model`);
+    if (!node) return bad(`takes call ${ref.node} of '${ref.layer}', which has no node in the model`);
+    if (ref.tensor === 0) return node;
+    // A recurrent layer's return_state states: `encoder:state_h`, as a spec names them.
+    const entry = entries.get(ref.layer);
+    const more = entry ? stateOutputs(entry as { type: string }) : [];
+    const output = more[ref.tensor - 1];
+    if (output === undefined) return bad(`takes output ${ref.tensor} of '${ref.layer}', which has ${1 + more.length} output${more.length ? 's' : ''}${more.length ? ` (output, ${more.join(', ')})` : ' (only a recurrent layer with return_state has more)'}`);
+    return `${node}:${output}`;
   };
 
   const layerEntries: Obj = {};
@@ -99,25 +117,38 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
     const names = node.refs.map((r) => nodeOf(r, `layer '${node.layer}'`, layer.raw));
     if (names.every((n): n is string => n !== undefined)) resolved.set(node, names);
   }
+  // A state as a model output (a seq2seq inference encoder's): spec outputs are layers, so a linear
+  // Activation named after the state passes it on.
+  const passOn: Obj = {};
   const outputs = graph.outputs.map((r) => {
     if (inputNames.has(r.layer)) {
       problems.push({ code: 'NN704', message: `model output '${r.layer}' is a model input; spec outputs are layers`, at: 0 });
       return undefined;
     }
-    return nodeOf(r, 'model output', graph.layers.find((l) => l.name === r.layer)?.raw ?? {});
+    const raw = graph.layers.find((l) => l.name === r.layer)?.raw ?? {};
+    const ref = nodeOf(r, 'model output', raw);
+    if (ref === undefined || !ref.includes(':')) return ref;
+    const name = specName(ref.replace(':', '_'), taken);
+    passOn[name] = { type: 'Activation', activation: 'linear', inputs: ref };
+    notes.push({ message: `model output ${ref} is a state, not a layer: the spec passes it on through '${name}' (a linear Activation, no parameters)`, at: json.at(raw) });
+    return name;
   });
   if (problems.length > 0 || outputs.some((o) => o === undefined)) return { problems, notes, origin };
 
   let previous: string | undefined;
   const single = Object.keys(inputs).length === 1 ? Object.keys(inputs)[0] : undefined;
   for (const node of topological(nodes, resolved, new Set(Object.keys(inputs)))) {
-    const refs = resolved.get(node)!;
+    const all = resolved.get(node)!;
+    const refs = all.slice(0, all.length - node.states);
+    const states = all.slice(all.length - node.states);
     const implied = previous ?? single;
-    const connection = refs.length === 1 && refs[0] === implied ? {} : { inputs: refs.length === 1 ? refs[0] : refs };
+    const connection: Obj = refs.length === 1 && refs[0] === implied ? {} : { inputs: refs.length === 1 ? refs[0] : refs };
+    if (states.length > 0) connection.initial_state = states.length === 1 ? states[0] : states;
     const first = nameOf.get(node.layer)!;
     layerEntries[node.name] = node.call === 0 ? { ...entries.get(node.layer), ...connection } : { shares: first, ...connection };
     previous = node.name;
   }
+  Object.assign(layerEntries, passOn);
 
   const meta = graph.metadata;
   const spec: Obj = {
@@ -132,6 +163,18 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   return { spec, problems, notes, origin };
 }
 
+/**
+ * Whether a layer computes differently in training and inference (dropout, noise, batch
+ * statistics, random augmentation), so that a call's `training` argument changes what it does.
+ */
+function phaseDependent(entry: Obj): boolean {
+  const type = String(entry.type);
+  if (/Dropout|Noise|^Random|BatchNormalization/.test(type)) return true;
+  if (Number(entry.dropout ?? 0) > 0 || Number(entry.recurrent_dropout ?? 0) > 0) return true;
+  const inner = entry.layer;
+  return inner !== null && typeof inner === 'object' && phaseDependent(inner as Obj);
+}
+
 /** Kahn's algorithm, taking the ready node of lowest priority each time (the JSON's order, or the exported order). */
 function topological(nodes: Node[], resolved: Map<Node, string[]>, inputs: Set<string>): Node[] {
   const done = new Set(inputs);
@@ -144,7 +187,7 @@ function topological(nodes: Node[], resolved: Map<Node, string[]>, inputs: Set<s
   while (left.length > 0) {
     let pick = -1;
     left.forEach((n, i) => {
-      if (resolved.get(n)!.every((r) => done.has(r)) && (pick === -1 || before(n.priority, left[pick]!.priority))) pick = i;
+      if (resolved.get(n)!.every((r) => done.has(r.replace(/:.*$/, ''))) && (pick === -1 || before(n.priority, left[pick]!.priority))) pick = i;
     });
     // A cycle cannot come from Keras; should one appear, the rest keeps its order and the spec's validation reports it.
     if (pick === -1) pick = 0;
