@@ -16,6 +16,9 @@ import { readState, type RunState, type Settings } from '../train/state.js';
 import { reporterOf, reportProblem, UsageError, type Io } from './io.js';
 import { specDiagnostic } from './spec-file.js';
 import type { SpecWithObjective } from './objective-spec.js';
+import type { Adapted } from '../train/adapt.js';
+import type { Split } from '../train/loop.js';
+import { adaptNewRun } from './train-adapt.js';
 
 export interface TrainRun {
   /** --out as given (for messages) and resolved. */
@@ -68,10 +71,16 @@ export function runOptimizer(run: TrainRun, spec: SpecWithObjective, learningRat
 }
 
 /** The model to train on the engine: fresh from the seed, or with the checkpoint's weights and optimizer slots. */
-export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, spec: SpecWithObjective, settings: Settings, learningRate: number | undefined, io: Io): Promise<{ engine: TrainEngine; optimizer: OptimizerConfig } | undefined> {
+export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, spec: SpecWithObjective, settings: Settings, learningRate: number | undefined, io: Io, train?: Split): Promise<{ engine: TrainEngine; optimizer: OptimizerConfig; adapted?: Adapted[] } | undefined> {
   const optimizer = runOptimizer(run, spec, learningRate);
   const engine = runtime.create({ graph: spec.graph, outputs: spec.outputs, seed: settings.seed, optimizer });
   if (!run.resumed && !(await startFromRuns(engine, spec, io))) {
+    engine.dispose();
+    return undefined;
+  }
+  // A new run adapts Normalization statistics from `train` (train-adapt.ts); a resumed one has them in its checkpoint.
+  const adapted = !run.resumed && train ? await adaptNewRun(engine, spec, train, settings.batchSize, io) : [];
+  if (!adapted) {
     engine.dispose();
     return undefined;
   }
@@ -86,7 +95,7 @@ export async function buildTrainEngine(runtime: EngineRuntime, run: TrainRun, sp
       return undefined;
     }
   }
-  return { engine, optimizer };
+  return { engine, optimizer, ...(adapted.length ? { adapted } : {}) };
 }
 
 /**

@@ -6,6 +6,11 @@
 export const ACTIVATIONS = [
   'linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'softmax', 'softplus', 'softsign', 'tanh',
   'elu', 'selu', 'gelu', 'swish', 'silu', 'mish', 'exponential', 'log_softmax', 'leaky_relu',
+  // Keras 3's newer ones (keras/src/activations); gelu_approximate is gelu(x, approximate=True).
+  // Not glu: it halves the last axis, while every Keras layer taking `activation` (and Activation
+  // itself) declares an output shape that ignores the activation, so Keras's own shapes disagree.
+  'gelu_approximate', 'hard_silu', 'hard_swish', 'celu', 'hard_tanh', 'log_sigmoid', 'soft_shrink',
+  'hard_shrink', 'tanh_shrink', 'squareplus', 'sparse_plus', 'sparse_sigmoid', 'sparsemax',
 ] as const;
 
 export const INITIALIZERS = [

@@ -1,4 +1,8 @@
-/** ReLU, LeakyReLU, PReLU, ELU, Softmax: shapes, PReLU's weight, errors, and the tfjs layers run on data. */
+/**
+ * ReLU, LeakyReLU, PReLU, ELU, Softmax: shapes, PReLU's weight, errors, and the tfjs layers run on
+ * data; Keras 3's activation functions on both engines against NumPy goldens
+ * (scripts/activation-goldens.py) and values worked out by hand.
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf, TfLayer } from '../../src/backends/tfjs/env.js';
 import { tfjsEmitter } from '../../src/backends/tfjs/layers/registry.js';
@@ -6,6 +10,9 @@ import { loadTf } from '../../src/backends/tfjs/load.js';
 import { ELU, LeakyReLU, ReLU, Softmax } from '../../src/layers/activations.js';
 import { withDefaults } from '../../src/layers/registry.js';
 import { brief, compileText, oneLayer } from '../helpers.js';
+import { activationFrom } from '../../src/backends/import/keras-values.js';
+import { expectGolden, readGoldens, runOnnx, runTfjs, type Golden } from '../support/golden-engines.js';
+import { specGraph } from '../support/onnx-oracle.js';
 
 /** One input `x` of the given shape feeding one layer `r` (on line 6, its value from column 6). */
 const spec = oneLayer;
@@ -131,5 +138,69 @@ describe('TensorFlow.js layers compute the Keras functions', () => {
     const out = run(layer, [[0, 5], [0, 5]]) as unknown as number[][][];
     close(out[0]!.map((row) => row[0]!), [0.5, 0.5]);
     close(out[0]!.map((row) => row[1]!), [0.5, 0.5]);
+  });
+});
+
+describe('Keras 3 activation functions on both engines (output and gradient)', () => {
+  let tf: Tf;
+  beforeAll(async () => {
+    tf = await loadTf('cpu');
+  });
+  const GOLDENS = readGoldens('activations/goldens.json');
+  const names = Object.keys(GOLDENS);
+
+  it('the goldens cover every activation added for Keras 3', () => {
+    expect(names).toEqual(expect.arrayContaining(['gelu_approximate', 'hard_silu', 'hard_swish', 'celu', 'hard_tanh', 'log_sigmoid', 'soft_shrink', 'hard_shrink', 'tanh_shrink', 'squareplus', 'sparse_plus', 'sparse_sigmoid', 'sparsemax']));
+  });
+  it.each(names)('%s = NumPy on tfjs cpu', (name) => {
+    const g = GOLDENS[name]!;
+    expectGolden(runTfjs(tf, specGraph(g.spec), g), g, 1e-5);
+  });
+  it.each(names)('%s = NumPy on onnx', async (name) => {
+    const g = GOLDENS[name]!;
+    expectGolden(await runOnnx(specGraph(g.spec), g), g, 1e-5);
+  });
+
+  /** By hand: f(x) and f'(x) at one point (sparsemax: a row of two, probe [1, 0]). */
+  const HAND: [string, number[], number[], number[]][] = [
+    ['gelu_approximate', [0], [0], [0.5]],
+    ['hard_silu', [1.5], [1.5 * 4.5 / 6], [2 * 1.5 / 6 + 0.5]],
+    ['celu', [-1], [Math.exp(-1) - 1], [Math.exp(-1)]],
+    ['hard_tanh', [-2], [-1], [0]],
+    ['log_sigmoid', [0], [-Math.LN2], [0.5]],
+    ['soft_shrink', [2], [1.5], [1]],
+    ['hard_shrink', [0.4], [0], [0]],
+    ['tanh_shrink', [0], [0], [0]],
+    ['squareplus', [0], [1], [0.5]],
+    ['sparse_plus', [0], [0.25], [0.5]],
+    ['sparse_sigmoid', [0.5], [0.75], [0.5]],
+    // tau = (0.5 + 0.3 - 1) / 2 = -0.1; the Jacobian on a support of 2 is I - 1/2.
+    ['sparsemax', [0.5, 0.3], [0.6, 0.4], [0.5, -0.5]],
+  ];
+  const hand = (name: string, x: number[], y: number[], dx: number[]): Golden => ({
+    spec: `nnspec: 1\nname: act\ninputs:\n  x: {shape: [${x.length}]}\nlayers:\n  y: {type: Activation, activation: ${name}, inputs: x}\noutputs: [y]\n`,
+    inputs: { x: { shape: [1, x.length], values: x } },
+    weights: {},
+    probes: { y: { shape: [1, x.length], values: x.map((_, i) => (i === 0 ? 1 : 0)) } },
+    outputs: { y: { shape: [1, x.length], values: y } },
+    grads: { 'input:x': dx },
+  });
+  it.each(HAND)('%s(%j) = %j by hand on both engines', async (name, x, y, dx) => {
+    const g = hand(name, x, y, dx);
+    expectGolden(runTfjs(tf, specGraph(g.spec), g), g, 1e-6);
+    expectGolden(await runOnnx(specGraph(g.spec), g), g, 1e-6);
+  });
+});
+
+describe('import: the names nnspec saves its own tfjs activations under', () => {
+  it.each([
+    ['nnspec_gelu_approximate', 'gelu_approximate'],
+    ['nnspec_hard_silu', 'hard_silu'],
+    ['nnspec_sparse_plus', 'sparse_plus'],
+    ['nnspec_hard_sigmoid', 'hard_sigmoid'],
+    ['hard_silu', 'hard_silu'],
+  ])('%s reads back as %s', (saved, name) => expect(activationFrom(saved)).toEqual({ value: name }));
+  it('an nnspec_ name of no activation nnspec has is refused', () => {
+    expect(activationFrom('nnspec_glu')).toEqual({ error: "activation 'nnspec_glu' is not one nnspec supports" });
   });
 });

@@ -86,6 +86,6 @@ const ACTIVATION_ALIASES: Record<string, string> = {
 export function activationFrom(v: unknown): Converted {
   if (v === null) return { value: 'linear' };
   if (typeof v !== 'string') return { error: `activation ${JSON.stringify(v)} is not a built-in Keras activation` };
-  const name = ACTIVATION_ALIASES[v] ?? v;
+  const name = ACTIVATION_ALIASES[v] ?? (v.startsWith('nnspec_') ? v.slice('nnspec_'.length) : v);
   return (ACTIVATIONS as readonly string[]).includes(name) ? { value: name } : { error: `activation '${v}' is not one nnspec supports` };
 }

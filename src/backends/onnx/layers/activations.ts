@@ -33,7 +33,43 @@ const ACTIVATIONS: Record<string, Activation> = {
   exponential: (g, x) => g.op1('Exp', [x]),
   leaky_relu: (g, x) => g.op1('LeakyRelu', [x], { alpha: f(0.2) }),
   log_softmax: (g, x) => g.op1('LogSoftmax', [x], { axis: -1 }),
+  // Keras 3's newer activations, with their default arguments (src/backends/tfjs/layers/activation-functions.ts has the same formulas).
+  gelu_approximate: (g, x) => {
+    const cube = g.op1('Mul', [x, g.op1('Mul', [x, x])]);
+    const inner = g.op1('Mul', [g.scalar(Math.sqrt(2 / Math.PI)), g.op1('Add', [x, g.op1('Mul', [g.scalar(0.044715), cube])])]);
+    return g.op1('Mul', [g.op1('Mul', [x, g.scalar(0.5)]), g.op1('Add', [g.scalar(1), g.op1('Tanh', [inner])])]);
+  },
+  // x * relu6(x + 3) / 6: ONNX HardSwish is exactly Keras 3's hard_silu.
+  hard_silu: (g, x) => g.op1('HardSwish', [x]),
+  hard_swish: (g, x) => g.op1('HardSwish', [x]),
+  celu: (g, x) => g.op1('Add', [g.op1('Relu', [x]), g.op1('Sub', [g.op1('Exp', [g.op1('Neg', [g.op1('Relu', [g.op1('Neg', [x])])])]), g.scalar(1)])]),
+  hard_tanh: (g, x) => g.op1('Clip', [x, g.scalar(-1), g.scalar(1)]),
+  log_sigmoid: (g, x) => g.op1('Neg', [g.op1('Softplus', [g.op1('Neg', [x])])]),
+  soft_shrink: (g, x) => g.op1('Sub', [g.op1('Relu', [g.op1('Sub', [x, g.scalar(0.5)])]), g.op1('Relu', [g.op1('Sub', [g.op1('Neg', [x]), g.scalar(0.5)])])]),
+  hard_shrink: (g, x) => g.op1('Mul', [x, g.op1('Cast', [g.op1('Greater', [g.op1('Abs', [x]), g.scalar(0.5)])], { to: 1 })]),
+  tanh_shrink: (g, x) => g.op1('Sub', [x, g.op1('Tanh', [x])]),
+  squareplus: (g, x) => g.op1('Mul', [g.op1('Add', [x, g.op1('Sqrt', [g.op1('Add', [g.op1('Mul', [x, x]), g.scalar(4)])])]), g.scalar(0.5)]),
+  sparse_plus: (g, x) => {
+    const c = g.op1('Add', [g.op1('Clip', [x, g.scalar(-1), g.scalar(1)]), g.scalar(1)]);
+    return g.op1('Add', [g.op1('Mul', [g.op1('Mul', [c, c]), g.scalar(0.25)]), g.op1('Relu', [g.op1('Sub', [x, g.scalar(1)])])]);
+  },
+  sparse_sigmoid: (g, x) => g.op1('Mul', [g.op1('Add', [g.op1('Clip', [x, g.scalar(-1), g.scalar(1)]), g.scalar(1)]), g.scalar(0.5)]),
+  sparsemax,
 };
+
+/** Sparsemax over the last axis, by the sort-free support test (see sparsemax in the tfjs engine's activation-functions.ts). */
+function sparsemax(g: OnnxGraph, z: Value): Value {
+  const r = z.shape.length;
+  const zi = g.op1('Unsqueeze', [z, g.ints([r])]);
+  const zj = g.op1('Unsqueeze', [z, g.ints([r - 1])]);
+  const atLeast = g.op1('Cast', [g.op1('GreaterOrEqual', [zj, zi])], { to: 1 });
+  const k = g.op1('ReduceSum', [atLeast, g.ints([r])], { keepdims: 0 });
+  const s = g.op1('ReduceSum', [g.op1('Mul', [atLeast, zj]), g.ints([r])], { keepdims: 0 });
+  const support = g.op1('Cast', [g.op1('Greater', [g.op1('Add', [g.scalar(1), g.op1('Mul', [k, z])]), s])], { to: 1 });
+  const total = g.op1('ReduceSum', [g.op1('Mul', [support, z]), g.ints([r - 1])], { keepdims: 1 });
+  const tau = g.op1('Div', [g.op1('Sub', [total, g.scalar(1)]), g.op1('ReduceSum', [support, g.ints([r - 1])], { keepdims: 1 })]);
+  return g.op1('Relu', [g.op1('Sub', [z, tau])]);
+}
 
 export function activationNames(): string[] {
   return Object.keys(ACTIVATIONS);
