@@ -5,7 +5,7 @@ import { graphCommand } from './commands/graph.js';
 import { plotCommand, PLOT_FORMATS, type PlotFormat } from './commands/plot.js';
 import { summaryCommand } from './commands/summary.js';
 import { synthCommand } from './commands/synth.js';
-import { trainCommand } from './commands/train.js';
+import { checkpointPolicy, trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { fraction, nonNegativeInt, positiveInt, positiveNumber } from './commands/spec-file.js';
@@ -152,7 +152,8 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .option('--batch-size <n>', 'batch size (default: training.batch_size, else 32)')
     .option('--learning-rate <lr>', "override the optimizer's learning_rate")
     .option('--seed <seed>', 'random seed for initializers, shuffling and dropout (default: training.seed, else fresh)')
-    .option('--early-stopping <patience>', 'stop after this many epochs without improvement of val_loss (or loss)')
+    .option('--early-stopping <patience>', "early_stopping's patience: stop after this many epochs without improvement of its monitor (without early_stopping in the spec: val_loss, or loss without validation data)")
+    .option('--checkpoint <policy>', 'when the run saves: every:N (epochs; default every:1), best (when the monitored value improves: the run keeps its best epoch), end (only when the run ends)')
     .option('--validation-split <f>', 'hold out the last fraction of the samples for validation')
     .option('--validation-data <path>', 'validation data, laid out like --data')
     .option('--shuffle-block <n>', 'shuffle blocks of n consecutive samples (block order and order inside each block seeded) instead of every sample: for data where random reads are slow; see README')
@@ -174,6 +175,7 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
         learningRate: positiveNumber('--learning-rate', str('learningRate')),
         seed: nonNegativeInt('--seed', str('seed')),
         earlyStopping: nonNegativeInt('--early-stopping', str('earlyStopping')),
+        ...(str('checkpoint') !== undefined ? { checkpoint: checkpointPolicy(str('checkpoint')!) } : {}),
         validationSplit: fraction('--validation-split', str('validationSplit')),
         validationData: str('validationData'),
         ...(o.columns ? { columns: o.columns as unknown as string[] } : {}),

@@ -1,25 +1,32 @@
 /**
- * `nnspec train SPEC --data DIR --out RUN`: checks the data against the spec, trains with
- * nnspec's own loop on the selected engine, and keeps RUN loadable at every moment (see
- * src/train/checkpoint.ts). Exit 0 done, 1 bad spec/data or diverged, 2 usage, 130 interrupted.
+ * `nnspec train SPEC --data DIR --out RUN`: checks the data against the spec (and the callbacks'
+ * monitors against what the run will log), trains with nnspec's own loop on the selected engine,
+ * and keeps RUN loadable at every moment (see src/train/checkpoint.ts). Exit 0 done (or stopped
+ * early), 1 bad spec/data or diverged, 2 usage, 130 interrupted.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Device } from '../backends/onnx/runtime.js';
 import type { EngineRuntime, TrainEngine } from '../train/engine.js';
 import { specHash } from '../train/hashes.js';
+import { parseCheckpointPolicy, type CheckpointPolicy } from '../train/callbacks/model-checkpoint.js';
+import { monitorProblems, type CallbackState } from '../train/callbacks/plan.js';
+import type { NamedArray } from '../train/engine.js';
 import { trainLoop, type Outcome, type Split } from '../train/loop.js';
-import { makeProgress, type Progress } from '../train/progress.js';
-import { RUN_FILE, writeRunInfo, type RunInfo } from '../train/run-info.js';
-import { saver } from '../train/saver.js';
-import type { SettingFlags } from '../train/settings.js';
+import { formatNumber, makeProgress, type Progress } from '../train/progress.js';
+import { readModelWeights } from '../train/run-files.js';
+import { rates, RUN_FILE, writeRunInfo, type RunInfo } from '../train/run-info.js';
+import { BEST_DIR, saver } from '../train/saver.js';
+import { resumedSettings, type SettingFlags } from '../train/settings.js';
 import { watchInterrupt } from '../train/signals.js';
 import type { RunState, Settings } from '../train/state.js';
 import { startEngine, type EngineChoice, type EngineProbe } from './engine.js';
-import { EXIT, reportProblem, UsageError, type Io } from './io.js';
+import { EXIT, reporterOf, reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective, type SpecWithObjective } from './objective-spec.js';
 import { parseColumnMap } from '../data/table.js';
 import { loadTrainingData, splitData } from './train-data.js';
 import { beginRun, buildTrainEngine, openTrainRun, runOptimizer, settle, type TrainRun } from './train-run.js';
+import { specDiagnostic } from './spec-file.js';
 
 /** The run's settings flags (src/train/settings.ts) plus where and how to run. */
 export interface TrainOptions extends SettingFlags {
@@ -35,7 +42,8 @@ export interface TrainOptions extends SettingFlags {
 }
 
 export async function trainCommand(file: string, opts: TrainOptions, io: Io): Promise<number> {
-  const wallStart = performance.now();
+  // The whole command's time: from process start when nnspec runs as its own process.
+  const wallStart = io.stdout === process.stdout ? 0 : performance.now();
   const spec = loadObjective(file, io);
   if (!spec) return EXIT.invalid;
   if (opts.validationSplit && opts.validationData) throw new UsageError('give --validation-split or --validation-data, not both', 'NN006');
@@ -45,10 +53,16 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   if (typeof columns === 'string') throw new UsageError(columns, 'NN003');
   const sets = await loadTrainingData(spec, { ...opts, columns }, specHash(spec.bytes), io);
   if (!sets) return EXIT.invalid;
-  const settings = settle(run, spec, sets.hashes, opts, io);
-  if (!settings) return EXIT.invalid;
+  const settled = settle(run, spec, sets.hashes, opts, io);
+  if (!settled) return EXIT.invalid;
+  // A resumed run's callbacks: the (unchanged) spec's again, with this command's --early-stopping and --checkpoint.
+  const settings = run.resumed ? resumedSettings(run.resumed.state.settings, opts, spec.graph.training ?? {}) : settled;
   const splits = splitData(spec, sets, settings, io);
   if (!splits) return EXIT.invalid;
+  // A monitor the run can never log stops the run before any training (Keras would only warn each epoch).
+  const problems = monitorProblems(settings.callbacks ?? { checkpoint: { every: 1 } }, spec.graph.training?.callbacks, spec.outputs, splits.validation !== undefined);
+  for (const p of problems) reporterOf(io).report(specDiagnostic(spec.graph, spec.file, 'NN920', p.message, p.pointer, p.hint));
+  if (problems.length > 0) return EXIT.invalid;
 
   const progress = makeProgress(opts.json ? 'json' : opts.quiet || !io.stderr.isTTY ? 'plain' : 'bar', io.stdout, io.stderr);
   const runtime = await startEngine(opts.backend ?? 'auto', io, opts, probe(spec, run, settings, splits.train, opts.learningRate));
@@ -60,8 +74,9 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   if (frozen) reportProblem(io, 'NN912', file, 'the model has no trainable weights: training runs, as in Keras, but no weight changes except moving statistics', { severity: 'warning' });
 
   const state: RunState = run.resumed
-    ? { ...run.resumed.state, settings }
-    : { version: 1, epoch: 0, batch: 0, history: [], wait: 0, trainSeconds: 0, samplesSeen: 0, settings, optimizer, hashes: sets.hashes };
+    ? resumedState(run.resumed.state, settings, opts.learningRate)
+    : { version: 1, epoch: 0, batch: 0, history: [], wait: 0, trainSeconds: 0, samplesSeen: 0, loopSeconds: 0, commandSeconds: 0, settings, optimizer, hashes: sets.hashes };
+  const best = run.resumed && state.callbacks?.earlyStopping ? readBest(run.resumed.dir) : undefined;
   const info = runInfo(file, opts, runtime, splits);
   const wall = () => (performance.now() - wallStart) / 1000;
   const save = saver(engine, run.path, () => ({ ...info, wall_seconds: wall() }));
@@ -71,11 +86,42 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const interrupt = watchInterrupt(() => progress.note('interrupted: finishing the batch and saving (Ctrl-C again stops at once)'));
   let outcome: Outcome;
   try {
-    outcome = await trainLoop({ engine, outputs: spec.outputs, ...splits, state, progress, interrupt, save });
+    outcome = await trainLoop({ engine, outputs: spec.outputs, ...splits, state, progress, interrupt, save, ...(best ? { best } : {}) });
   } finally {
     interrupt.dispose();
   }
   return report(outcome, { ...info, wall_seconds: wall() }, run, state, engine, progress, io);
+}
+
+/** `--checkpoint every:N|best|end`, or a usage error (exit 2). */
+export function checkpointPolicy(text: string): CheckpointPolicy {
+  const p = parseCheckpointPolicy(text);
+  if (typeof p === 'string') throw new UsageError(p, 'NN003');
+  return p;
+}
+
+/**
+ * The state a resumed run continues from. An interrupted fit goes on as Keras's BackupAndRestore
+ * would have it: the callbacks' counters, best values and learning rate as they were. A run whose
+ * fit ended (stopped early, or all its epochs done) starts a new fit, as a new model.fit does:
+ * early stopping and ReduceLROnPlateau start afresh, the learning rate stays where it was.
+ */
+function resumedState(saved: RunState, settings: Settings, learningRate: number | undefined): RunState {
+  const state: RunState = { ...saved, settings, loopSeconds: saved.loopSeconds ?? saved.trainSeconds, commandSeconds: (saved.commandSeconds ?? 0) };
+  const fitEnded = saved.batch === 0 && (saved.callbacks?.stopped !== undefined || saved.epoch >= saved.settings.epochs);
+  if (fitEnded) {
+    const fresh: CallbackState = { fitStart: saved.epoch };
+    if (saved.callbacks?.modelCheckpoint) fresh.modelCheckpoint = saved.callbacks.modelCheckpoint;
+    if (saved.callbacks?.kept) fresh.kept = saved.callbacks.kept;
+    state.callbacks = fresh;
+  }
+  if (learningRate !== undefined) state.learningRate = learningRate;
+  return state;
+}
+
+/** restore_best_weights' best weights saved in the checkpoint of an interrupted fit. */
+function readBest(dir: string): NamedArray[] | undefined {
+  return existsSync(join(dir, BEST_DIR)) ? readModelWeights(join(dir, BEST_DIR)) : undefined;
 }
 
 /** The model and its first batch, for the engine choice (`auto` checks that onnx can run them). */
@@ -106,7 +152,10 @@ function announce(progress: Progress, runtime: EngineRuntime, run: TrainRun, sta
     `backend: ${runtime.detail}${runtime.skipped.length ? ` (${runtime.skipped.map(shortReason).join('; ')})` : ''}`,
     { backend: runtime.name, detail: runtime.detail },
   );
-  if (run.resumed) progress.note(`resuming ${run.out} at epoch ${state.epoch + 1}${state.batch > 0 ? `, batch ${state.batch + 1}` : ''}`, { resumed_at: { epoch: state.epoch + 1, batch: state.batch + 1 } });
+  if (run.resumed) {
+    const fresh = state.callbacks !== undefined && state.callbacks.fitStart === state.epoch && state.batch === 0 && (state.settings.callbacks?.early_stopping || state.settings.callbacks?.reduce_lr_on_plateau);
+    progress.note(`resuming ${run.out} at epoch ${state.epoch + 1}${state.batch > 0 ? `, batch ${state.batch + 1}` : ''}${fresh ? ' (a new fit: early stopping and reduce_lr_on_plateau start afresh)' : ''}${state.learningRate !== undefined ? `; learning rate ${formatNumber(state.learningRate)}` : ''}`, { resumed_at: { epoch: state.epoch + 1, batch: state.batch + 1 } });
+  }
 }
 
 /** The last step: run.json's final status, the closing line, the exit status. */
@@ -122,13 +171,22 @@ function report(outcome: Outcome, info: RunInfo, run: TrainRun, state: RunState,
     return EXIT.invalid;
   }
   writeRunInfo(run.path, final, state);
+  const kept = state.callbacks?.kept;
+  const r = rates(state, info.wall_seconds);
+  const commandSeconds = (state.commandSeconds ?? 0) + info.wall_seconds;
+  const rate = (x: number | null) => (x === null ? '-' : `${Math.round(x).toLocaleString('en-US')} samples/s`);
+  const timing = `${seconds(state.loopSeconds ?? 0)} in the training loop (${rate(r.loop)}), ${seconds(commandSeconds)} for the whole command${state.commandSeconds ? 's of the run' : ''} (${rate(r.command)})`;
   progress.note(
     outcome.status === 'interrupted'
       ? `interrupted: saved ${run.out} after ${state.batch > 0 ? `batch ${state.batch} of epoch ${state.epoch + 1}` : `epoch ${state.epoch}`}; continue with --resume`
-      : `trained ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}; saved ${join(run.out, 'model.json')}`,
-    { status: outcome.status, run: run.out, run_json: join(run.out, RUN_FILE) },
+      : `trained ${state.epoch} epoch${state.epoch === 1 ? '' : 's'}: ${timing}; saved ${join(run.out, 'model.json')} (${kept ? `epoch ${kept.epoch}'s weights, ${kept.reason.replace(/^[a-z_]+: /, '')}` : `epoch ${state.epoch}'s weights, the last`})`,
+    { status: outcome.status, run: run.out, run_json: join(run.out, RUN_FILE), ...(kept ? { kept } : {}), wall_seconds: commandSeconds, samples_per_second: r.loop },
   );
   return outcome.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
+}
+
+function seconds(s: number): string {
+  return `${s.toFixed(s < 10 ? 2 : 1)}s`;
 }
 
 function shortReason(reason: string): string {

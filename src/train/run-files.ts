@@ -44,12 +44,15 @@ function decode(bytes: Buffer, specs: ManifestEntry[], file: string): NamedArray
   });
 }
 
+/** How a file is written (atomically by default; a checkpoint's temporary directory needs no rename per file). */
+export type FileWriter = (path: string, data: Uint8Array | string) => void;
+
 /** Writes model.json + weights.bin into `dir` (which must exist). */
-export function writeModelFiles(dir: string, model: ModelDescription, weights: NamedArray[]): void {
+export function writeModelFiles(dir: string, model: ModelDescription, weights: NamedArray[], write: FileWriter = writeFileAtomic): void {
   const { bytes, specs } = encode(weights);
-  writeFileAtomic(join(dir, WEIGHTS_FILE), bytes);
+  write(join(dir, WEIGHTS_FILE), bytes);
   const json = { ...model, weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }] };
-  writeFileAtomic(join(dir, MODEL_FILE), JSON.stringify(json));
+  write(join(dir, MODEL_FILE), JSON.stringify(json));
 }
 
 /** The weights a model.json names, read from its weight files. */
@@ -61,10 +64,10 @@ export function readModelWeights(dir: string): NamedArray[] {
 }
 
 /** The optimizer's state: its configuration, step count and every slot, named after its weight. */
-export function writeOptimizerFiles(dir: string, config: unknown, state: Slots): void {
+export function writeOptimizerFiles(dir: string, config: unknown, state: Slots, write: FileWriter = writeFileAtomic): void {
   const { bytes, specs } = encode(state.slots);
-  writeFileAtomic(join(dir, OPTIMIZER_WEIGHTS_FILE), bytes);
-  writeFileAtomic(join(dir, OPTIMIZER_FILE), JSON.stringify({ config, iterations: state.iterations, weights: specs }));
+  write(join(dir, OPTIMIZER_WEIGHTS_FILE), bytes);
+  write(join(dir, OPTIMIZER_FILE), JSON.stringify({ config, iterations: state.iterations, weights: specs }));
 }
 
 export function readOptimizerFiles(dir: string): Slots {

@@ -1,8 +1,13 @@
-/** run.json: what ran, on what, how long and how fast — enough to repeat or compare a run. */
+/**
+ * run.json: what ran, on what, how long and how fast — enough to repeat or compare a run. Its
+ * samples/s are honest: `samples_per_second` is the training loop's (steps, validation,
+ * callbacks and saving included), `timing.samples_per_second.command` the whole command's
+ * (process start to exit: loading, data checks, engine start-up), `steps` the engine's alone.
+ */
 import { join } from 'node:path';
 import { packageVersion } from '../paths.js';
 import type { Logs } from './accumulate.js';
-import { writeFileAtomic } from './atomic.js';
+import { replaceFile } from './durable.js';
 import type { RunState } from './state.js';
 
 export const RUN_FILE = 'run.json';
@@ -25,10 +30,18 @@ export interface RunInfo {
   threads?: number;
   samples: { train: number; validation: number };
   started_at: string;
+  /** This command's wall time so far (from process start when run as `nnspec`). */
   wall_seconds: number;
 }
 
-export function writeRunInfo(run: string, info: RunInfo, state: RunState): void {
+/** Samples trained per second of the loop, of every command of the run, and of the engine's steps alone. */
+export function rates(state: RunState, wallSeconds: number): { loop: number | null; command: number | null; steps: number | null } {
+  const per = (s: number | undefined) => (s !== undefined && s > 0 ? round(state.samplesSeen / s) : null);
+  return { loop: per(state.loopSeconds), command: per((state.commandSeconds ?? 0) + wallSeconds), steps: per(state.trainSeconds) };
+}
+
+/** `sync`: fsync too (the run's last save and its end). */
+export function writeRunInfo(run: string, info: RunInfo, state: RunState, sync = true): void {
   const last: Logs | undefined = state.history[state.history.length - 1];
   const record = {
     nnspec: NNSPEC_VERSION,
@@ -38,12 +51,21 @@ export function writeRunInfo(run: string, info: RunInfo, state: RunState): void 
     settings: state.settings,
     optimizer: state.optimizer,
     epochs_completed: state.epoch,
-    train_seconds: round(state.trainSeconds),
-    samples_per_second: state.trainSeconds > 0 ? round(state.samplesSeen / state.trainSeconds) : null,
+    ...(state.callbacks?.stopped ? { stopped: state.callbacks.stopped } : {}),
+    ...(state.callbacks?.kept ? { kept: state.callbacks.kept } : {}),
+    train_seconds: round(state.loopSeconds ?? state.trainSeconds),
+    samples_per_second: rates(state, info.wall_seconds).loop,
     wall_seconds: round(info.wall_seconds),
+    timing: {
+      command_seconds: round((state.commandSeconds ?? 0) + info.wall_seconds),
+      loop_seconds: round(state.loopSeconds ?? 0),
+      step_seconds: round(state.trainSeconds),
+      samples_trained: state.samplesSeen,
+      samples_per_second: rates(state, info.wall_seconds),
+    },
     ...(last ? { final: last } : {}),
   };
-  writeFileAtomic(join(run, RUN_FILE), JSON.stringify(record, null, 2) + '\n');
+  replaceFile(join(run, RUN_FILE), JSON.stringify(record, null, 2) + '\n', sync);
 }
 
 function round(x: number): number {
