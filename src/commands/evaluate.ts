@@ -1,6 +1,7 @@
 /**
  * `nnspec evaluate RUN --data DIR`: each output's loss, the weighted total (Σ wᵢ·lossᵢ plus
- * regularization, what training minimizes) and the metrics, over every sample.
+ * regularization, what training minimizes) and the metrics, over every sample; losses weighted
+ * by class_weight and the data's sample weights as in training.
  */
 import type { Logs } from '../train/accumulate.js';
 import { range } from '../train/batches.js';
@@ -8,14 +9,18 @@ import { evaluateAll } from '../train/evaluate.js';
 import type { OutputPlan } from '../train/objective.js';
 import { formatNumber } from '../train/progress.js';
 import { EXIT, type Io } from './io.js';
-import { openRunOnData, type RunDataOptions } from './run-dir.js';
+import { makeBatches } from '../data/batches.js';
+import { loadData } from './data-arg.js';
+import { engineLine, loadRunEngine, openRun, type RunDataOptions, type RunOnData } from './run-dir.js';
+import { withSampleWeights } from '../data/sample-weights.js';
+import { loadSampleWeights } from './sample-weights.js';
 
 export interface EvaluateOptions extends RunDataOptions {
   format?: 'text' | 'json';
 }
 
 export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io): Promise<number> {
-  const opened = await openRunOnData(run, opts, io, { withTargets: true, action: 'nothing was evaluated' });
+  const opened = await openForEvaluate(run, opts, io);
   if (!opened) return EXIT.invalid;
   const { spec, batches, batchSize, engine } = opened;
   const { outputs } = spec;
@@ -24,6 +29,28 @@ export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io
   const report = structured(acc.logs(), acc.outputLosses(), outputs, batches.samples);
   io.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text(report));
   return EXIT.ok;
+}
+
+const ACTION = 'nothing was evaluated';
+
+/**
+ * openRunOnData's steps, with the data's sample weights (`<output>.sample_weight.npy`) read and
+ * their outputs marked weighted before the engine is built. Undefined after printing why (exit 1).
+ */
+async function openForEvaluate(run: string, opts: EvaluateOptions, io: Io): Promise<RunOnData | undefined> {
+  const spec = openRun(run, io);
+  if (!spec) return undefined;
+  const { graph, outputs } = spec;
+  const data = await loadData(graph, outputs, opts.data, io, { withTargets: true, action: ACTION });
+  if (!data) return undefined;
+  const weights = loadSampleWeights(outputs, opts.data, data.checked.samples, io, ACTION);
+  if (!weights) return undefined;
+  const batches = withSampleWeights(makeBatches(graph, outputs, data.set, data.checked.fits), weights);
+  const batchSize = opts.batchSize ?? 32;
+  const loaded = await loadRunEngine(run, spec, opts.backend ?? 'auto', io, opts, batches.batch(range(0, Math.min(batchSize, batches.samples))));
+  if (!loaded) return undefined;
+  io.stderr.write(engineLine(loaded.runtime));
+  return { spec, batches, batchSize, engine: loaded.engine };
 }
 
 interface Report {

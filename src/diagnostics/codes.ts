@@ -127,6 +127,7 @@ export const CODES = {
   NN828: { name: 'label-out-of-range', summary: 'A label is outside what its loss accepts (class ids in [0, classes), binary labels in [0, 1]).' },
   NN829: { name: 'not-a-data-set', summary: '`--data` names neither a directory nor an .npz (or does not exist).' },
   NN830: { name: 'data-too-small', summary: 'The data\'s sizes where the spec says `null` (a sequence length, an image size) are too small for a layer of the model, or zero.' },
+  NN831: { name: 'sample-weight', summary: 'A sample-weight file (`<output>.sample_weight.npy`) names no output, holds other than one number per sample, or a negative or non-finite weight.' },
   // runs and engines (train, evaluate, predict, export --weights, synth)
   NN900: { name: 'not-a-run', summary: 'A directory given as a run has no model.json or spec.yaml from `nnspec train`.' },
   NN901: { name: 'no-checkpoint', summary: '`--resume` finds no readable checkpoint in the run directory.' },
