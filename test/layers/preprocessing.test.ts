@@ -290,3 +290,28 @@ describe('augmentation in training draws per image within the factor range (ONNX
     }
   });
 });
+
+describe('augmentation in inference is the identity (ONNX and tfjs)', () => {
+  const image = Float32Array.from({ length: 4 * 5 * 6 * 2 }, (_, i) => (i * 53) % 97);
+  for (const layer of [
+    '{type: RandomFlip}',
+    '{type: RandomRotation, factor: 0.3}',
+    '{type: RandomZoom, height_factor: 0.4, width_factor: [-0.2, 0.5]}',
+    '{type: RandomTranslation, height_factor: 0.3, width_factor: 0.2}',
+    '{type: RandomContrast, factor: 0.9}',
+  ]) {
+    it(layer, async () => {
+      const graph = specGraph(specWith('  x: {shape: [5, 6, 2]}', `  r: ${layer}`, 'r'));
+      const onnx = await runOnnx(graph, { shapes: { x: [4, 5, 6, 2] }, data: { x: image } }, { training: false, seed: 2 });
+      const outOnnx = Array.from(onnx.outputs.get('r')!);
+      await onnx.release();
+      const { model } = buildModel(graph, tf);
+      const x = tf.tensor(image, [4, 5, 6, 2]);
+      const y = model.apply(x, { training: false }) as ReturnType<Tf['tensor']>;
+      const outTfjs = Array.from(y.dataSync());
+      tf.dispose([x, y]);
+      expect(outOnnx).toEqual(Array.from(image));
+      expect(outTfjs).toEqual(Array.from(image));
+    });
+  }
+});
