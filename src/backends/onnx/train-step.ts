@@ -19,6 +19,7 @@ import { OnnxGraph, type Value } from './graph.js';
 import { emitObjective, penaltyOf, weightPenalty, type Penalty } from './objective.js';
 import type { OnnxOptimizer } from './optimizers.js';
 import { attrNum } from './ops/rule.js';
+import { prune, simplify } from './simplify.js';
 
 export type GraphKind = 'train' | 'evaluate' | 'predict';
 
@@ -153,6 +154,7 @@ export function buildGraph(model: StepModel, kind: GraphKind, shapes: BatchShape
   try {
     const { g, ...built } = build(model, kind, shapes);
     gatherTables(g, fullRows, shapes);
+    prune(g);
     return { ...built, bytes: g.toBytes() };
   } finally {
     for (const r of restore) r();
@@ -183,6 +185,7 @@ function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): Omit<Bui
   const weights = fwd.weights.map((w) => ({ name: w.name, shape: w.shape, trainable: w.trainable }));
   if (kind === 'predict') {
     model.graph.outputs.forEach((o, i) => g.output(preds[i]!, PREDICTION(o)));
+    simplify(g, []);
     return { g, updated: [], moving: [], weights, statsSize: 0, noise: [] };
   }
   const targets = model.outputs.map((o) => {
@@ -191,6 +194,9 @@ function build(model: StepModel, kind: GraphKind, shapes: BatchShapes): Omit<Bui
   });
   const objective = emitObjective(g, model.outputs, preds, targets, penalties(model, fwd));
   g.output(objective.stats, STATS);
+  // Before differentiating (the backward pass is built from the simplified forward); the values
+  // read after this point are the loss and the moving statistics' new values.
+  simplify(g, [objective.total, ...fwd.updates.map((u) => u.value)]);
   if (kind === 'evaluate') return { g, updated: [], moving: [], weights, statsSize: objective.size, noise: [] };
 
   const optimizer = model.optimizer;
