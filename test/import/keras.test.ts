@@ -150,7 +150,7 @@ describe('what cannot be carried over', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n').filter((l) => /^\S/.test(l) && !/^\d+ \|/.test(l))).toEqual([
-      "test/fixtures/keras/keras2_unsupported.json:13:7: error[NN702]: layer 'scaled' (Lambda): Lambda is not a layer type nnspec supports",
+      "test/fixtures/keras/keras2_unsupported.json:13:7: error[NN702]: layer 'scaled' (Lambda): Lambda runs Python code stored with the model, and nnspec cannot represent arbitrary code (a spec holds layers and their arguments): rewrite it with built-in layers (Rescaling, Activation, Reshape, a merge layer) and import again",
       "test/fixtures/keras/keras2_unsupported.json:26:11: error[NN703]: layer 'out' (Dense): argument lora_rank: 4 is not supported by nnspec's Dense",
       'nnspec: 2 problems in test/fixtures/keras/keras2_unsupported.json; no spec written',
     ]);
@@ -235,7 +235,7 @@ describe('what is carried over with a warning', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(body(r.stdout)).toBe('nnspec: 1\nname: my_model\ninputs:\n  ids: {shape: [5], dtype: int32}\nlayers:\n  emb_1: {type: Embedding, input_dim: 10, output_dim: 3}\noutputs: [emb_1]\n');
     expect(r.stderr).toContain("warning[NN707]: input 'ids': dtype int64 read as int32\n");
-    expect(r.stderr).toContain("warning[NN707]: 'emb/1' is named 'emb_1' in the spec (names are letters, digits, _ . -)\n");
+    expect(r.stderr).toContain("warning[NN707]: 'emb/1' is named 'emb_1' in the spec (a name starts with a letter and holds letters, digits, _ . -, so that the spec, Keras and TensorFlow.js all accept it)\n");
     expect(r.stderr).toContain('warning[NN707]: layer \'emb/1\' (Embedding): dtype "mixed_float16" left out; nnspec computes in float32\n');
   });
 });

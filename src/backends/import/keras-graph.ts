@@ -31,13 +31,15 @@ export interface KerasCall {
   states: number;
   /** The `training` call argument when given as true or false (Keras 3 writes it). */
   training?: { value: boolean; at: number };
+  /** Set when the call could not be read (its problem is in the graph's problems). */
+  broken?: boolean;
 }
 
 export interface KerasLayer {
   name: string;
   className: string;
   config: Record<string, unknown>;
-  /** One entry per call. */
+  /** One entry per call (a call that could not be read is there, broken, so later references still find it). */
   calls: KerasCall[];
   /** The layer's object in the JSON, for locating problems. */
   raw: object;
@@ -48,6 +50,8 @@ export interface KerasInput {
   shape: (number | null)[];
   dtype: string;
   raw: object;
+  /** A fixed batch size (batch_shape [64, 50]) and where it is written. */
+  batch?: { size: number; at: number };
 }
 
 export interface KerasGraph {
@@ -58,6 +62,11 @@ export interface KerasGraph {
   layers: KerasLayer[];
   outputs: Ref[];
   metadata?: NnspecMetadata;
+  /**
+   * Problems found while reading that leave the graph readable (a call argument, an input's
+   * shape): toSpec reports them with its own, so that a file's problems come out at once.
+   */
+  problems: Problem[];
 }
 
 export interface Problem {
@@ -98,34 +107,48 @@ export function readKerasGraph(json: LocatedJson): { graph?: KerasGraph; problem
   if (isObj(root.nnspec)) metadata = root.nnspec as unknown as NnspecMetadata;
   const className = root.class_name;
   const format = `${family} ${className}`;
-  let read: { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] };
+  let read: { graph?: Omit<KerasGraph, 'format' | 'metadata' | 'problems'>; problems: Problem[] };
   if (className === 'Sequential') read = readSequential(root.config, json);
   else if (className === 'Functional' || className === 'Model') read = readFunctional(root.config, json);
   else return fail(`'${className}' is not a model class nnspec reads; expected Functional, Model or Sequential`, root);
   if (!read.graph) return { problems: read.problems };
-  return { graph: { ...read.graph, format, ...(metadata ? { metadata } : {}) }, problems: read.problems };
+  return { graph: { ...read.graph, format, ...(metadata ? { metadata } : {}), problems: read.problems }, problems: [] };
 }
+
+/** Classes of a model, which may appear as a layer of another model. */
+const MODEL_CLASSES: ReadonlySet<string> = new Set(['Functional', 'Model', 'Sequential']);
 
 function layerName(entry: Obj): string {
   const config = isObj(entry.config) ? entry.config : {};
   return String(entry.name ?? config.name ?? '');
 }
 
-/** An InputLayer's shape without the batch axis, from any spelling Keras or tfjs used. */
-function inputOf(name: string, entry: Obj, config: Obj, problems: Problem[], json: LocatedJson): KerasInput | undefined {
-  const batchShape = config.batch_input_shape ?? config.batch_shape;
-  if (!Array.isArray(batchShape) || !batchShape.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1))) {
-    problems.push({ code: 'NN705', message: `input '${name}' has no usable batch_input_shape (a list of sizes or nulls, batch first)`, at: json.at(entry) });
-    return undefined;
+/** The key of a batch shape in any spelling Keras or tfjs used (tensorflowjs_converter may write camelCase). */
+export const BATCH_SHAPE_KEYS = ['batch_input_shape', 'batch_shape', 'batchInputShape', 'batchShape'] as const;
+
+/**
+ * An InputLayer's shape without the batch axis, from any spelling Keras or tfjs used; the batch
+ * size when the model fixes one. An input without a usable shape is still returned (shape []),
+ * after its problem, so that the layers it feeds are read and checked too.
+ */
+function inputOf(name: string, entry: Obj, config: Obj, problems: Problem[], json: LocatedJson): KerasInput {
+  const key = BATCH_SHAPE_KEYS.find((k) => config[k] !== undefined && config[k] !== null);
+  // The config may be assembled from a Sequential's first layer: then the layer's place.
+  const where = (k: string) => json.keyAt(config, k) || json.at(entry);
+  const batchShape = key ? config[key] : undefined;
+  const dtype = typeof (config.dtype ?? config.dType) === 'string' ? String(config.dtype ?? config.dType) : 'float32';
+  if (!Array.isArray(batchShape) || batchShape.length === 0 || !batchShape.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1))) {
+    problems.push({ code: 'NN705', message: `input '${name}' has no usable batch_input_shape (a list of sizes or nulls, batch first)`, at: key ? where(key) : json.at(entry) });
+    return { name, shape: [], dtype, raw: entry };
   }
   for (const flag of ['sparse', 'ragged']) {
     if (config[flag] === true) problems.push({ code: 'NN705', message: `input '${name}' is ${flag}; nnspec inputs are dense tensors`, at: json.keyAt(config, flag) });
   }
-  const dtype = typeof config.dtype === 'string' ? config.dtype : 'float32';
-  return { name, shape: (batchShape as (number | null)[]).slice(1), dtype, raw: entry };
+  const batch = batchShape[0] as number | null;
+  return { name, shape: (batchShape as (number | null)[]).slice(1), dtype, raw: entry, ...(batch !== null ? { batch: { size: batch, at: where(key!) } } : {}) };
 }
 
-function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] } {
+function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<KerasGraph, 'format' | 'metadata' | 'problems'>; problems: Problem[] } {
   const problems: Problem[] = [];
   if (!isObj(config) || !Array.isArray(config.layers)) return { problems: [{ code: 'NN701', message: 'the model config has no layers list', at: json.at(config) }] };
   const inputsByName = new Map<string, KerasInput>();
@@ -138,11 +161,11 @@ function readFunctional(config: unknown, json: LocatedJson): { graph?: Omit<Kera
     const layerConfig = isObj(entry.config) ? entry.config : {};
     if (entry.class_name === 'InputLayer') {
       const input = inputOf(layerName(entry), entry, layerConfig, problems, json);
-      if (input) inputsByName.set(input.name, input);
+      inputsByName.set(input.name, input);
       continue;
     }
     const nodes = Array.isArray(entry.inbound_nodes) ? entry.inbound_nodes : [];
-    const calls = nodes.map((node) => readCall(node, layerName(entry), problems, json)).filter((c): c is KerasCall => c !== undefined);
+    const calls = nodes.map((node): KerasCall => readCall(node, layerName(entry), problems, json) ?? { refs: [], states: 0, broken: true });
     layers.push({ name: layerName(entry), className: entry.class_name, config: layerConfig, calls, raw: entry });
   }
   const inputRefs = refList(config.input_layers);
@@ -239,7 +262,7 @@ function refList(value: unknown): Ref[] | undefined {
  * first layer's batch_input_shape (Keras 2, tfjs), or build_input_shape; it is named as Keras 2
  * names the input it creates, `<first layer>_input`.
  */
-function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<KerasGraph, 'format' | 'metadata'>; problems: Problem[] } {
+function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<KerasGraph, 'format' | 'metadata' | 'problems'>; problems: Problem[] } {
   const problems: Problem[] = [];
   const entries = Array.isArray(config) ? config : isObj(config) && Array.isArray(config.layers) ? config.layers : undefined;
   if (!entries) return { problems: [{ code: 'NN701', message: 'the Sequential config has no layers list', at: json.at(config) }] };
@@ -252,14 +275,21 @@ function readSequential(config: unknown, json: LocatedJson): { graph?: Omit<Kera
     rest = objects.slice(1);
   } else if (objects[0]) {
     const first = objects[0];
-    const firstConfig = isObj(first.config) ? first.config : {};
+    let firstConfig = isObj(first.config) ? first.config : {};
+    // A nested model as the first layer (a transfer-learning base): the input is its input, and the
+    // model itself stays in the layer list, where it is reported by name.
+    const nestedInput = MODEL_CLASSES.has(String(first.class_name)) && Array.isArray(firstConfig.layers) ? firstConfig.layers.find((l) => isObj(l) && l.class_name === 'InputLayer') : undefined;
+    if (isObj(nestedInput)) firstConfig = isObj(nestedInput.config) ? nestedInput.config : {};
     const buildShape = isObj(config) ? config.build_input_shape : undefined;
-    const shaped = { ...firstConfig, batch_input_shape: firstConfig.batch_input_shape ?? firstConfig.batch_shape ?? buildShape };
+    const given = BATCH_SHAPE_KEYS.map((k) => firstConfig[k]).find((v) => v !== undefined && v !== null) ?? buildShape;
     // A first layer that reads integer ids (Embedding) is fed int32, whatever its own dtype says.
     const dtype = layerKind(String(first.class_name))?.data?.ids ? 'int32' : typeof firstConfig.dtype === 'string' ? firstConfig.dtype : 'float32';
-    input = inputOf(`${layerName(first)}_input`, first, { ...shaped, dtype }, problems, json);
+    const name = `${layerName(first)}_input`;
+    // A nested model with no readable input: its own problem (NN702, at the model) says what is wrong.
+    if (given === undefined && MODEL_CLASSES.has(String(first.class_name))) input = { name, shape: [], dtype, raw: first };
+    else input = inputOf(name, first, { ...firstConfig, batch_input_shape: given, dtype }, problems, json);
   }
-  if (!input) return { problems: problems.length ? problems : [{ code: 'NN701', message: 'the Sequential model has no layers', at: json.at(config) }] };
+  if (!input) return { problems: [{ code: 'NN701', message: 'the Sequential model has no layers', at: json.at(config) }] };
   const layers: KerasLayer[] = [];
   let previous = input.name;
   for (const entry of rest) {

@@ -52,15 +52,16 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
   const args: Obj = { ...saved.config };
   const kind = layerKind(type);
   if (!kind || type === 'InputLayer') {
-    const nested = ['Functional', 'Model', 'Sequential'].includes(className) ? '; nested models are not supported (call the inner model\'s layers directly)' : '';
-    problem(`${className} is not a layer type nnspec supports${nested}`, ctx.json.at(raw), 'NN702');
+    problem(unsupportedClass(className, raw), ctx.json.at(raw), 'NN702');
     return undefined;
   }
   const params = { ...kind.params, ...COMMON_PARAMS } as Record<string, { default?: unknown }>;
   const keras2Names = Object.fromEntries(Object.entries(kind.keras?.keras2Names ?? {}).map(([ours, theirs]) => [theirs, ours]));
   const entry: Obj = { type };
   for (const [rawKey, value] of Object.entries(args)) {
-    const key = keras2Names[rawKey] ?? rawKey;
+    // tensorflowjs_converter may keep TensorFlow.js's camelCase keys (returnSequences).
+    const snake = rawKey.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const key = keras2Names[snake] ?? snake;
     const at = ctx.json.keyAt(config, rawKey);
     if (key === 'dtype') noteDtype(value, ctx, at);
     if (key === 'backward_layer' && type === 'Bidirectional') {
@@ -89,6 +90,22 @@ export function specLayer(className: string, config: Obj, raw: object, ctx: Laye
     if (key in entry && JSON.stringify(normalized(key, params[key]!.default)) !== JSON.stringify(normalized(key, entry[key]))) ordered[key] = entry[key];
   }
   return ordered;
+}
+
+/** Code in the file (Lambda), code outside it (a custom class), or a Keras layer nnspec lacks. */
+function unsupportedClass(className: string, raw: object): string {
+  const entry = raw as Obj;
+  if (['Functional', 'Model', 'Sequential'].includes(className)) return `${className} is not a layer type nnspec supports; nested models are not supported (call the inner model's layers directly)`;
+  const cannot = 'nnspec cannot represent arbitrary code (a spec holds layers and their arguments)';
+  if (/Lambda$/.test(className)) {
+    return `${className} runs Python code stored with the model, and ${cannot}: rewrite it with built-in layers (Rescaling, Activation, Reshape, a merge layer) and import again`;
+  }
+  const registered = typeof entry.registered_name === 'string' ? entry.registered_name : undefined;
+  const module = typeof entry.module === 'string' ? entry.module : undefined;
+  if (registered?.includes('>') || (module !== undefined && !/^(keras|tf_keras|tensorflow)(\.|$)/.test(module))) {
+    return `${className} is a custom layer (${registered ? `registered as '${registered}'` : `module ${module}`}): its code is not in the file, and ${cannot}`;
+  }
+  return `${className} is not a layer type nnspec supports (a Keras layer nnspec lacks, or a custom layer: nnspec cannot represent a custom layer's code)`;
 }
 
 function convert(key: string, value: unknown, ctx: LayerContext, raw: object): Converted {

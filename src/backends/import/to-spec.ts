@@ -31,10 +31,18 @@ interface Node {
 }
 
 const namePattern = new RegExp(NAME_PATTERN);
+/**
+ * TensorFlow.js's tensor and scope names (tfjs-layers' isValidTensorName): a name must start with
+ * a letter or digit. With the spec's rule (a letter or _ first), a name valid in every target
+ * nnspec writes starts with a letter.
+ */
+const everyTarget = (name: string) => namePattern.test(name) && /^[A-Za-z]/.test(name);
 
-/** A name the spec accepts, unique among `taken`. */
-function specName(wanted: string, taken: Set<string>): string {
-  let base = namePattern.test(wanted) ? wanted : wanted.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^(?=[^A-Za-z_])/, '_').slice(0, 120) || 'layer';
+/** A name valid in the spec, Keras and TensorFlow.js, unique among `taken`. */
+function specName(wanted: string, taken: Set<string>, prefix = 'layer'): string {
+  const cleaned = wanted.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 120);
+  // `1st_layer` → `layer_1st_layer`, `_private` → `layer_private`: a letter first.
+  const base = everyTarget(wanted) ? wanted : /^[A-Za-z]/.test(cleaned) ? cleaned : `${prefix}_${cleaned.replace(/^_+/, '')}`.replace(/_$/, '');
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
   taken.add(name);
@@ -42,14 +50,15 @@ function specName(wanted: string, taken: Set<string>): string {
 }
 
 export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
-  const problems: Problem[] = [];
+  // What the reader found stays with what this finds: a file's problems come out at once.
+  const problems: Problem[] = [...graph.problems];
   const notes: Note[] = [];
   const origin = new Map<string, { describe: string; at: number }>();
   const taken = new Set<string>();
   const nameOf = new Map<string, string>();
-  const rename = (keras: string, at: number) => {
-    const name = specName(keras, taken);
-    if (name !== keras) notes.push({ message: `'${keras}' is named '${name}' in the spec (names are letters, digits, _ . -)`, at });
+  const rename = (keras: string, at: number, prefix?: string) => {
+    const name = specName(keras, taken, prefix);
+    if (name !== keras) notes.push({ message: `'${keras}' is named '${name}' in the spec (a name starts with a letter and holds letters, digits, _ . -, so that the spec, Keras and TensorFlow.js all accept it)`, at });
     nameOf.set(keras, name);
     return name;
   };
@@ -59,7 +68,13 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
     const dtype = input.dtype.startsWith('int') || input.dtype.startsWith('uint') ? 'int32' : input.dtype.startsWith('float') || input.dtype.startsWith('bfloat') ? 'float32' : undefined;
     if (!dtype) problems.push({ code: 'NN705', message: `input '${input.name}' has dtype ${input.dtype}; nnspec inputs are float32 or int32`, at: json.at(input.raw) });
     else if (dtype !== input.dtype) notes.push({ message: `input '${input.name}': dtype ${input.dtype} read as ${dtype}`, at: json.at(input.raw) });
-    inputs[rename(input.name, json.at(input.raw))] = { shape: input.shape, ...(dtype === 'int32' ? { dtype } : {}) };
+    inputs[rename(input.name, json.at(input.raw), 'input')] = { shape: input.shape, ...(dtype === 'int32' ? { dtype } : {}) };
+    if (input.batch) {
+      notes.push({
+        message: `input '${input.name}' fixes the batch size at ${input.batch.size}; spec inputs take any batch size, so it is not kept (train with --batch-size ${input.batch.size} to use it)`,
+        at: input.batch.at,
+      });
+    }
   }
 
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
@@ -114,6 +129,7 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   const resolved = new Map<Node, string[]>();
   for (const node of nodes) {
     const layer = byName.get(node.layer)!;
+    if (layer.calls[node.call]?.broken) continue;
     const names = node.refs.map((r) => nodeOf(r, `layer '${node.layer}'`, layer.raw));
     if (names.every((n): n is string => n !== undefined)) resolved.set(node, names);
   }
@@ -133,6 +149,8 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
     notes.push({ message: `model output ${ref} is a state, not a layer: the spec passes it on through '${name}' (a linear Activation, no parameters)`, at: json.at(raw) });
     return name;
   });
+  // In the file's order, whichever stage found them.
+  problems.sort((a, b) => a.at - b.at);
   if (problems.length > 0 || outputs.some((o) => o === undefined)) return { problems, notes, origin };
 
   let previous: string | undefined;
