@@ -145,6 +145,29 @@ async function masks() {
       const up = (t) => g.op1('Resize', [t, undefined, sc], { mode: 'nearest' });
       return g.op1('Mul', [up(dyp), g.op1('Cast', [g.op1('Equal', [y, up(g.op1('MaxPool', [y], pool))])], { to: 1 })]);
     },
+    'maxpool: forward + ArgMax of the windows (Transpose)': (g, y, dy, dyp) => {
+      const win = g.op1('Reshape', [g.op1('Transpose', [g.op1('Reshape', [y, g.ints([64, 64, 16, 2, 16, 2])])], { perm: [0, 1, 2, 4, 3, 5] }), g.ints([64, 64, 16, 16, 4])]);
+      const hot = g.op1('Equal', [g.op1('ArgMax', [win], { axis: 4, keepdims: 1 }), g.ints([0, 1, 2, 3])]);
+      const spread = g.op1('Mul', [g.op1('Unsqueeze', [dyp, g.ints([4])]), g.op1('Cast', [hot], { to: 1 })]);
+      return g.op1('Reshape', [g.op1('Transpose', [g.op1('Reshape', [spread, g.ints([64, 64, 16, 16, 2, 2])])], { perm: [0, 1, 2, 4, 3, 5] }), g.ints(S)]);
+    },
+    'maxpool: forward + ArgMax by rows then columns': (g, y, dy, dyp) => {
+      const x6 = g.op1('Reshape', [y, g.ints([64, 64, 16, 2, 16, 2])]);
+      const col = g.op1('ArgMax', [x6], { axis: 5, keepdims: 1 });
+      const row = g.op1('ArgMax', [g.op1('ReduceMax', [x6, g.ints([5])], { keepdims: 1 })], { axis: 3, keepdims: 1 });
+      const hot = g.op1('And', [g.op1('Equal', [row, g.constant(BigInt64Array.of(0n, 1n), [2, 1, 1])]), g.op1('Equal', [col, g.ints([0, 1])])]);
+      return g.op1('Reshape', [g.op1('Mul', [g.op1('Reshape', [dyp, g.ints([64, 64, 16, 1, 16, 1])]), g.op1('Cast', [hot], { to: 1 })]), g.ints(S)]);
+    },
+    'maxpool: forward + first-maximum mask by a second MaxPool': (g, y, dy, dyp) => {
+      const x6 = g.op1('Reshape', [y, g.ints([64, 64, 16, 2, 16, 2])]);
+      const split = (t) => g.op1('Reshape', [t, g.ints([64, 64, 16, 1, 16, 1])]);
+      const zero = g.scalar(0);
+      const prio = g.constant(Float32Array.of(4, 3, 2, 1), [1, 1, 1, 2, 1, 2]);
+      const s = g.op1('Where', [g.op1('Equal', [x6, split(g.op1('MaxPool', [y], pool))]), prio, zero]);
+      const best = g.op1('MaxPool', [g.op1('Reshape', [s, g.ints(S)])], pool);
+      return g.op1('Reshape', [g.op1('Where', [g.op1('Equal', [s, split(best)]), split(dyp), zero]), g.ints(S)]);
+    },
+    'maxpool: forward with Indices (values read)': (g, y) => g.op('MaxPool', [y], pool)[0],
   };
   for (const [name, f] of Object.entries(variants)) {
     const g = new OnnxGraph('mask');
@@ -189,5 +212,35 @@ async function convgrad() {
   }
 }
 
+
+// convgrad1d: the filter gradient of the posts model's first Conv1D (256 → 128 channels, kernel 5,
+// length 500, batch 64: x [64, 256, 500], dy [64, 128, 496]), in CPU time. The embedding's output
+// arrives channels-last (xl [64, 500, 256]) and is transposed for the convolution.
+async function convgrad1d() {
+  const { filterGrad, geometry } = await import('../dist/backends/onnx/ops/conv.js');
+  const [B, C, M, L, K] = [64, 256, 128, 500, 5];
+  const P = L - K + 1;
+  const feeds = { xl: new ort.Tensor('float32', rand(B * L * C), [B, L, C]), dy: new ort.Tensor('float32', rand(B * M * P), [B, M, P]) };
+  const geo = geometry('Conv', [L], [K], {}, []);
+  const variants = {
+    'dW: filterGrad (used)': (g, xl, dy) => filterGrad(g, g.op1('Transpose', [xl], { perm: [0, 2, 1] }), dy, geo, 1),
+    'dW: one Gemm per tap on channels-last rows': (g, xl, dy) => {
+      const dyl = g.op1('Reshape', [g.op1('Transpose', [dy], { perm: [0, 2, 1] }), g.ints([B * P, M])]);
+      const taps = Array.from({ length: K }, (_, t) => {
+        const xt = g.op1('Reshape', [g.op1('Slice', [xl, g.ints([t]), g.ints([t + P]), g.ints([1])]), g.ints([B * P, C])]);
+        return g.op1('Unsqueeze', [g.op1('Gemm', [dyl, xt], { transA: 1 }), g.ints([2])]);
+      });
+      return g.op1('Concat', taps, { axis: 2 });
+    },
+  };
+  for (const [name, f] of Object.entries(variants)) {
+    const g = new OnnxGraph('convgrad1d');
+    const [xl, dy] = [g.input('xl', [B, L, C]), g.input('dy', [B, M, P])];
+    g.output(g.op1('ReduceMax', [f(g, xl, dy)], { keepdims: 0 }), 'out');
+    await cpuTime(name, g, feeds, 4);
+  }
+}
+
 if (which === 'all' || which === 'masks') await masks();
+if (which === 'all' || which === 'convgrad1d') await convgrad1d();
 if (which === 'all' || which === 'convgrad') await convgrad();

@@ -21,6 +21,10 @@
  *
  *   node bench/train.mjs [--models qa,posts,conv] [--threads 1,2] [--contenders onnx,wasm,pytorch]
  *        [--steps 6] [--rounds 2] [--e2e-batches 8] [--no-loop] [--no-e2e] [--json]
+ *        [--roots LABEL=DIR,...]
+ *
+ * --roots compares builds of nnspec in one run: a contender `onnx@LABEL` is the onnx engine of the
+ * checkout at DIR (built, e.g. a `git worktree` of an earlier commit), alternated with the others.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,8 +46,19 @@ const cpuMs = () => {
 // ---------------------------------------------------------------------------------------------------
 // Worker: one contender's training steps in this process, one JSON line of per-step times.
 
+const rootsArg = arg('--roots', process.env.NNSPEC_BENCH_ROOTS ?? '');
+const roots = new Map(rootsArg ? rootsArg.split(',').map((kv) => kv.split('=')) : []);
+/** The checkout a contender runs from, and its engine name: `onnx@base` is onnx from --roots' base. */
+function contenderRoot(contender) {
+  const [engine, label] = contender.split('@');
+  if (label === undefined) return { engine, dir: root };
+  if (!roots.has(label)) throw new Error(`--roots names no checkout '${label}'`);
+  return { engine, dir: roots.get(label) };
+}
+
 async function loopWorker(model, contender, threads, steps) {
   const m = MODELS[model];
+  const { engine: engineName, dir: root } = contenderRoot(contender);
   const { readFileSync } = await import('node:fs');
   const { compile } = await import(join(root, 'dist/compiler/compile.js'));
   const { resolveObjective } = await import(join(root, 'dist/train/objective.js'));
@@ -59,7 +74,7 @@ async function loopWorker(model, contender, threads, steps) {
   const batch = randomBatch(graph, objective.outputs, m, rng);
   let err = '';
   const io = { stdout: { write() {}, isTTY: false }, stderr: { write: (s) => (err += s), isTTY: false }, env: process.env, cwd: root };
-  const runtime = await startEngine(contender, io, { threads }, { plan, batch });
+  const runtime = await startEngine(engineName, io, { threads }, { plan, batch });
   if (!runtime) throw new Error(err.trim());
   const engine = runtime.create(plan);
   const cpu = [];
@@ -84,7 +99,7 @@ function loopRun(model, contender, threads, steps) {
     if (r.status !== 0) return { error: (r.stderr || '').trim().split('\n').slice(-2).join(' | ') };
     return JSON.parse(r.stdout.trim().split('\n').pop());
   }
-  const r = spawnSync(process.execPath, [self, '--loop-worker', model, contender, String(threads), String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [self, '--loop-worker', model, contender, String(threads), String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, NNSPEC_BENCH_ROOTS: rootsArg } });
   if (r.status !== 0) return { error: (r.stderr || '').trim().split('\n').slice(-3).join(' | ') };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -124,7 +139,7 @@ async function parent() {
   const say = (s) => !json && console.log(s);
   const load0 = loadavg()[0];
   say(`node ${process.version}, ${rounds} rounds × ${steps} steps per contender (first step of each process not counted); load average ${load0.toFixed(1)} at start`);
-  const applies = (c, t) => !(c === 'wasm' && t > 1);
+  const applies = (c, t) => !(c.startsWith('wasm') && t > 1);
 
   // 1. Loop, alternated.
   if (!process.argv.includes('--no-loop')) loop(models, threadsList, contenders, steps, rounds, json, say, applies);
