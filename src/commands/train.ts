@@ -67,7 +67,8 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const progress = makeProgress(opts.json ? 'json' : opts.quiet || !io.stderr.isTTY ? 'plain' : 'bar', io.stdout, io.stderr);
   const runtime = await startEngine(opts.backend ?? 'auto', io, opts, probe(spec, run, settings, splits.train, opts.learningRate));
   if (!runtime) return EXIT.invalid;
-  const built = await buildTrainEngine(runtime, run, spec, settings, opts.learningRate, io);
+  // The training split: a new run adapts Normalization statistics from it (train-adapt.ts).
+  const built = await buildTrainEngine(runtime, run, spec, settings, opts.learningRate, io, splits.train);
   if (!built) return EXIT.invalid;
   const { engine, optimizer } = built;
   const frozen = !spec.graph.layers.some((l) => (l.weights ?? []).some((w) => w.trainable));

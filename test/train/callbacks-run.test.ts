@@ -97,6 +97,17 @@ describe('learning rates', () => {
     expect(history('constant').learning_rate).toBeUndefined();
   });
 
+  it('reduce_lr_on_plateau on the onnx engine: the same rates, and the same losses as tfjs cpu to 1e-5', async () => {
+    const sgd = '  optimizer: {type: sgd, learning_rate: 0.1}\n' + BASE;
+    const reducing = writeSpec(dir, spec(sgd + '  callbacks:\n    reduce_lr_on_plateau: {monitor: loss, factor: 0.5, patience: 1, min_delta: 10}\n'), 'reducing-onnx.yaml');
+    const r = await runCli(['train', reducing, '--data', data, '--out', join(dir, 'reduced-onnx'), '--backend', 'onnx', '--quiet', '--epochs', '4']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(history('reduced-onnx').learning_rate).toEqual(history('reduced').learning_rate);
+    history('reduced-onnx').loss!.forEach((l, i) => expect(l).toBeCloseTo(history('reduced').loss![i]!, 5));
+    // The constant-rate run on onnx parts from it after the first reduction.
+    expect(Math.abs(history('reduced-onnx').loss![3]! - history('constant').loss![3]!)).toBeGreaterThan(1e-4);
+  });
+
   it("a schedule's rate at each epoch's end is in history.json", async () => {
     const scheduled = writeSpec(dir, spec('  optimizer: {type: sgd, learning_rate: {type: exponential_decay, initial_learning_rate: 0.1, decay_steps: 6, decay_rate: 0.5}}\n' + BASE), 'scheduled.yaml');
     const r = await train(scheduled, 'scheduled', '--epochs', '3');
