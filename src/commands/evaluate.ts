@@ -1,11 +1,14 @@
 /**
  * `nnspec evaluate RUN --data DIR`: each output's loss, the weighted total (Σ wᵢ·lossᵢ plus
  * regularization, what training minimizes) and the metrics, over every sample; losses weighted
- * by class_weight and the data's sample weights as in training.
+ * by class_weight and the data's sample weights as in training; a confusion matrix for each
+ * classifier output (train/metrics/confusion.ts).
  */
 import type { Logs } from '../train/accumulate.js';
 import { range } from '../train/batches.js';
 import { evaluateAll } from '../train/evaluate.js';
+import { ConfusionMatrix, classCount } from '../train/metrics/confusion.js';
+import { metricKeySuffixes } from '../train/metrics/state.js';
 import type { OutputPlan } from '../train/objective.js';
 import { formatNumber } from '../train/progress.js';
 import { EXIT, type Io } from './io.js';
@@ -24,9 +27,13 @@ export async function evaluateCommand(run: string, opts: EvaluateOptions, io: Io
   if (!opened) return EXIT.invalid;
   const { spec, batches, batchSize, engine } = opened;
   const { outputs } = spec;
-  const acc = await evaluateAll(engine, outputs, batches, range(0, batches.samples), batchSize);
+  const confusion = outputs.map((o) => {
+    const classes = classCount(o);
+    return classes === undefined ? undefined : new ConfusionMatrix(classes);
+  });
+  const acc = await evaluateAll(engine, outputs, batches, range(0, batches.samples), batchSize, confusion);
   engine.dispose();
-  const report = structured(acc.logs(), acc.outputLosses(), outputs, batches.samples);
+  const report = structured(acc.logs(), acc.outputLosses(), outputs, batches.samples, confusion);
   io.stdout.write(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text(report));
   return EXIT.ok;
 }
@@ -59,20 +66,23 @@ interface Report {
   loss: number;
   /** The part of `loss` that is regularization (0 without regularizers). */
   regularization: number;
-  outputs: Record<string, { loss: number; weight: number; loss_name: string; metrics: Record<string, number> }>;
+  /** `confusion_matrix` for classifier outputs: rows are true classes, columns predicted ones. */
+  outputs: Record<string, { loss: number; weight: number; loss_name: string; metrics: Record<string, number>; confusion_matrix?: number[][] }>;
   /** The same numbers under Keras's history keys. */
   logs: Logs;
 }
 
-function structured(logs: Logs, losses: number[], outputs: OutputPlan[], samples: number): Report {
+function structured(logs: Logs, losses: number[], outputs: OutputPlan[], samples: number, confusion: (ConfusionMatrix | undefined)[]): Report {
   const several = outputs.length > 1;
   const perOutput: Report['outputs'] = {};
   let weighted = 0;
   for (const [i, o] of outputs.entries()) {
     const loss = losses[i]!;
     const metrics: Record<string, number> = {};
-    for (const m of o.metrics) metrics[m.name] = logs[several ? `${o.name}_${m.name}` : m.name]!;
-    perOutput[o.name] = { loss, weight: o.weight, loss_name: o.loss, metrics };
+    // Keys as the history has them (f1_score without `average` is one key per class).
+    const prefix = several ? `${o.name}_` : '';
+    for (const m of o.metrics) for (const suffix of metricKeySuffixes(m, o.shape)) metrics[m.name + suffix] = logs[prefix + m.name + suffix]!;
+    perOutput[o.name] = { loss, weight: o.weight, loss_name: o.loss, metrics, ...(confusion[i] ? { confusion_matrix: confusion[i].counts } : {}) };
     weighted += o.weight * loss;
   }
   const regularization = logs.loss! - weighted;
@@ -87,6 +97,9 @@ function text(r: Report): string {
   for (const [name, o] of Object.entries(r.outputs)) {
     const metrics = Object.entries(o.metrics).map(([k, v]) => `  ${k} ${formatNumber(v)}`).join('');
     lines.push(`${name}: ${o.loss_name} ${formatNumber(o.loss)}${metrics}`);
+    if (o.confusion_matrix) {
+      lines.push(`${name}: confusion matrix (rows: true class, columns: predicted class)`, ...ConfusionMatrix.of(o.confusion_matrix).render());
+    }
   }
   return lines.join('\n') + '\n';
 }
