@@ -4,7 +4,7 @@
  * run's saved weights carry them to evaluate and predict. A resumed run reads them from its
  * checkpoint instead; a block use's `weights: RUN` brings its own.
  */
-import { adaptedLine, adaptModel, adaptTargets, type Adapted } from '../train/adapt.js';
+import { adaptedLine, adaptModel, adaptReadSize, adaptTargets, type Adapted } from '../train/adapt.js';
 import type { TrainEngine } from '../train/engine.js';
 import type { Split } from '../train/loop.js';
 import { reporterOf, type Io } from './io.js';
@@ -17,7 +17,7 @@ export async function adaptNewRun(engine: TrainEngine, spec: SpecWithObjective, 
   const { targets, problems } = adaptTargets(spec.graph, (layer) => fromRuns.includes(layer));
   for (const p of problems) reporterOf(io).report(specDiagnostic(spec.graph, spec.file, 'NN914', p.message, p.ptr, p.hint));
   if (problems.length > 0) return undefined;
-  const adapted = await adaptModel(engine, targets, train.batches, train.indices, batchSize);
+  const adapted = await adaptModel(engine, targets, train.batches, train.indices, adaptReadSize(spec.graph, batchSize));
   if (adapted.length > 0) io.stderr.write(`${adaptedLine(adapted)}\n`);
   return adapted;
 }

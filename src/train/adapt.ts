@@ -182,6 +182,20 @@ export function withAdapted(weights: readonly NamedArray[], adapted: readonly Ad
   return out;
 }
 
+/** About how many bytes of input one read of the adapt pass takes (not the training batch: the pass only sums). */
+export const ADAPT_READ_BYTES = 2 ** 20;
+
+/**
+ * Samples per read of the adapt pass: about ADAPT_READ_BYTES of model inputs (an unknown size
+ * counted as 64), at least the training batch. Read a training batch (32) at a time, the pass is
+ * bound by per-read overhead: 1M samples of 32 floats from a streamed .npy took 1.9-15 s at 32
+ * and 0.3-1.5 s at 4,096-8,192 (a loaded 2-core machine); 64K-sample reads were no faster.
+ */
+export function adaptReadSize(graph: Graph, batchSize: number): number {
+  const floats = graph.inputs.reduce((n, input) => n + input.output!.shape.slice(1).reduce<number>((a, d) => a * (d ?? 64), 1), 0);
+  return Math.max(batchSize, Math.floor(ADAPT_READ_BYTES / Math.max(4, floats * 4)));
+}
+
 /** Adapts every target on the engine's model; what was adapted, for the run to report. */
 export async function adaptModel(engine: TrainEngine, targets: readonly AdaptTarget[], batches: Batches, indices: Int32Array, batchSize: number): Promise<Adapted[]> {
   if (targets.length === 0) return [];

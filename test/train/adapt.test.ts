@@ -14,7 +14,7 @@ import { loadObjective } from '../../src/commands/objective-spec.js';
 import { loadTrainingData, splitData } from '../../src/commands/train-data.js';
 import { beginRun, buildTrainEngine, openTrainRun, settle } from '../../src/commands/train-run.js';
 import { readNpy } from '../../src/data/npy.js';
-import { adaptTargets, computeAdapted, Moments, statisticKey } from '../../src/train/adapt.js';
+import { ADAPT_READ_BYTES, adaptReadSize, adaptTargets, computeAdapted, Moments, statisticKey } from '../../src/train/adapt.js';
 import { range } from '../../src/train/batches.js';
 import type { Batches } from '../../src/train/batches.js';
 import type { Io } from '../../src/commands/io.js';
@@ -155,6 +155,15 @@ describe('adapted statistics equal NumPy', () => {
       a!.mean.forEach((m, i) => expect(relative(m, want.mean[i]!)).toBeLessThan(1e-12));
       a!.variance.forEach((v, i) => expect(relative(v, want.variance[i]!)).toBeLessThan(1e-9));
     }
+  });
+
+  it('the pass reads about 1 MiB of inputs at a time, at least a training batch', () => {
+    expect(ADAPT_READ_BYTES).toBe(2 ** 20);
+    expect(adaptReadSize(compileText(SPEC()).graph!, 16)).toBe(Math.floor(2 ** 20 / 12));
+    const image = compileText('nnspec: 1\nname: i\ninputs:\n  x: {shape: [224, 224, 3]}\nlayers:\n  n: {type: Normalization}\noutputs: [n]\n').graph!;
+    expect(adaptReadSize(image, 32)).toBe(32);
+    const sequence = compileText('nnspec: 1\nname: s\ninputs:\n  x: {shape: [null, 4]}\nlayers:\n  n: {type: Normalization}\noutputs: [n]\n').graph!;
+    expect(adaptReadSize(sequence, 8)).toBe(Math.floor(2 ** 20 / (64 * 4 * 4)));
   });
 
   it('statisticKey: an element position on the kept axes, row-major', () => {
