@@ -315,3 +315,29 @@ describe('augmentation in inference is the identity (ONNX and tfjs)', () => {
     });
   }
 });
+
+describe("Normalization with its own (adapted) weights, both directions (ONNX and tfjs)", () => {
+  const x = Float32Array.from({ length: 4 * 2 * 3 }, (_, i) => (i * 7) % 11 - 3);
+  const [mean, variance] = [Float32Array.of(1, -2, 0.5), Float32Array.of(4, 0.25, 0)];
+  const sd = Array.from(variance, (v) => Math.max(Math.sqrt(v), 1e-7));
+  for (const invert of [false, true]) {
+    it(invert ? 'invert: mean + x * sd' : '(x - mean) / sd, a zero variance divided by epsilon', async () => {
+      const graph = specGraph(specWith('  x: {shape: [2, 3]}', `  r: {type: Normalization, invert: ${invert}}`, 'r'));
+      const want = Array.from(x, (v, i) => Math.fround(invert ? mean[i % 3]! + v * sd[i % 3]! : (v - mean[i % 3]!) / sd[i % 3]!));
+      const weights = new Map([['r/mean', mean], ['r/variance', variance], ['r/count', Float32Array.of(9)]]);
+      const onnx = await runOnnx(graph, { shapes: { x: [4, 2, 3] }, data: { x } }, { training: false, weights });
+      const outOnnx = Array.from(onnx.outputs.get('r')!);
+      await onnx.release();
+      expect([...onnx.weights.keys()].sort()).toEqual(['r/count', 'r/mean', 'r/variance']);
+      const { model } = buildModel(graph, tf);
+      const layer = model.getLayer('r');
+      layer.setWeights([tf.tensor(mean, [3]), tf.tensor(variance, [3]), tf.scalar(9)]);
+      const input = tf.tensor(x, [4, 2, 3]);
+      const y = model.apply(input, { training: false }) as ReturnType<Tf['tensor']>;
+      const outTfjs = Array.from(y.dataSync());
+      tf.dispose([input, y]);
+      expect(error(outOnnx, want)).toBeLessThan(1e-6);
+      expect(error(outTfjs, want)).toBeLessThan(1e-6);
+    });
+  }
+});
