@@ -1,6 +1,6 @@
 /**
  * compile(source, file) → {graph, diagnostics}: the library entry point every command uses.
- * parse → schema → expand (format 2 blocks) → resolve → order → infer → check; each pass reports into one sink.
+ * parse → schema → expand (format 2 blocks) → resolve → order → infer → check → lint; each pass reports into one sink.
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
@@ -12,6 +12,7 @@ import { parseSpec } from '../spec/parse.js';
 import { checkSchema } from '../spec/schema.js';
 import type { Spec } from '../spec/types.js';
 import { checkOutputs, checkTraining, checkUsage, outputNames } from './check.js';
+import { lint } from './lint.js';
 import { expand, type LoadedModel } from './expand.js';
 import { isBroken, type Graph } from './graph.js';
 import { exact } from '../layers/shape.js';
@@ -83,6 +84,7 @@ export function compile(source: string | Uint8Array, file = '<spec>', options: C
       const outputs = isBroken(broken, '/outputs') ? [] : checkOutputs(spec, resolved.nodes, doc, sink);
       if (!isBroken(broken, '/training') && !isBroken(broken, '/outputs') && spec.training) checkTraining(spec, outputs, resolved.nodes, doc, sink);
       checkUsage(spec, outputs, resolved.nodes, doc, sink);
+      lint(spec, outputs, resolved.nodes, doc, sink, { training: !isBroken(broken, '/training') && !isBroken(broken, '/outputs') });
       const totalParams = exact(layers.reduce((n, l) => n + BigInt(l.params), 0n));
       if (totalParams > MAX_PARAMS && !layers.some((l) => l.params > MAX_PARAMS)) {
         sink.error('NN505', `the model would have ${totalParams.toExponential(2)} parameters; nnspec refuses more than 10^10`, keySpan(doc, '/layers'));

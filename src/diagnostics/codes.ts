@@ -84,6 +84,7 @@ export const CODES = {
   NN605: { name: 'unused-layer', summary: 'A layer does not reach any output.' },
   NN606: { name: 'loss-output-mismatch', summary: 'A loss does not fit the shape or activation of its output.' },
   NN607: { name: 'class-weight-class', summary: 'training.class_weight gives a class its output does not have (ids count from 0; a single sigmoid unit has classes 0 and 1), or a negative weight.' },
+  NN608: { name: 'output-reads-output', summary: 'An output head without `inputs:` reads the layer above it, which is itself an output (a warning: the head was probably meant to read the shared trunk).' },
   NN620: { name: 'training-settings', summary: 'A learning-rate schedule Keras refuses (decay_steps not above 0, boundaries and values that do not fit), ReduceLROnPlateau on a scheduled learning rate, or both lr and learning_rate.' },
   NN621: { name: 'keras2-name', summary: 'A Keras 2 name in the training section (`lr`), taken as Keras 3\'s (`learning_rate`): a warning.' },
   // import: a Keras or TensorFlow.js model JSON
