@@ -14,18 +14,8 @@ import type { Graph } from '../../src/compiler/graph.js';
 import { inferOne, ROOT, specWith } from '../helpers.js';
 import { runOnnx, specGraph } from '../support/onnx-oracle.js';
 
-// The validator from the layer registry itself, not from schemas/nnspec.schema.json: that file is
-// generated (npm run schema, the lead's step) and may lag the registry while layers are added;
-// test/generated.test.ts is what checks it is current.
-vi.mock('../../src/spec/validator.js', async () => {
-  const { buildSchema } = await import('../../src/spec/schema-build.js');
-  const { AJV_OPTIONS } = await import('../../src/spec/ajv-options.js');
-  const { createRequire } = await import('node:module');
-  const Ajv = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-  const schema = buildSchema();
-  const validate = new Ajv.default(AJV_OPTIONS).compile(schema);
-  return { loadSchema: () => schema, getValidator: () => validate };
-});
+// Validate against the registry's schema (schemas/nnspec.schema.json is generated and may lag it).
+vi.mock('../../src/spec/validator.js', () => import('../support/registry-validator.js'));
 
 interface Case {
   name: string;
