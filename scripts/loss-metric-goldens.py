@@ -275,6 +275,30 @@ metric_case({"type": "categorical_crossentropy", "from_logits": True, "label_smo
 metric_case({"type": "binary_crossentropy", "from_logits": True}, BY, BLOGITS, bce(BY, BLOGITS, True).mean())
 metric_case({"type": "sparse_categorical_crossentropy", "from_logits": True}, IDS[:, None], LOGITS, cce(ONEHOT, LOGITS, True).mean(), "int32")
 
+
+
+def at_constraint(y, p, at, best, value, num_thresholds=200):
+    """Keras's SensitivitySpecificityBase: thresholds 0, evenly spaced, 1; max of `best` where `at` >= value, else 0."""
+    t = [0.5] if num_thresholds == 1 else [0.0] + [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)] + [1.0]
+    tp, fp, tn, fn = confusion_at(y, p, t)
+    rates = {"recall": dnn(tp, tp + fn), "sensitivity": dnn(tp, tp + fn), "precision": dnn(tp, tp + fp), "specificity": dnn(tn, tn + fp)}
+    feasible = rates[at] >= value
+    return float(np.max(rates[best][feasible], initial=0.0)) if feasible.any() else 0.0
+
+
+tp, fp, tn, fn = confusion_at(BY, BPROBS, [0.4])
+metric_case({"type": "true_positives", "thresholds": 0.4}, BY, BPROBS, tp[0])
+metric_case({"type": "false_positives", "thresholds": 0.4}, BY, BPROBS, fp[0])
+metric_case({"type": "true_negatives", "thresholds": 0.4}, BY, BPROBS, tn[0])
+metric_case("false_negatives", BY, BPROBS, confusion_at(BY, BPROBS, [0.5])[3][0])
+metric_case({"type": "precision", "class_id": 1, "thresholds": 0.1}, ONEHOT, PROBS, (lambda t: t[0][0] / (t[0][0] + t[1][0]))(confusion_at(ONEHOT[:, 1], PROBS[:, 1], [0.1])))
+metric_case({"type": "recall", "class_id": 1, "thresholds": 0.2}, BY, BPROBS, (lambda t: t[0][0] / (t[0][0] + t[3][0]))(confusion_at(BY[:, 1], BPROBS[:, 1], [0.2])))
+metric_case({"type": "precision_at_recall", "recall": 0.5}, BY, BPROBS, at_constraint(BY, BPROBS, "recall", "precision", 0.5))
+metric_case({"type": "recall_at_precision", "precision": 0.6, "num_thresholds": 20}, BY, BPROBS, at_constraint(BY, BPROBS, "precision", "recall", 0.6, 20))
+metric_case({"type": "sensitivity_at_specificity", "specificity": 0.5}, B1Y, B1PROBS, at_constraint(B1Y, B1PROBS, "specificity", "sensitivity", 0.5))
+metric_case({"type": "specificity_at_sensitivity", "sensitivity": 0.8, "class_id": 0}, ONEHOT, PROBS, at_constraint(ONEHOT[:, 0], PROBS[:, 0], "sensitivity", "specificity", 0.8))
+metric_case({"type": "recall_at_precision", "precision": 0.5, "num_thresholds": 1}, BY, BPROBS, at_constraint(BY, BPROBS, "precision", "recall", 0.5, 1))
+
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, "goldens.json"), "w") as f:
     # One case a line: reviewable diffs without a 5,000-line file.

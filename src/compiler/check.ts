@@ -6,7 +6,8 @@ import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { keySpan, pointer, valueSpan, type SpecDocument } from '../spec/document.js';
 import type { LossEntry, Spec } from '../spec/types.js';
-import { LOSS_ALIASES, type LossName } from '../spec/vocabulary.js';
+import { REQUIRED_METRIC_ARGUMENTS } from '../spec/objective-args.js';
+import { LOSS_ALIASES, METRIC_ALIASES, type LossName } from '../spec/vocabulary.js';
 import { checkCallbacks } from '../spec/callbacks.js';
 import type { GraphNode } from './graph.js';
 
@@ -60,8 +61,24 @@ export function checkTraining(spec: Spec, outputs: string[], nodes: Map<string, 
     }
   }
   checkClassWeight(spec, outputs, nodes, doc, sink);
+  checkMetricNames(spec, doc, sink);
   checkLossFit(spec, outputs, nodes, doc, sink);
   checkCallbacks(spec, doc, sink);
+}
+
+/** A metric Keras cannot build from its name alone (precision_at_recall needs `recall`, ...). */
+function checkMetricNames(spec: Spec, doc: SpecDocument, sink: DiagnosticSink): void {
+  const metrics = spec.training?.metrics as unknown;
+  const at: [unknown, string][] = [];
+  const list = (v: unknown, ptr: string) => (Array.isArray(v) ? v.forEach((m, i) => at.push([m, `${ptr}/${i}`])) : at.push([v, ptr]));
+  if (Array.isArray(metrics)) list(metrics, '/training/metrics');
+  else if (metrics && typeof metrics === 'object') for (const [k, v] of Object.entries(metrics)) list(v, `/training/metrics/${pointer([k]).slice(1)}`);
+  for (const [m, ptr] of at) {
+    if (typeof m !== 'string') continue;
+    const canonical = (METRIC_ALIASES as Record<string, string>)[m];
+    const arg = canonical === undefined ? undefined : REQUIRED_METRIC_ARGUMENTS[canonical as keyof typeof REQUIRED_METRIC_ARGUMENTS];
+    if (arg) sink.error('NN201', `metric '${m}' needs its \`${arg}\` (Keras has no default for it)`, valueSpan(doc, ptr), `write it as \`{type: ${m}, ${arg}: 0.8}\``);
+  }
 }
 
 /** class_weight: keyed by output name; each class id one the output has (0 and 1 for a single unit). */

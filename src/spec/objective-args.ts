@@ -51,6 +51,16 @@ const average: JsonSchema = {
   default: null,
   description: 'null: one score per class (reported as <name>_<class>); micro: from all counts; macro: mean over classes; weighted: mean weighted by class support.',
 };
+const classId: JsonSchema = { type: ['integer', 'null'], minimum: 0, default: null, description: 'Only this class (column of the last axis) counts; null: every element.' };
+const atThresholds: JsonSchema = { type: 'integer', minimum: 1, default: 200, description: 'Thresholds in [0, 1] at which the constraint is looked for.' };
+const unit = (description: string): JsonSchema => ({ type: 'number', minimum: 0, maximum: 1, description });
+/** Arguments Keras requires (no default): a metric written by name alone lacks them (NN201). */
+export const REQUIRED_METRIC_ARGUMENTS: Partial<Record<CanonicalMetricName, string>> = {
+  precision_at_recall: 'recall',
+  recall_at_precision: 'precision',
+  sensitivity_at_specificity: 'specificity',
+  specificity_at_sensitivity: 'sensitivity',
+};
 const f1Threshold: JsonSchema = { type: ['number', 'null'], minimum: 0, maximum: 1, default: null, description: 'A prediction above it is positive; null: the highest prediction of each sample.' };
 
 export const METRIC_ARGUMENTS: Record<Exclude<CanonicalMetricName, 'accuracy'>, Record<string, JsonSchema>> = {
@@ -71,8 +81,16 @@ export const METRIC_ARGUMENTS: Record<Exclude<CanonicalMetricName, 'accuracy'>, 
   hinge: {},
   squared_hinge: {},
   categorical_hinge: {},
-  precision: { thresholds: threshold },
-  recall: { thresholds: threshold },
+  precision: { thresholds: threshold, class_id: classId },
+  recall: { thresholds: threshold, class_id: classId },
+  true_positives: { thresholds: threshold },
+  false_positives: { thresholds: threshold },
+  true_negatives: { thresholds: threshold },
+  false_negatives: { thresholds: threshold },
+  precision_at_recall: { recall: unit('The recall the precision is read at: the best precision among thresholds with at least this recall.'), num_thresholds: atThresholds, class_id: classId },
+  recall_at_precision: { precision: unit('The precision the recall is read at: the best recall among thresholds with at least this precision.'), num_thresholds: atThresholds, class_id: classId },
+  sensitivity_at_specificity: { specificity: unit('The specificity the sensitivity is read at: the best sensitivity among thresholds with at least this specificity.'), num_thresholds: atThresholds, class_id: classId },
+  specificity_at_sensitivity: { sensitivity: unit('The sensitivity the specificity is read at: the best specificity among thresholds with at least this sensitivity.'), num_thresholds: atThresholds, class_id: classId },
   auc: {
     num_thresholds: { type: 'integer', minimum: 2, default: 200, description: 'Thresholds at which true and false positives are counted.' },
     curve: { enum: ['ROC', 'PR'], default: 'ROC', description: 'ROC (true against false positive rate) or PR (precision against recall).' },
@@ -117,7 +135,7 @@ export function metricVariants(): JsonSchema[] {
         name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$', description: 'The key the metric is reported under (default: its name as written).' },
         ...args,
       },
-      required: ['type'],
+      required: ['type', ...(REQUIRED_METRIC_ARGUMENTS[canonical] ? [REQUIRED_METRIC_ARGUMENTS[canonical]] : [])],
       additionalProperties: false,
     };
   });

@@ -41,6 +41,11 @@ export interface MetricArgs {
   beta?: number;
   class_aggregation?: 'uniform_average' | 'variance_weighted_average';
   num_regressors?: number;
+  class_id?: number | null;
+  recall?: number;
+  precision?: number;
+  specificity?: number;
+  sensitivity?: number;
 }
 
 export interface MetricPlan {

@@ -94,6 +94,9 @@ describe('bad input: one located error each', () => {
     ['class_weight for an unknown output', '  loss: mse\n  class_weight: {flg: {1: 2}}', 'NN602', '11:18', "training.class_weight names 'flg', which is not an output; did you mean 'flag'?"],
     ['class_weight class the output lacks', '  loss: mse\n  class_weight: {kind: {3: 2}}', 'NN607', '11:25', "training.class_weight gives class 3 of output 'kind', which has 3 classes (0 to 2)"],
     ['class_weight class of a sigmoid unit', '  loss: mse\n  class_weight: {flag: {2: 2}}', 'NN607', '11:25', "training.class_weight gives class 2 of output 'flag', which has classes 0 and 1 (one sigmoid unit)"],
+    ['a metric that needs an argument, by name alone', '  loss: mse\n  metrics: {flag: [auc, precision_at_recall]}', 'NN201', '11:25', "metric 'precision_at_recall' needs its `recall` (Keras has no default for it)"],
+    ['a metric that needs an argument, without it', '  loss: mse\n  metrics: [{type: sensitivity_at_specificity, num_thresholds: 10}]', 'NN201', '11:13', "item 1 of 'training.metrics' is missing required key 'specificity'"],
+    ['class_id below 0', '  loss: mse\n  metrics: [{type: precision, class_id: -1}]', 'NN204', '11:41', "'training.metrics.0.class_id' must be >= 0, got -1"],
     ['negative class weight', '  loss: mse\n  class_weight: {flag: {1: -2}}', 'NN607', '11:28', "training.class_weight gives class 1 of output 'flag' the weight -2; a weight is 0 or more"],
   ])('%s', (_, training, code, at, message) => {
     expect(brief(spec(training))).toEqual([{ code, at, message, severity: 'error' }]);

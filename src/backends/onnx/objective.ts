@@ -11,7 +11,7 @@
  */
 import type { Layer } from '../../compiler/graph.js';
 import type { Regularizer } from '../../layers/params.js';
-import { aucThresholds } from '../../train/metrics/state.js';
+import { metricThresholds } from '../../train/metrics/state.js';
 import type { CanonicalLoss, LossArgs, MetricPlan, OutputPlan } from '../../train/objective.js';
 import type { OnnxGraph, Value } from './graph.js';
 
@@ -247,6 +247,19 @@ function metric(g: OnnxGraph, o: Ops, m: MetricPlan, y: Value, p: Value): Value[
     const score = o.sumLast(o.mul(target, p), true);
     return g.op1('Less', [o.sumLast(o.float(g.op1('Greater', [p, score]))), o.s(a.k!)]);
   };
+  /** Keras's class_id: only that column of the last axis counts. */
+  const classColumn = (x: Value) => (a.class_id === null || a.class_id === undefined ? x : g.op1('Slice', [x, g.ints([a.class_id]), g.ints([a.class_id + 1]), g.ints([-1])]));
+  const thresholds = metricThresholds(m);
+  if (thresholds) {
+    // Confusion counts at each threshold (prediction above it is positive): [tp × T, fp × T, tn × T, fn × T].
+    const q = o.reshape(classColumn(a.from_logits ? g.op1('Sigmoid', [p]) : p), [-1, 1]);
+    const predPos = g.op1('Greater', [q, g.constant(Float32Array.from(thresholds), [1, thresholds.length], 'thresholds')]);
+    const labelPos = o.reshape(g.op1('Not', [g.op1('Equal', [classColumn(y), o.s(0)])]), [-1, 1]);
+    const labelNeg = g.op1('Not', [labelPos]);
+    const predNeg = g.op1('Not', [predPos]);
+    const both = (l: Value, pr: Value) => o.sumRows(o.float(g.op1('And', [l, pr])));
+    return [both(labelPos, predPos), both(labelNeg, predPos), both(labelNeg, predNeg), both(labelPos, predNeg)];
+  }
   switch (m.kind) {
     case 'binary_accuracy':
       return meanOf(o.meanLast(o.float(g.op1('Equal', [y, o.float(g.op1('Greater', [p, o.s(a.threshold!)]))]))));
@@ -260,21 +273,21 @@ function metric(g: OnnxGraph, o: Ops, m: MetricPlan, y: Value, p: Value): Value[
     }
     case 'sparse_top_k_categorical_accuracy':
       return meanOf(inTopK(oneHot(g, y, p)));
-    case 'precision':
-    case 'recall': {
+    case 'true_positives':
+    case 'false_positives':
+    case 'true_negatives':
+    case 'false_negatives': {
       const pred = g.op1('Greater', [p, o.s(a.thresholds!)]);
       const truth = g.op1('Not', [g.op1('Equal', [y, o.s(0)])]);
-      return [o.sumAll(o.float(g.op1('And', [pred, truth]))), o.sumAll(o.float(m.kind === 'precision' ? pred : truth))];
+      const wantPred = m.kind === 'true_positives' || m.kind === 'false_positives';
+      const wantTruth = m.kind === 'true_positives' || m.kind === 'false_negatives';
+      return [o.sumAll(o.float(g.op1('And', [wantPred ? pred : g.op1('Not', [pred]), wantTruth ? truth : g.op1('Not', [truth])])))];
     }
-    case 'auc': {
-      const t = aucThresholds(a.num_thresholds!);
-      const q = o.reshape(a.from_logits ? g.op1('Sigmoid', [p]) : p, [-1, 1]);
-      const predPos = g.op1('Greater', [q, g.constant(Float32Array.from(t), [1, t.length], 'thresholds')]);
-      const labelPos = o.reshape(g.op1('Not', [g.op1('Equal', [y, o.s(0)])]), [-1, 1]);
-      const labelNeg = g.op1('Not', [labelPos]);
-      const predNeg = g.op1('Not', [predPos]);
-      const both = (l: Value, pr: Value) => o.sumRows(o.float(g.op1('And', [l, pr])));
-      return [both(labelPos, predPos), both(labelNeg, predPos), both(labelNeg, predNeg), both(labelPos, predNeg)];
+    case 'precision':
+    case 'recall': {
+      const pred = g.op1('Greater', [classColumn(p), o.s(a.thresholds!)]);
+      const truth = g.op1('Not', [g.op1('Equal', [classColumn(y), o.s(0)])]);
+      return [o.sumAll(o.float(g.op1('And', [pred, truth]))), o.sumAll(o.float(m.kind === 'precision' ? pred : truth))];
     }
     case 'f1_score':
     case 'fbeta_score': {

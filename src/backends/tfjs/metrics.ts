@@ -4,7 +4,7 @@
  * over the epoch and computes each metric's value.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { aucThresholds } from '../../train/metrics/state.js';
+import { metricThresholds } from '../../train/metrics/state.js';
 import type { CanonicalLoss, LossArgs, MetricPlan } from '../../train/objective.js';
 import type { Tf } from './env.js';
 import { lossFunction, sparseIds } from './losses.js';
@@ -45,7 +45,33 @@ export function metricFunction(tf: Tf, plan: MetricPlan): MetricFn {
     const score = tf.sum(tf.mul(target, p), -1, true);
     return tf.less(tf.sum(f32(tf.greater(p, score)), -1), a.k!);
   };
+  /** Keras's class_id: only that column of the last axis counts. */
+  const classColumn = (x: T) => (a.class_id === null || a.class_id === undefined ? x : tf.slice(x, [...x.shape.map(() => 0).slice(0, -1), a.class_id], [...x.shape.slice(0, -1), 1]));
+  const thresholds = metricThresholds(plan);
+  if (thresholds) {
+    // Confusion counts at each threshold (prediction above it is positive): [tp × T, fp × T, tn × T, fn × T].
+    return (y, p) => {
+      const q = tf.reshape(classColumn(a.from_logits ? tf.sigmoid(p) : p), [-1, 1]);
+      const predPos = tf.greater(q, tf.tensor1d(thresholds).reshape([1, -1]));
+      const labelPos = tf.reshape(tf.notEqual(classColumn(y), 0), [-1, 1]);
+      const count = (l: T, pr: T) => tf.sum(f32(tf.logicalAnd(l, pr)), 0);
+      const labelNeg = tf.logicalNot(labelPos);
+      const predNeg = tf.logicalNot(predPos);
+      return [count(labelPos, predPos), count(labelNeg, predPos), count(labelNeg, predNeg), count(labelPos, predNeg)];
+    };
+  }
   switch (plan.kind) {
+    case 'true_positives':
+    case 'false_positives':
+    case 'true_negatives':
+    case 'false_negatives':
+      return (y, p) => {
+        const pred = tf.greater(p, a.thresholds!);
+        const truth = tf.notEqual(y, 0);
+        const wantPred = plan.kind === 'true_positives' || plan.kind === 'false_positives';
+        const wantTruth = plan.kind === 'true_positives' || plan.kind === 'false_negatives';
+        return [tf.sum(f32(tf.logicalAnd(wantPred ? pred : tf.logicalNot(pred), wantTruth ? truth : tf.logicalNot(truth))))];
+      };
     case 'binary_accuracy':
       return (y, p) => meanOf(tf.mean(f32(tf.equal(f32(y), f32(tf.greater(p, a.threshold!)))), -1));
     case 'categorical_accuracy':
@@ -59,21 +85,10 @@ export function metricFunction(tf: Tf, plan: MetricPlan): MetricFn {
     case 'precision':
     case 'recall':
       return (y, p) => {
-        const pred = tf.greater(p, a.thresholds!);
-        const truth = tf.notEqual(y, 0);
+        const pred = tf.greater(classColumn(p), a.thresholds!);
+        const truth = tf.notEqual(classColumn(y), 0);
         const tp = tf.sum(f32(tf.logicalAnd(pred, truth)));
         return [tp, tf.sum(f32(plan.kind === 'precision' ? pred : truth))];
-      };
-    case 'auc':
-      return (y, p) => {
-        const t = aucThresholds(a.num_thresholds!);
-        const q = tf.reshape(a.from_logits ? tf.sigmoid(p) : p, [-1, 1]);
-        const predPos = tf.greater(q, tf.tensor1d(t).reshape([1, -1]));
-        const labelPos = tf.reshape(tf.notEqual(y, 0), [-1, 1]);
-        const count = (l: T, pr: T) => tf.sum(f32(tf.logicalAnd(l, pr)), 0);
-        const labelNeg = tf.logicalNot(labelPos);
-        const predNeg = tf.logicalNot(predPos);
-        return [count(labelPos, predPos), count(labelNeg, predPos), count(labelNeg, predNeg), count(labelPos, predNeg)];
       };
     case 'f1_score':
     case 'fbeta_score':

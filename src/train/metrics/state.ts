@@ -8,8 +8,9 @@
  *
  * Layouts (C = the output's last dimension, T = num_thresholds):
  *   mean metrics (accuracies, top-k, errors, crossentropies): [sum, count]
- *   precision: [tp, fp]; recall: [tp, fn]
+ *   precision: [tp, tp + fp]; recall: [tp, tp + fn]; true_positives and the other counts: [count]
  *   auc: [tp × T, fp × T, tn × T, fn × T] at thresholds aucThresholds(T)
+ *   precision_at_recall and the other constrained metrics: the same at constraintThresholds(T)
  *   f1_score, fbeta_score: [tp × C, fp × C, fn × C, support × C]
  *   r2_score: [Σy × C, Σy² × C, Σ(y − ŷ)² × C, count]
  */
@@ -27,11 +28,37 @@ export function aucThresholds(n: number): number[] {
   return [-EPSILON, ...inner, 1 + EPSILON];
 }
 
+/** Keras's thresholds of precision_at_recall and its kin (SensitivitySpecificityBase): 0, evenly spaced, 1. */
+export function constraintThresholds(n: number): number[] {
+  if (n === 1) return [0.5];
+  return [0, ...Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1)), 1];
+}
+
+/** The thresholds a metric counts confusion at, for the metrics that keep counts per threshold. */
+export function metricThresholds(m: MetricPlan): number[] | undefined {
+  if (m.kind === 'auc') return aucThresholds(m.args.num_thresholds!);
+  if (m.kind in CONSTRAINED) return constraintThresholds(m.args.num_thresholds!);
+  return undefined;
+}
+
+/** The constrained metrics: which rate is kept at its value, which is maximised (Keras's _find_max_under_constraint). */
+const CONSTRAINED: Partial<Record<MetricPlan['kind'], { at: 'recall' | 'precision' | 'specificity' | 'sensitivity'; best: 'recall' | 'precision' | 'specificity' | 'sensitivity' }>> = {
+  precision_at_recall: { at: 'recall', best: 'precision' },
+  recall_at_precision: { at: 'precision', best: 'recall' },
+  sensitivity_at_specificity: { at: 'specificity', best: 'sensitivity' },
+  specificity_at_sensitivity: { at: 'sensitivity', best: 'specificity' },
+};
+
 /** How many numbers a metric's batch state holds. */
 export function metricStateSize(m: MetricPlan, shape: readonly (number | null)[]): number {
+  const thresholds = metricThresholds(m);
+  if (thresholds) return 4 * thresholds.length;
   switch (m.kind) {
-    case 'auc':
-      return 4 * m.args.num_thresholds!;
+    case 'true_positives':
+    case 'false_positives':
+    case 'true_negatives':
+    case 'false_negatives':
+      return 1;
     case 'f1_score':
     case 'fbeta_score':
       return 4 * lastDim(shape);
@@ -52,7 +79,14 @@ const noNan = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** The metric's value(s) from its summed state. */
 export function metricResult(m: MetricPlan, s: ArrayLike<number>): number[] {
+  const constrained = CONSTRAINED[m.kind];
+  if (constrained) return [maxUnderConstraint(s, constrained.at, constrained.best, m.args[constrained.at]!)];
   switch (m.kind) {
+    case 'true_positives':
+    case 'false_positives':
+    case 'true_negatives':
+    case 'false_negatives':
+      return [s[0]!];
     case 'auc':
       return [auc(m, s)];
     case 'f1_score':
@@ -88,6 +122,22 @@ function auc(m: MetricPlan, s: ArrayLike<number>): number {
     sum += (x[i]! - x[i + 1]!) * h;
   }
   return sum;
+}
+
+/** The best `best` rate among thresholds where the `at` rate is at least `value` (0 when none is). */
+function maxUnderConstraint(s: ArrayLike<number>, at: string, best: string, value: number): number {
+  const n = s.length / 4;
+  let out = 0;
+  let found = false;
+  for (let i = 0; i < n; i++) {
+    const [tp, fp, tn, fn] = [s[i]!, s[n + i]!, s[2 * n + i]!, s[3 * n + i]!];
+    const rates: Record<string, number> = { recall: noNan(tp, tp + fn), sensitivity: noNan(tp, tp + fn), precision: noNan(tp, tp + fp), specificity: noNan(tn, tn + fp) };
+    if (rates[at]! >= value) {
+      out = found ? Math.max(out, rates[best]!) : Math.max(0, rates[best]!);
+      found = true;
+    }
+  }
+  return out;
 }
 
 /** Davis & Goadrich's interpolation of precision between thresholds, as Keras's AUC(curve='PR'). */
