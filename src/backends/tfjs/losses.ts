@@ -53,10 +53,12 @@ export function lossFunction(tf: Tf, name: CanonicalLoss, args: LossArgs = DEFAU
     mean_absolute_percentage_error: (y, p) => tf.mul(mean(tf.abs(tf.div(tf.sub(y, p), tf.maximum(tf.abs(y), eps)))), 100),
     mean_squared_logarithmic_error: (y, p) => mean(tf.squaredDifference(tf.log1p(tf.maximum(p, eps)), tf.log1p(tf.maximum(y, eps)))),
     huber: (y, p) => {
+      // Keras's where(|e| ≤ δ, e²/2, δ|e| − δ²/2) as ½·min(|e|, δ)² + δ·(|e| − min(|e|, δ)): the same
+      // values, and tfjs has no gradient for the comparison inside a where.
       const d = args.delta;
-      const err = tf.sub(p, y);
-      const abs = tf.abs(err);
-      return mean(tf.where(tf.lessEqual(abs, d), tf.mul(tf.square(err), 0.5), tf.sub(tf.mul(abs, d), 0.5 * d * d)));
+      const abs = tf.abs(tf.sub(p, y));
+      const quadratic = tf.minimum(abs, d);
+      return mean(tf.add(tf.mul(tf.square(quadratic), 0.5), tf.mul(tf.sub(abs, quadratic), d)));
     },
     log_cosh: (y, p) => {
       const x = tf.sub(p, y);
