@@ -109,3 +109,15 @@ describe('bad input: one located error each', () => {
     expect(r.stdout).toContain("spec.yaml:11:25: error[NN200]: unknown key 'curv' in item 1 of 'training.metrics'; did you mean 'curve'?");
   });
 });
+
+describe('an unknown loss or metric lists the accepted ones', () => {
+  it.each([
+    ['  loss: zzz', 'NN203', "unknown loss 'zzz'"],
+    ['  loss: mse\n  metrics: [{type: zzz}]', 'NN203', "unknown metric 'zzz'"],
+  ])('%s', (training, code, message) => {
+    const [d, ...rest] = compileText(spec(training)).diagnostics;
+    expect(rest).toEqual([]);
+    expect([d!.code, d!.message.startsWith(message)]).toEqual([code, true]);
+    expect(d!.hint).toMatch(/^accepted: .*\bauc\b|^accepted: .*\bbinary_focal_crossentropy\b/);
+  });
+});
