@@ -231,12 +231,14 @@ def r2(y, p, class_aggregation="uniform_average", num_regressors=0):
     raw = 1 - ((y - p) ** 2).sum(0) / total
     if class_aggregation == "uniform_average":
         r = raw.mean()
+    elif class_aggregation is None:
+        r = raw
     else:
         r = (raw * total).sum() / total.sum()
     if num_regressors:
         n = y.shape[0]
         r = 1 - (1 - r) * (n - 1) / (n - num_regressors - 1)
-    return float(r)
+    return r.tolist() if class_aggregation is None else float(r)
 
 
 def in_top_k(ids, p, k):
@@ -263,6 +265,7 @@ metric_case({"type": "sparse_top_k_categorical_accuracy", "k": 2}, IDS[:, None],
 metric_case({"type": "sparse_top_k_categorical_accuracy", "k": 1}, IDS, PROBS, in_top_k(IDS, PROBS, 1).mean(), "int32")
 metric_case("r2_score", RY, RP, r2(RY, RP))
 metric_case({"type": "r2_score", "class_aggregation": "variance_weighted_average"}, RY, RP, r2(RY, RP, "variance_weighted_average"))
+metric_case({"type": "r2_score", "class_aggregation": None, "num_regressors": 1}, RY, RP, r2(RY, RP, None, 1))
 metric_case({"type": "r2_score", "num_regressors": 2}, RY[:, :1], RP[:, :1], r2(RY[:, :1], RP[:, :1], num_regressors=2))
 metric_case({"type": "binary_accuracy", "threshold": 0.7}, BY, BPROBS, (BY == (BPROBS > 0.7)).mean())
 metric_case({"type": "precision", "thresholds": 0.3}, BY, BPROBS, (lambda t: t[0][0] / (t[0][0] + t[1][0]))(confusion_at(BY, BPROBS, [0.3])))

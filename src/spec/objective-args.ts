@@ -100,7 +100,7 @@ export const METRIC_ARGUMENTS: Record<Exclude<CanonicalMetricName, 'accuracy'>, 
   f1_score: { average, threshold: f1Threshold },
   fbeta_score: { average, beta: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'Weight of recall against precision.' }, threshold: f1Threshold },
   r2_score: {
-    class_aggregation: { enum: ['uniform_average', 'variance_weighted_average'], default: 'uniform_average', description: 'How the scores of several output columns are combined.' },
+    class_aggregation: { enum: ['uniform_average', 'variance_weighted_average', null], default: 'uniform_average', description: 'How the scores of several output columns are combined; null: one score per column (reported as <name>_<column>).' },
     num_regressors: { type: 'integer', minimum: 0, default: 0, description: 'Regressors for the adjusted R² (0: plain R²).' },
   },
   binary_crossentropy: { from_logits: fromLogits, label_smoothing: labelSmoothing },

@@ -39,7 +39,7 @@ export interface MetricArgs {
   label_smoothing?: number;
   average?: 'micro' | 'macro' | 'weighted' | null;
   beta?: number;
-  class_aggregation?: 'uniform_average' | 'variance_weighted_average';
+  class_aggregation?: 'uniform_average' | 'variance_weighted_average' | null;
   num_regressors?: number;
   class_id?: number | null;
   recall?: number;

@@ -69,9 +69,10 @@ export function metricStateSize(m: MetricPlan, shape: readonly (number | null)[]
   }
 }
 
-/** Key suffixes: one value, or one per class for f1/fbeta without `average` (Keras returns a vector). */
+/** Key suffixes: one value, or one per class (column) where Keras returns a vector: f1/fbeta without `average`, r2 without `class_aggregation`. */
 export function metricKeySuffixes(m: MetricPlan, shape: readonly (number | null)[]): string[] {
-  if ((m.kind === 'f1_score' || m.kind === 'fbeta_score') && m.args.average === null) return Array.from({ length: lastDim(shape) }, (_, c) => `_${c}`);
+  const perClass = ((m.kind === 'f1_score' || m.kind === 'fbeta_score') && m.args.average === null) || (m.kind === 'r2_score' && m.args.class_aggregation === null);
+  if (perClass) return Array.from({ length: lastDim(shape) }, (_, c) => `_${c}`);
   return [''];
 }
 
@@ -93,7 +94,7 @@ export function metricResult(m: MetricPlan, s: ArrayLike<number>): number[] {
     case 'fbeta_score':
       return fbeta(m, s);
     case 'r2_score':
-      return [r2(m, s)];
+      return r2(m, s);
     case 'root_mean_squared_error':
       return [Math.sqrt(noNan(s[0]!, s[1]!))];
     default:
@@ -177,7 +178,7 @@ function fbeta(m: MetricPlan, s: ArrayLike<number>): number[] {
   return scores;
 }
 
-function r2(m: MetricPlan, s: ArrayLike<number>): number {
+function r2(m: MetricPlan, s: ArrayLike<number>): number[] {
   const d = (s.length - 1) / 3;
   const count = s[3 * d]!;
   const raw: number[] = [];
@@ -190,16 +191,14 @@ function r2(m: MetricPlan, s: ArrayLike<number>): number {
     raw.push(score);
     totals.push(total);
   }
-  let r: number;
+  let r: number[];
   if (m.args.class_aggregation === 'variance_weighted_average') {
-    r = raw.reduce((a, v, j) => a + v * totals[j]!, 0) / totals.reduce((a, b) => a + b, 0);
-  } else r = raw.reduce((a, b) => a + b, 0) / d;
+    r = [raw.reduce((a, v, j) => a + v * totals[j]!, 0) / totals.reduce((a, b) => a + b, 0)];
+  } else if (m.args.class_aggregation === null) r = raw;
+  else r = [raw.reduce((a, b) => a + b, 0) / d];
   const p = m.args.num_regressors ?? 0;
-  if (p !== 0) {
-    // Keras's adjusted R²: 1 − (1 − r²)(n − 1)/(n − p − 1); with too few samples Keras warns and keeps r².
-    const n = count;
-    if (n - p - 1 > 0) r = 1 - ((1 - r) * (n - 1)) / (n - p - 1);
-  }
+  // Keras's adjusted R²: 1 − (1 − r²)(n − 1)/(n − p − 1); with too few samples Keras warns and keeps r².
+  if (p !== 0 && count - p - 1 > 0) r = r.map((v) => 1 - ((1 - v) * (count - 1)) / (count - p - 1));
   return r;
 }
 
