@@ -35,6 +35,10 @@ export async function createSession(bytes: Uint8Array, opts: SessionOptions): Pr
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // Idle intra-op threads sleep instead of spinning between ops: on 2 shared cores, spinning
+    // took CPU from the thread doing the work (qa at 2 threads: 79 against 125 ms CPU and 240
+    // against 621 ms wall per step; posts 572 against 814 ms CPU; bench/RESULTS.md, issue 8).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
     ...(opts.quiet ? { logSeverityLevel: 4 as const } : {}),
     ...(opts.device === 'cuda' ? { executionProviders: ['cuda', 'cpu'] } : {}),
   });
