@@ -43,7 +43,8 @@ export interface TrainOptions extends SettingFlags {
 
 export async function trainCommand(file: string, opts: TrainOptions, io: Io): Promise<number> {
   // The whole command's time: from process start when nnspec runs as its own process.
-  const wallStart = io.stdout === process.stdout ? 0 : performance.now();
+  const commandStart = performance.now();
+  const wallStart = io.stdout === process.stdout ? 0 : commandStart;
   const spec = loadObjective(file, io);
   if (!spec) return EXIT.invalid;
   if (opts.validationSplit && opts.validationData) throw new UsageError('give --validation-split or --validation-data, not both', 'NN006');
@@ -63,6 +64,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const problems = monitorProblems(settings.callbacks ?? { checkpoint: { every: 1 } }, spec.graph.training?.callbacks, spec.outputs, splits.validation !== undefined);
   for (const p of problems) reporterOf(io).report(specDiagnostic(spec.graph, spec.file, 'NN920', p.message, p.pointer, p.hint));
   if (problems.length > 0) return EXIT.invalid;
+  const dataDone = performance.now();
 
   const progress = makeProgress(opts.json ? 'json' : opts.quiet || !io.stderr.isTTY ? 'plain' : 'bar', io.stdout, io.stderr);
   const runtime = await startEngine(opts.backend ?? 'auto', io, opts, probe(spec, run, settings, splits.train, opts.learningRate));
@@ -71,6 +73,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const built = await buildTrainEngine(runtime, run, spec, settings, opts.learningRate, io, splits.train);
   if (!built) return EXIT.invalid;
   const { engine, optimizer } = built;
+  const engineDone = performance.now();
   const frozen = !spec.graph.layers.some((l) => (l.weights ?? []).some((w) => w.trainable));
   if (frozen) reportProblem(io, 'NN912', file, 'the model has no trainable weights: training runs, as in Keras, but no weight changes except moving statistics', { severity: 'warning' });
 
@@ -82,6 +85,8 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const wall = () => (performance.now() - wallStart) / 1000;
   const save = saver(engine, run.path, () => ({ ...info, wall_seconds: wall() }));
   await beginRun(run, spec, state, save);
+  // Where the time before the loop went (run.json's timing.phases, and the closing line).
+  info.phases = { startup: (commandStart - wallStart) / 1000, spec_and_data: (dataDone - commandStart) / 1000, engine: (engineDone - dataDone) / 1000, first_save: (performance.now() - engineDone) / 1000 };
   announce(progress, runtime, run, state);
 
   const interrupt = watchInterrupt(() => progress.note('interrupted: finishing the batch and saving (Ctrl-C again stops at once)'));
@@ -176,7 +181,8 @@ function report(outcome: Outcome, info: RunInfo, run: TrainRun, state: RunState,
   const r = rates(state, info.wall_seconds);
   const commandSeconds = (state.commandSeconds ?? 0) + info.wall_seconds;
   const rate = (x: number | null) => (x === null ? '-' : `${Math.round(x).toLocaleString('en-US')} samples/s`);
-  const timing = `${seconds(state.loopSeconds ?? 0)} in the training loop (${rate(r.loop)}), ${seconds(commandSeconds)} for the whole command${state.commandSeconds ? 's of the run' : ''} (${rate(r.command)})`;
+  const before = info.phases ? `; before the loop: start-up ${seconds(info.phases.startup)}, spec and data ${seconds(info.phases.spec_and_data)}, engine ${seconds(info.phases.engine)}` : '';
+  const timing = `${seconds(state.loopSeconds ?? 0)} in the training loop (${rate(r.loop)}), ${seconds(commandSeconds)} for the whole command${state.commandSeconds ? 's of the run' : ''} (${rate(r.command)}${before})`;
   progress.note(
     outcome.status === 'interrupted'
       ? `interrupted: saved ${run.out} after ${state.batch > 0 ? `batch ${state.batch} of epoch ${state.epoch + 1}` : `epoch ${state.epoch}`}; continue with --resume`

@@ -32,6 +32,8 @@ export interface RunInfo {
   started_at: string;
   /** This command's wall time so far (from process start when run as `nnspec`). */
   wall_seconds: number;
+  /** This command's seconds before the loop: loading nnspec, reading spec and data, starting the engine, the first save. */
+  phases?: { startup: number; spec_and_data: number; engine: number; first_save: number };
 }
 
 /** Samples trained per second of the loop, of every command of the run, and of the engine's steps alone. */
@@ -46,7 +48,7 @@ export function writeRunInfo(run: string, info: RunInfo, state: RunState, sync =
   const record = {
     nnspec: NNSPEC_VERSION,
     node: process.version,
-    ...info,
+    ...withoutPhases(info),
     seed: state.settings.seed,
     settings: state.settings,
     optimizer: state.optimizer,
@@ -62,10 +64,16 @@ export function writeRunInfo(run: string, info: RunInfo, state: RunState, sync =
       step_seconds: round(state.trainSeconds),
       samples_trained: state.samplesSeen,
       samples_per_second: rates(state, info.wall_seconds),
+      ...(info.phases ? { phases: Object.fromEntries(Object.entries(info.phases).map(([k, v]) => [k, round(v)])) } : {}),
     },
     ...(last ? { final: last } : {}),
   };
   replaceFile(join(run, RUN_FILE), JSON.stringify(record, null, 2) + '\n', sync);
+}
+
+function withoutPhases(info: RunInfo): Omit<RunInfo, 'phases'> {
+  const { phases: _, ...rest } = info;
+  return rest;
 }
 
 function round(x: number): number {
