@@ -5,7 +5,10 @@ import type { Split } from '../train/loop.js';
 import type { RunState, Settings } from '../train/state.js';
 import type { ColumnMap } from '../data/table.js';
 import { loadData, type LoadedData } from './data-arg.js';
-import { reportProblem, type Io } from './io.js';
+import { reportProblem, reporterOf, type Io } from './io.js';
+import { validationSplitProblems } from '../data/split-check.js';
+import { dataDiagnostic } from './data-arg.js';
+import { specDocumentOf } from './spec-file.js';
 import type { SpecWithObjective } from './objective-spec.js';
 
 export interface TrainingData {
@@ -51,5 +54,9 @@ export function splitData(spec: SpecWithObjective, sets: TrainingData, settings:
     const batches = makeBatches(graph, outputs, validationData.set, validationData.checked.fits);
     return { train, validation: { batches, indices: range(0, validationData.checked.samples) } };
   }
-  return splitAt < samples ? { train, validation: { batches: trainBatches, indices: range(splitAt, samples) } } : { train };
+  if (splitAt >= samples) return { train };
+  // Sorted labels, or a one-class validation part: warnings, the run goes on.
+  const reporter = reporterOf(io);
+  for (const p of validationSplitProblems(outputs, data.set, splitAt, samples, settings.validationSplit)) reporter.report(dataDiagnostic(p, specDocumentOf(graph)));
+  return { train, validation: { batches: trainBatches, indices: range(splitAt, samples) } };
 }

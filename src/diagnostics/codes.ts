@@ -129,6 +129,7 @@ export const CODES = {
   NN829: { name: 'not-a-data-set', summary: '`--data` names neither a directory nor an .npz (or does not exist).' },
   NN830: { name: 'data-too-small', summary: 'The data\'s sizes where the spec says `null` (a sequence length, an image size) are too small for a layer of the model, or zero.' },
   NN831: { name: 'sample-weight', summary: 'A sample-weight file (`<output>.sample_weight.npy`) names no output, holds other than one number per sample, or a negative or non-finite weight.' },
+  NN832: { name: 'validation-split-classes', summary: 'A warning: the validation split (the last fraction of the samples, unshuffled) of a classifier output comes from sorted labels, or holds one class while training holds several.' },
   // runs and engines (train, evaluate, predict, export --weights, synth)
   NN900: { name: 'not-a-run', summary: 'A directory given as a run has no model.json or spec.yaml from `nnspec train`.' },
   NN901: { name: 'no-checkpoint', summary: '`--resume` finds no readable checkpoint in the run directory.' },
