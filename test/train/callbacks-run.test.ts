@@ -115,6 +115,16 @@ describe('learning rates', () => {
     // 48 samples in batches of 8: 6 steps an epoch; after epoch e, 6(e+1) steps taken.
     expect(history('scheduled').learning_rate).toEqual([0.05, 0.025, 0.0125].map(Math.fround));
   });
+
+  it('--resume may set a new constant learning rate (a new fit, as after model.optimizer.learning_rate = x); a schedule cannot be replaced', async () => {
+    const r = await train(join(dir, 'sgd.yaml'), 'constant', '--epochs', '5', '--resume', '--learning-rate', '0.05');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('learning rate 0.0500');
+    expect(history('constant').learning_rate).toEqual([null, null, null, null, Math.fround(0.05)]);
+    const scheduled = await train(join(dir, 'scheduled.yaml'), 'scheduled', '--epochs', '4', '--resume', '--learning-rate', '0.05');
+    expect(scheduled.code).toBe(1);
+    expect(scheduled.stderr).toContain("cannot resume the run: the optimizer's learning rate is a schedule; --learning-rate cannot replace it on resume");
+  });
 });
 
 describe('--resume and callbacks', () => {
