@@ -36,8 +36,9 @@ interface KernelObjects {
 }
 
 /**
- * Two one-input layers the attention layer puts before itself in tfjs's graph: one outputs its
- * input's Keras mask as float 0/1 [batch, steps], the other copies its input (a distinct tensor).
+ * A one-input layer the attention layer puts before itself in tfjs's graph for each masked input:
+ * it outputs its input's Keras mask as float 0/1 [batch, steps] (tfjs hands `call` the first
+ * input's mask only).
  */
 const helpers = perTf((tf) => {
   class NnspecMaskOf extends tf.layers.Layer {
@@ -56,27 +57,33 @@ const helpers = perTf((tf) => {
       return tf.tidy(() => tf.cast(kwargs.mask!, 'float32'));
     }
   }
-  class NnspecCopy extends tf.layers.Layer {
-    static className = 'NnspecCopy';
-    constructor(args: { name?: string }) {
-      super(args);
-      this.supportsMasking = true;
-    }
-    override computeMask(): Tensor {
-      return null as unknown as Tensor;
-    }
-    override call(inputs: Tensor | Tensor[]): Tensor {
-      return tf.clone(Array.isArray(inputs) ? inputs[0]! : inputs);
-    }
-  }
   tf.serialization.registerClass(NnspecMaskOf as never);
-  tf.serialization.registerClass(NnspecCopy as never);
   let count = 0;
   return {
     maskOf: (owner: string) => new NnspecMaskOf({ name: `${owner}_mask_${count++}` }),
-    copy: (owner: string) => new NnspecCopy({ name: `${owner}_copy_${count++}` }),
   };
 });
+
+/**
+ * The layer type in a saved config: tfjs's model.json snake_cases string values on saving
+ * ('multi_head_attention') and camelCases them on loading ('multiHeadAttention').
+ */
+export function attentionType(saved: unknown): string {
+  const key = String(saved).replace(/_/g, '').toLowerCase();
+  return ['MultiHeadAttention', 'Attention', 'AdditiveAttention'].find((t) => t.toLowerCase() === key) ?? String(saved);
+}
+
+/** A config read back from model.json, whose keys tfjs camelCased on loading (numHeads), with Keras's keys again. */
+export function snakeKeys(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
+
+/** A list of shapes or tensors, given as one or as a list (tfjs passes a single input bare; a shape is a list of sizes). */
+function listOf<T>(x: T | T[]): T[] {
+  if (!Array.isArray(x)) return [x];
+  const first: unknown = x[0];
+  return first === null || typeof first === 'number' ? [x as unknown as T] : (x as T[]);
+}
 
 export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer => {
   const causal = (t: number, s: number): Tensor => tf.tidy(() => tf.cast(tf.greaterEqual(tf.range(0, t).reshape([t, 1]), tf.range(0, s).reshape([1, s])), 'float32').reshape([1, t, s]));
@@ -92,12 +99,20 @@ export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer =
     readonly config: LayerConfig;
     private kernels: KernelObjects;
     private vars = new Map<string, tfTypes.LayerVariable>();
-    /** Which inputs carry a Keras mask at some call site (tfjs leaves stale masks in call arguments, so a mask there proves nothing). */
-    private masked: boolean[] = [];
+    /**
+     * How the call's tfjs inputs map to the roles, set when the layer is first applied and saved
+     * in its config: `roles` gives the position of query, value, key (and attention_mask) among
+     * the distinct input tensors (self-attention passes one tensor once: tfjs's executor disposes
+     * a tensor listed twice in one call's inputs too early); `masks` gives, for query, value and
+     * key, the position of its mask among the mask tensors that follow them, or -1.
+     */
+    private wiring?: { roles: number[]; masks: number[] };
 
     constructor(args: AttentionArgs) {
       super({ name: args.name });
-      this.config = args.config;
+      const { input_roles: roles, input_masks: masks, ...config } = snakeKeys(args.config) as LayerConfig & { input_roles?: number[]; input_masks?: number[] };
+      this.config = { ...config, type: attentionType(config.type) } as LayerConfig;
+      if (roles && masks) this.wiring = { roles, masks };
       this.supportsMasking = true;
       // Keras's kernel arguments, parsed as tfjs's Dense parses them (MultiHeadAttention's projections are dense layers).
       const kernelConfig = args.config.type === 'MultiHeadAttention' ? kernelArgs(args.config) : {};
@@ -115,10 +130,15 @@ export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer =
       return this.vars.get(name)!.read();
     }
 
+    /** The input shapes (or tensors) in role order, [query, value, key, attention_mask?], from tfjs's distinct inputs. */
+    private byRole<T>(list: T[]): T[] {
+      return this.wiring!.roles.map((r) => list[r]!);
+    }
+
     override build(inputShape: Shape | Shape[]): void {
-      const shapes = inputShape as Shape[];
+      const shapes = this.byRole(listOf<Shape>(inputShape as Shape | Shape[]));
       const c = this.config;
-      const dims = shapes.map((s) => s[s.length - 1] as number);
+      const dims = shapes.slice(0, 3).map((s) => s[s.length - 1] as number);
       const init = (kind: 'kernel' | 'bias') => (kind === 'kernel' ? this.kernels.kernelInitializer : this.kernels.biasInitializer);
       if (c.type === 'MultiHeadAttention') {
         const heads = c.num_heads as number;
@@ -143,7 +163,7 @@ export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer =
     }
 
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-      const [q, v] = inputShape as Shape[];
+      const [q, v] = this.byRole(listOf<Shape>(inputShape as Shape | Shape[]));
       const c = this.config;
       if (c.type !== 'MultiHeadAttention') return [q![0]!, q![1]!, v![2]!];
       const out = c.output_shape === null ? [q![2]!] : typeof c.output_shape === 'number' ? [c.output_shape] : (c.output_shape as number[]);
@@ -152,45 +172,44 @@ export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer =
 
     /** Keras: the output carries the query's mask (tfjs hands computeMask every input's mask). */
     override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[]): Tensor {
-      const m = Array.isArray(mask) && this.masked[0] ? mask[0] : undefined;
+      const w = this.wiring;
+      const m = w && w.masks[0]! >= 0 ? (Array.isArray(mask) ? mask[w.roles[0]!] : mask) : undefined;
       return (m ?? null) as unknown as Tensor;
     }
 
     /**
-     * On symbolic tensors (building the model): the inputs become [query, value, key (the value
-     * when not given), attention_mask?, then the mask of each masked one of query, value, key as
-     * a tensor of its own]. tfjs's executor hands `call` the first input's mask only, so each mask
-     * comes through a one-input layer that outputs it; and it disposes a tensor listed twice in one
-     * call's inputs too early, so a repeated input (self-attention) goes through a copy.
+     * On symbolic tensors, the first time (building the model): the inputs [query, value, key?,
+     * attention_mask?] become the distinct tensors among them, then the mask of each masked one of
+     * query, value and key as a tensor of its own (see `wiring`). A layer read back from a saved
+     * model.json has its wiring and is applied to those tensors as saved.
      */
     override apply(inputs: Tensor | Tensor[] | Symbolic | Symbolic[], kwargs?: Record<string, unknown>) {
       const list = (Array.isArray(inputs) ? inputs : [inputs]) as Symbolic[];
-      if (!(list[0] instanceof tf.SymbolicTensor) || list.length > 4) return super.apply(inputs, kwargs);
-      const three = [list[0]!, list[1]!, list[2] ?? list[1]!];
-      const rest = list.slice(3);
-      three.forEach((x, i) => {
-        if (carriesMask(x)) this.masked[i] = true;
-      });
-      const seen = new Set<Symbolic>();
-      const distinct = [...three, ...rest].map((x) => {
-        if (!seen.has(x)) {
-          seen.add(x);
-          return x;
+      if (this.wiring || !(list[0] instanceof tf.SymbolicTensor)) return super.apply(inputs, kwargs);
+      const byRole = [list[0]!, list[1]!, list[2] ?? list[1]!, ...list.slice(3)];
+      const distinct = [...new Set(byRole)];
+      const roles = byRole.map((x) => distinct.indexOf(x));
+      const maskOf = new Map<Symbolic, number>();
+      const maskTensors: Symbolic[] = [];
+      const masks = byRole.slice(0, 3).map((x) => {
+        if (!carriesMask(x)) return -1;
+        if (!maskOf.has(x)) {
+          maskOf.set(x, maskTensors.length);
+          maskTensors.push(helpers(tf).maskOf(this.name).apply(x) as Symbolic);
         }
-        return helpers(tf).copy(this.name).apply(x) as Symbolic;
+        return maskOf.get(x)!;
       });
-      const masks = three.flatMap((x, i) => (this.masked[i] ? [helpers(tf).maskOf(this.name).apply(x) as Symbolic] : []));
-      return super.apply([...distinct, ...masks], kwargs);
+      this.wiring = { roles, masks };
+      return super.apply([...distinct, ...maskTensors], kwargs);
     }
 
     override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
       return tf.tidy(() => {
-        const all = inputs as Tensor[];
-        const maskCount = this.masked.filter(Boolean).length;
-        const xs = all.slice(0, all.length - maskCount);
-        const given = all.slice(all.length - maskCount);
-        let next = 0;
-        const masks = [0, 1, 2].map((i) => (this.masked[i] ? given[next++] : undefined));
+        const all = listOf(inputs);
+        const w = this.wiring!;
+        const count = Math.max(...w.roles) + 1;
+        const xs = this.byRole(all.slice(0, count));
+        const masks = w.masks.map((m) => (m >= 0 ? all[count + m] : undefined));
         const training = kwargs?.training === true;
         return this.config.type === 'MultiHeadAttention' ? this.multiHead(xs, masks, training) : this.single(xs, masks, training);
       });
@@ -272,7 +291,8 @@ export const attentionClass = perTf((tf): new (args: AttentionArgs) => TfLayer =
     }
 
     override getConfig(): tfTypes.serialization.ConfigDict {
-      return { ...(this.config as tfTypes.serialization.ConfigDict), ...super.getConfig() };
+      const wiring: tfTypes.serialization.ConfigDict = this.wiring ? { input_roles: this.wiring.roles, input_masks: this.wiring.masks } : {};
+      return { ...(this.config as tfTypes.serialization.ConfigDict), ...wiring, ...super.getConfig() };
     }
 
     static override fromConfig<T extends tfTypes.serialization.Serializable>(cls: tfTypes.serialization.SerializableConstructor<T>, config: tfTypes.serialization.ConfigDict): T {

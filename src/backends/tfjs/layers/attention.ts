@@ -1,7 +1,7 @@
 /** TensorFlow.js emitters for MultiHeadAttention, Attention and AdditiveAttention: one nnspec class (attention-classes.ts). */
 import { AdditiveAttention, Attention, MultiHeadAttention } from '../../../layers/attention.js';
 import type { LayerConfig } from '../../../layers/kind.js';
-import { attentionClass } from './attention-classes.js';
+import { attentionClass, attentionType } from './attention-classes.js';
 import { emitter, type TfjsFamily } from './emitter.js';
 
 const emit = (config: LayerConfig, { tf, name }: { tf: Parameters<typeof attentionClass>[0]; name: string }) => new (attentionClass(tf))({ name, config });
@@ -14,9 +14,10 @@ export const attention: TfjsFamily = {
     emitter(AdditiveAttention, (c, env) => emit(c as unknown as LayerConfig, env)),
   ],
   saved: {
+    // input_roles and input_masks wire the tfjs call (attention-classes.ts); the spec says it by `inputs`.
     NnspecAttention: (config) => {
-      const { type, ...rest } = config as { type: string } & Record<string, unknown>;
-      return { type, config: rest };
+      const { type, input_roles: _roles, input_masks: _masks, ...rest } = config as { type: string } & Record<string, unknown>;
+      return { type: attentionType(type), config: rest };
     },
   },
 };
