@@ -210,12 +210,13 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     .requiredOption('-d, --data <path>', 'directory with one file per model input, or an .npz')
     .requiredOption('-o, --out <dir>', 'directory to write <output>.npy files to')
     .option('--batch-size <n>', 'batch size (default 32)')
+    .option('--classes', 'also write <output>.classes.npy: int32 class ids of each classifier output (argmax; one sigmoid unit: above 0.5)')
     .addOption(new Option('--backend <name>', 'engine: onnx (ONNX Runtime), or a TensorFlow.js backend (node, wasm, cpu); auto takes onnx first').choices([...ENGINE_CHOICES]).default('auto'))
     .option('--threads <n>', 'compute threads of the onnx engine (default: every core)')
     .addOption(new Option('--device <device>', 'where the onnx engine runs (cuda needs the CUDA provider; see README)').choices(['cpu', 'cuda']).default('cpu'))
     .addOption(formatOption())
-    .action(async (run: string, o: { data: string; out: string; batchSize?: string } & EngineArgs) => {
-      exitCode = await predictCommand(run, { data: o.data, out: o.out, batchSize: positiveInt('--batch-size', o.batchSize), ...engineArgs(o) }, io);
+    .action(async (run: string, o: { data: string; out: string; batchSize?: string; classes?: boolean } & EngineArgs) => {
+      exitCode = await predictCommand(run, { data: o.data, out: o.out, batchSize: positiveInt('--batch-size', o.batchSize), classes: o.classes === true, ...engineArgs(o) }, io);
     });
 
   program

@@ -5,6 +5,7 @@ import type { Graph } from '../compiler/graph.js';
 import { checkData, isError, type CheckedData } from '../data/check.js';
 import { closeDataSet, readDataSet, type DataProblem, type DataSet } from '../data/dataset.js';
 import { DATA_HINTS } from '../data/hints.js';
+import { sampleWeightOutput } from '../data/sample-weights.js';
 import { isTableFile, readTableSet, type ColumnMap } from '../data/table.js';
 import type { LocatedLabel, PrintedDiagnostic } from '../diagnostics/diagnostic.js';
 import { linesOf, locateLabel } from '../diagnostics/locate.js';
@@ -75,6 +76,8 @@ export async function loadData(graph: Graph, outputs: OutputPlan[], path: string
   // ':' ('X.npz:answer' is 'answer'; the extension must not reach across the ':').
   const stem = (f: string) => /([^/\\:]+?)(\.[^./\\:]*)?$/.exec(f)?.[1];
   if (!withTargets) set.extra = set.extra.filter((f) => !outputs.some((o) => stem(f) === o.name));
+  // <output>.sample_weight.npy is read by commands/sample-weights.ts, not a stray file.
+  set.extra = set.extra.filter((f) => sampleWeightOutput(f.replace(/^.*[/\\:]/, '')) === undefined);
   const checked = checkData(graph, wanted, set, { hash: opts.hash ?? false });
   if (checked.problems.length > 0) {
     const reporter = reporterOf(io);

@@ -1,5 +1,7 @@
 /** train's data steps: read and check --data (and --validation-data), then split into batches. */
 import { makeBatches } from '../data/batches.js';
+import { withSampleWeights } from '../data/sample-weights.js';
+import { loadSampleWeights } from './sample-weights.js';
 import { range } from '../train/batches.js';
 import type { Split } from '../train/loop.js';
 import type { RunState, Settings } from '../train/state.js';
@@ -16,6 +18,9 @@ export interface TrainingData {
   validationData?: LoadedData;
   /** What a resumed run must find unchanged. */
   hashes: RunState['hashes'];
+  /** Per output, the data's sample weights (`<output>.sample_weight.npy`), and the validation data's. */
+  weights: (Float32Array | undefined)[];
+  validationWeights?: (Float32Array | undefined)[];
 }
 
 /** The checked data sets and their hashes, or undefined after printing every problem (exit 1). */
@@ -25,13 +30,18 @@ export async function loadTrainingData(spec: SpecWithObjective, paths: { data: s
   if (!data) return undefined;
   const validationData = paths.validationData ? await loadData(spec.graph, spec.outputs, paths.validationData, io, { hash: true, columns }) : undefined;
   if (paths.validationData && !validationData) return undefined;
+  // Read (and the outputs marked weighted) before the engine is built.
+  const weights = loadSampleWeights(spec.outputs, paths.data, data.checked.samples, io, 'nothing was trained');
+  if (!weights) return undefined;
+  const validationWeights = paths.validationData && validationData ? loadSampleWeights(spec.outputs, paths.validationData, validationData.checked.samples, io, 'nothing was trained') : undefined;
+  if (paths.validationData && !validationWeights) return undefined;
   const hashes = {
     spec: specHash,
     // From the check's own pass over the data (checkData with hash), not a second read.
     data: data.checked.hash!,
     ...(validationData ? { validation: validationData.checked.hash! } : {}),
   };
-  return { data, ...(validationData ? { validationData } : {}), hashes };
+  return { data, ...(validationData ? { validationData } : {}), hashes, weights, ...(validationWeights ? { validationWeights } : {}) };
 }
 
 /**
@@ -48,10 +58,10 @@ export function splitData(spec: SpecWithObjective, sets: TrainingData, settings:
     reportProblem(io, 'NN907', null, `--validation-split ${settings.validationSplit} of ${samples} samples leaves ${splitAt} for training and ${samples - splitAt} for validation; both need at least one`);
     return undefined;
   }
-  const trainBatches = makeBatches(graph, outputs, data.set, data.checked.fits);
+  const trainBatches = withSampleWeights(makeBatches(graph, outputs, data.set, data.checked.fits), sets.weights);
   const train: Split = { batches: trainBatches, indices: range(0, splitAt) };
   if (validationData) {
-    const batches = makeBatches(graph, outputs, validationData.set, validationData.checked.fits);
+    const batches = withSampleWeights(makeBatches(graph, outputs, validationData.set, validationData.checked.fits), sets.validationWeights ?? []);
     return { train, validation: { batches, indices: range(0, validationData.checked.samples) } };
   }
   if (splitAt >= samples) return { train };

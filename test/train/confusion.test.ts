@@ -107,6 +107,14 @@ describe('predict with classes: <output>.classes.npy for classifier outputs', ()
     expect(printed.stderr).toContain(`no class ids for 'size': its loss (mean_squared_error) and shape (${N}, 1) are not a classifier's`);
   });
 
+  it('the CLI flag: nnspec predict --classes', async () => {
+    const out = join(dir, 'classes-cli');
+    const r = await runCli(['predict', run, '--data', data, '--out', out, '--classes', '--backend', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readArray(join(out, 'kind.classes.npy')).dtype).toBe('int32');
+    expect(r.stdout).toContain(`${join(out, 'flag.classes.npy')}  int32  (${N},)`);
+  });
+
   it('without classes, no class ids', async () => {
     const out = join(dir, 'no-classes');
     expect(await predictCommand(run, { data, out, backend: 'cpu' }, capture().io)).toBe(0);

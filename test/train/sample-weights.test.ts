@@ -136,3 +136,35 @@ describe('bad sample-weight files: exit 1, code, file, message', () => {
     expect(r.stdout + r.stderr).toContain('nothing was evaluated');
   });
 });
+
+describe('train reads the sample weights too', () => {
+  const withWeights = (name: string, values: Float32Array) => {
+    const d = join(dir, `train-${name}`);
+    mkdirSync(d, { recursive: true });
+    for (const f of ['x', 'kind', 'flag']) copyFileSync(join(data, `${f}.npy`), join(d, `${f}.npy`));
+    writeFileSync(join(d, 'flag.sample_weight.npy'), npyBytes({ dtype: 'float32', shape: [values.length], data: values }));
+    return d;
+  };
+  const first = async (backend: string, d: string, spec = SPEC.replace(/ {2}class_weight:.*\n/, '')) => {
+    const out = join(dir, `run-sw-${backend}-${d.length}-${spec.length}`);
+    const r = await runCli(['train', writeSpec(dir, spec, `sw-${backend}.yaml`), '--data', d, '--out', out, '--epochs', '1', '--batch-size', '32', '--seed', '5', '--backend', backend, '--quiet']);
+    return { r, history: r.code === 0 ? readJson<Record<string, number[]>>(join(out, 'history.json')) : undefined };
+  };
+
+  it.each(['cpu', 'onnx'])('%s: weights of 2 double the output\'s loss on the one batch (no stray-file warning)', async (backend) => {
+    const twos = withWeights('twos', new Float32Array(N).fill(2));
+    const [weighted, plain] = [await first(backend, twos), await first(backend, data)];
+    expect(weighted.r.code, weighted.r.stderr).toBe(0);
+    expect(weighted.r.stderr).not.toContain('NN820');
+    close(weighted.history!.flag_loss![0]!, 2 * plain.history!.flag_loss![0]!);
+    close(weighted.history!.kind_loss![0]!, plain.history!.kind_loss![0]!);
+  });
+
+  it('a bad weight file stops train: exit 1, NN831, nothing was trained', async () => {
+    const d = withWeights('negative', Float32Array.from({ length: N }, (_, i) => (i === 2 ? -1 : 1)));
+    const { r } = await first('cpu', d);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain(`${join(d, 'flag.sample_weight.npy')}: error[NN831]: has -1 at sample 2`);
+    expect(r.stdout + r.stderr).toContain('nothing was trained');
+  });
+});
