@@ -115,7 +115,8 @@ describe('evaluate and predict', () => {
     expect((await runCli(['train', spec, '--data', data, '--out', run, '--backend', 'cpu', '--quiet'])).code).toBe(0);
     const e = await runCli(['evaluate', run, '--data', data, '--backend', 'cpu']);
     expect(e.code).toBe(0);
-    expect(e.stdout).toMatch(/^samples  40\nloss     [\d.]+\ny: categorical_crossentropy [\d.]+  acc [\d.]+\n$/);
+    // Then y's confusion matrix (2 classes): a header, the column ids, a row per true class.
+    expect(e.stdout).toMatch(/^samples  40\nloss     [\d.]+\ny: categorical_crossentropy [\d.]+  acc [\d.]+\ny: confusion matrix \(rows: true class, columns: predicted class\)\n +0 +1\n +0 +\d+ +\d+\n +1 +\d+ +\d+\n$/);
     const inputsOnly = writeArrays(join(dir, 'inputs'), { x: f32([7, 3], (i) => i / 10) });
     const p = await runCli(['predict', run, '--data', inputsOnly, '--out', join(dir, 'pred'), '--backend', 'cpu']);
     expect(p.code).toBe(0);
