@@ -3,6 +3,7 @@ import { activationLayers } from './activations.js';
 import { attentionLayers } from './attention.js';
 import { convLayers } from './conv.js';
 import { coreLayers } from './core.js';
+import { groupNormalizationLayers } from './group-normalization.js';
 import type { LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
@@ -24,6 +25,7 @@ const ALL = [
   ...recurrentLayers,
   ...wrapperLayers,
   ...normalizationLayers,
+  ...groupNormalizationLayers,
   ...activationLayers,
   ...mergeLayers,
   ...attentionLayers,

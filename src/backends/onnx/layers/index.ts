@@ -4,6 +4,7 @@ import { attentionEmitters } from './attention.js';
 import { convEmitters } from './conv.js';
 import { coreEmitters } from './core.js';
 import type { LayerEmitter } from './emitter.js';
+import { groupNormalizationEmitters } from './group-normalization.js';
 import { mergeEmitters } from './merge.js';
 import { normalizationEmitters } from './normalization.js';
 import { poolingEmitters } from './pooling.js';
@@ -23,6 +24,7 @@ const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
     ...recurrentEmitters,
     ...wrapperEmitters,
     ...normalizationEmitters,
+    ...groupNormalizationEmitters,
     ...activationEmitters,
     ...mergeEmitters,
     ...attentionEmitters,

@@ -16,8 +16,10 @@ export const attention: TfjsFamily = {
   saved: {
     // input_roles and input_masks wire the tfjs call (attention-classes.ts); the spec says it by `inputs`.
     NnspecAttention: (config) => {
-      const { type, input_roles: _roles, input_masks: _masks, ...rest } = config as { type: string } & Record<string, unknown>;
-      return { type: attentionType(type), config: rest };
+      const { type, input_roles: _roles, input_masks: _masks, ...rest } = config as { type?: string } & Record<string, unknown>;
+      // A config without its type (none nnspec saves) tells it by Keras's arguments: only MultiHeadAttention has num_heads, only Attention score_mode.
+      const kind = type ?? ('num_heads' in rest ? 'MultiHeadAttention' : 'score_mode' in rest ? 'Attention' : 'AdditiveAttention');
+      return { type: attentionType(kind), config: rest };
     },
   },
 };
