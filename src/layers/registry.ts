@@ -4,6 +4,7 @@ import { attentionLayers } from './attention.js';
 import { convLayers } from './conv.js';
 import { coreLayers } from './core.js';
 import { groupNormalizationLayers } from './group-normalization.js';
+import { unitNormalizationLayers } from './unit-normalization.js';
 import type { LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
@@ -26,6 +27,7 @@ const ALL = [
   ...wrapperLayers,
   ...normalizationLayers,
   ...groupNormalizationLayers,
+  ...unitNormalizationLayers,
   ...activationLayers,
   ...mergeLayers,
   ...attentionLayers,

@@ -5,6 +5,7 @@ import { convEmitters } from './conv.js';
 import { coreEmitters } from './core.js';
 import type { LayerEmitter } from './emitter.js';
 import { groupNormalizationEmitters } from './group-normalization.js';
+import { unitNormalizationEmitters } from './unit-normalization.js';
 import { mergeEmitters } from './merge.js';
 import { normalizationEmitters } from './normalization.js';
 import { poolingEmitters } from './pooling.js';
@@ -25,6 +26,7 @@ const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
     ...wrapperEmitters,
     ...normalizationEmitters,
     ...groupNormalizationEmitters,
+    ...unitNormalizationEmitters,
     ...activationEmitters,
     ...mergeEmitters,
     ...attentionEmitters,

@@ -13,6 +13,7 @@ import { conv } from './conv.js';
 import { core } from './core.js';
 import type { Emitter, SavedLayer, TfjsFamily } from './emitter.js';
 import { groupNormalization } from './group-normalization.js';
+import { unitNormalization } from './unit-normalization.js';
 import { merge } from './merge.js';
 import { normalization } from './normalization.js';
 import { pooling } from './pooling.js';
@@ -22,7 +23,7 @@ import { reshape } from './reshape.js';
 import { resizing } from './resizing.js';
 import { wrappers } from './wrappers.js';
 
-export const FAMILIES: readonly TfjsFamily[] = [core, reshape, conv, pooling, resizing, recurrent, wrappers, normalization, groupNormalization, activations, merge, attention, preprocessing];
+export const FAMILIES: readonly TfjsFamily[] = [core, reshape, conv, pooling, resizing, recurrent, wrappers, normalization, groupNormalization, unitNormalization, activations, merge, attention, preprocessing];
 
 export const TFJS_EMITTERS: ReadonlyMap<string, Emitter> = new Map(FAMILIES.flatMap((f) => f.emitters.map((e) => [e.type, e] as const)));
 
