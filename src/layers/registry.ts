@@ -5,6 +5,7 @@ import { convLayers } from './conv.js';
 import { coreLayers } from './core.js';
 import { groupNormalizationLayers } from './group-normalization.js';
 import { unitNormalizationLayers } from './unit-normalization.js';
+import { identityLayers } from './identity.js';
 import type { LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
@@ -28,6 +29,7 @@ const ALL = [
   ...normalizationLayers,
   ...groupNormalizationLayers,
   ...unitNormalizationLayers,
+  ...identityLayers,
   ...activationLayers,
   ...mergeLayers,
   ...attentionLayers,

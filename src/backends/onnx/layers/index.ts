@@ -6,6 +6,7 @@ import { coreEmitters } from './core.js';
 import type { LayerEmitter } from './emitter.js';
 import { groupNormalizationEmitters } from './group-normalization.js';
 import { unitNormalizationEmitters } from './unit-normalization.js';
+import { identityEmitters } from './identity.js';
 import { mergeEmitters } from './merge.js';
 import { normalizationEmitters } from './normalization.js';
 import { poolingEmitters } from './pooling.js';
@@ -27,6 +28,7 @@ const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
     ...normalizationEmitters,
     ...groupNormalizationEmitters,
     ...unitNormalizationEmitters,
+    ...identityEmitters,
     ...activationEmitters,
     ...mergeEmitters,
     ...attentionEmitters,
