@@ -46,6 +46,10 @@ describe.each(['cpu', 'onnx'])('nnspec train on %s', (backend) => {
     expect(r.code).toBe(0);
     expect(r.stderr.split('\n').filter((l) => l.includes('adapted'))).toHaveLength(1);
     expect(r.stderr).toMatch(/^adapted Normalization 'n' \(mean \[/m);
+    const runJson = JSON.parse(readFileSync(join(dir, out, 'run.json'), 'utf8')) as { adapted: { layer: string; samples: number; mean: number[]; variance: number[] }[] };
+    expect(runJson.adapted.map((a) => [a.layer, a.samples])).toEqual([['n', 203]]);
+    runJson.adapted[0]!.mean.forEach((m, i) => expect(Math.abs(m - STATS.mean[i]!)).toBeLessThan(1e-9 * Math.abs(STATS.mean[i]!)));
+    runJson.adapted[0]!.variance.forEach((v, i) => expect(Math.abs(v - STATS.variance[i]!)).toBeLessThan(1e-9 * STATS.variance[i]!));
     const saved = new Map(readModelWeights(join(dir, out)).map((w) => [w.name, w.values]));
     expect(Array.from(saved.get('n/mean')!)).toEqual(STATS.mean.map(Math.fround));
 
