@@ -81,7 +81,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     ? resumedState(run.resumed.state, settings, opts.learningRate)
     : { version: 1, epoch: 0, batch: 0, history: [], wait: 0, trainSeconds: 0, samplesSeen: 0, loopSeconds: 0, commandSeconds: 0, settings, optimizer, hashes: sets.hashes };
   const best = run.resumed && state.callbacks?.earlyStopping ? readBest(run.resumed.dir) : undefined;
-  const info = runInfo(file, opts, runtime, splits);
+  const info: RunInfo = { ...runInfo(file, opts, runtime, splits), ...(built.adapted ? { adapted: built.adapted } : {}) };
   const wall = () => (performance.now() - wallStart) / 1000;
   const save = saver(engine, run.path, () => ({ ...info, wall_seconds: wall() }));
   await beginRun(run, spec, state, save);

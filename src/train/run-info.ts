@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { packageVersion } from '../paths.js';
 import type { Logs } from './accumulate.js';
+import type { Adapted } from './adapt.js';
 import { replaceFile } from './durable.js';
 import type { RunState } from './state.js';
 
@@ -34,6 +35,8 @@ export interface RunInfo {
   wall_seconds: number;
   /** This command's seconds before the loop: loading nnspec, reading spec and data, starting the engine, the first save. */
   phases?: { startup: number; spec_and_data: number; engine: number; first_save: number };
+  /** Normalization statistics adapted from the training data before the first epoch (a new run). */
+  adapted?: Adapted[];
 }
 
 /** Samples trained per second of the loop, of every command of the run, and of the engine's steps alone. */
