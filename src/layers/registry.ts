@@ -6,6 +6,7 @@ import { coreLayers } from './core.js';
 import { groupNormalizationLayers } from './group-normalization.js';
 import { unitNormalizationLayers } from './unit-normalization.js';
 import { identityLayers } from './identity.js';
+import { spatialDropoutLayers } from './spatial-dropout.js';
 import type { LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
@@ -30,6 +31,7 @@ const ALL = [
   ...groupNormalizationLayers,
   ...unitNormalizationLayers,
   ...identityLayers,
+  ...spatialDropoutLayers,
   ...activationLayers,
   ...mergeLayers,
   ...attentionLayers,

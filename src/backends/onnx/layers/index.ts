@@ -7,6 +7,7 @@ import type { LayerEmitter } from './emitter.js';
 import { groupNormalizationEmitters } from './group-normalization.js';
 import { unitNormalizationEmitters } from './unit-normalization.js';
 import { identityEmitters } from './identity.js';
+import { spatialDropoutEmitters } from './spatial-dropout.js';
 import { mergeEmitters } from './merge.js';
 import { normalizationEmitters } from './normalization.js';
 import { poolingEmitters } from './pooling.js';
@@ -29,6 +30,7 @@ const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
     ...groupNormalizationEmitters,
     ...unitNormalizationEmitters,
     ...identityEmitters,
+    ...spatialDropoutEmitters,
     ...activationEmitters,
     ...mergeEmitters,
     ...attentionEmitters,
