@@ -146,6 +146,7 @@ export const CODES = {
   NN912: { name: 'no-trainable-weights', summary: 'The model has no trainable weight (none at all, or all frozen): `train` warns, as Keras does, and runs anyway (moving statistics still move), so the run can predict.' },
   NN913: { name: 'no-history', summary: '`plot` finds no finished epoch in the run\'s history.' },
   NN914: { name: 'cannot-adapt', summary: 'A Normalization layer without `mean` and `variance` is to be adapted from the training data, but its input is computed by the model (nnspec adapts from model inputs only).' },
+  NN915: { name: 'stateful-run', summary: 'A recurrent layer is `stateful: true` (Keras carries each sample\'s states into the next batch); nnspec\'s engines start every batch from zero states, so train, evaluate and predict refuse it.' },
   NN920: { name: 'monitor-unavailable', summary: 'A callback (early_stopping, reduce_lr_on_plateau, model_checkpoint, --checkpoint best) monitors a quantity the run does not log (val_loss without validation data, a metric not compiled), or its direction cannot be told (mode: auto).' },
   NN999: { name: 'internal-error', summary: 'nnspec itself failed (a bug, not a problem with the input): exit 70; NNSPEC_DEBUG=1 prints the stack trace.' },
 } as const;

@@ -31,6 +31,22 @@ export function stateOutputs(config: { type: string; return_state?: unknown; lay
   return RECURRENT_TYPES.has(config.type) && config.return_state === true ? stateNames(config.type) : [];
 }
 
+/**
+ * The call sites of layers that carry their states from batch to batch (`stateful: true`, on the
+ * layer or on the layer a Bidirectional wraps), each with the JSON pointer of that key.
+ */
+export function statefulNodes(graph: { order: readonly { name: string; ptr: string; callIndex: number; layer?: { config: Record<string, unknown> } }[] }): { name: string; type: string; ptr: string }[] {
+  const found: { name: string; type: string; ptr: string }[] = [];
+  for (const node of graph.order) {
+    const config = node.layer?.config;
+    if (!config || node.callIndex > 0) continue;
+    const inner = config.layer as Record<string, unknown> | undefined;
+    if (config.stateful === true) found.push({ name: node.name, type: String(config.type), ptr: `${node.ptr}/stateful` });
+    else if (inner && typeof inner === 'object' && inner.stateful === true) found.push({ name: node.name, type: `${String(inner.type)} wrapped by Bidirectional`, ptr: `${node.ptr}/layer/stateful` });
+  }
+  return found;
+}
+
 const rate = (description: string) => p.number(description, 0, { minimum: 0, exclusiveMaximum: 1 });
 
 /** The bias flag and initializers every Keras 3 RNN layer takes after its activations (LSTM adds unit_forget_bias next). */
@@ -56,7 +72,7 @@ const rnnParams = {
   return_sequences: p.bool('Whether to return the output of every timestep (batch, timesteps, units) or only the last (batch, units).', false),
   return_state: p.bool('Whether to also return the final states, as further outputs: LSTM `state_h` and `state_c`, GRU and SimpleRNN `state` (take one as `layer:state_h`, e.g. in another layer\'s initial_state).', false),
   go_backwards: p.bool('Whether to process the sequence backwards (and return the reversed sequence).', false),
-  stateful: p.bool('Whether the last state of each sample is the initial state of the same sample in the next batch (Keras needs a fixed batch size for it). Compiled, summarized, imported and exported; nnspec does not train, evaluate or predict with it.', false),
+  stateful: p.bool('Whether the last state of each sample is the initial state of the same sample in the next batch (Keras needs a fixed batch size for it). Compiled, summarized, imported and exported (with training.batch_size as the fixed batch size); nnspec\'s engines start every batch from zero states, so train, evaluate and predict refuse it (NN915).', false),
   unroll: p.bool('Whether to unroll the loop (faster for short sequences, more memory). No effect in TensorFlow.js.', false),
 };
 
@@ -131,7 +147,7 @@ export function checkStates(given: TensorSpec[], names: readonly string[], units
   for (const [k, s] of given.entries()) {
     const want = units[k % units.length]!;
     if (s.shape.length === 2 && (s.shape[1] === want || s.shape[1] === null)) continue;
-    ctx.error('NN510', `${ctx.describe}'s initial state ${names[k]} must be (batch, ${want}), its units; got '${refs[k]}' ${formatShape(s.shape)}`, {
+    ctx.error('NN510', `${ctx.describe} needs its initial state ${names[k]} as (batch, ${want}), ${want} being its units; got '${refs[k]}' ${formatShape(s.shape)}`, {
       param: names.length === 1 && given.length === 1 ? 'initial_state' : `initial_state/${k}`,
       hint: `give the final state of a recurrent layer with units: ${want} and return_state: true`,
     });

@@ -110,7 +110,7 @@ describe('errors', () => {
     ]);
   });
 
-  // return_state and stateful compile: test/layers/recurrent-state.test.ts.
+  // return_state, initial_state and stateful: test/layers/recurrent-state.test.ts.
 
   it.each([
     ['{type: LSTM, units: 4, dropout: 1}', 'NN204', '6:38', "'dropout' in LSTM layer 'r' must be < 1, got 1"],

@@ -11,6 +11,7 @@
  */
 import type { Graph } from '../../compiler/graph.js';
 import { walkOutputs } from '../../compiler/walk.js';
+import { statefulNodes } from '../../layers/recurrent.js';
 import { kerasLayer } from './keras-layer.js';
 
 /** A tensor as Keras addresses it: the layer that made it, which call, which output. */
@@ -73,6 +74,10 @@ export function toKerasModel(graph: Graph, nnspecVersion: string): { model: Kera
     return Array.from({ length: node.outputs?.length ?? 1 }, (_, tensor): Coordinates => [layer.name, node.callIndex, tensor]);
   });
   const first = (name: string) => coordinates.get(name)![0]!;
+  const batch = statefulBatch(graph, notes);
+  if (batch !== undefined) {
+    for (const entry of entries.values()) if (entry.class_name === 'InputLayer') (entry.config.batch_input_shape as (number | null)[])[0] = batch;
+  }
   const model: KerasModelJson = {
     class_name: 'Functional',
     config: {
@@ -87,6 +92,20 @@ export function toKerasModel(graph: Graph, nnspecVersion: string): { model: Kera
     nnspec: nnspecMetadata(graph, nnspecVersion),
   };
   return { model, notes };
+}
+
+/**
+ * Keras builds a stateful recurrent layer only with a fixed batch size (its states have one row per
+ * sample): the inputs get training.batch_size (32 when not given), with a note. Undefined when no
+ * layer is stateful.
+ */
+export function statefulBatch(graph: Graph, notes: string[]): number | undefined {
+  const stateful = statefulNodes(graph);
+  if (stateful.length === 0) return undefined;
+  const batch = graph.training?.batch_size ?? 32;
+  const from = graph.training?.batch_size !== undefined ? 'training.batch_size' : 'the default, 32; set training.batch_size to change it';
+  notes.push(`${stateful.map((s) => `${s.type} '${s.name}'`).join(', ')} ${stateful.length === 1 ? 'is' : 'are'} stateful, which Keras builds only with a fixed batch size: the inputs are written with batch size ${batch} (${from})`);
+  return batch;
 }
 
 /** What the spec says that the Keras config cannot (see NnspecMetadata). */

@@ -13,7 +13,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Graph } from '../../compiler/graph.js';
 import { buildModel } from '../tfjs/build.js';
 import { nnspecClassNames } from '../tfjs/register.js';
-import { nnspecMetadata } from './keras-json.js';
+import { nnspecMetadata, statefulBatch } from './keras-json.js';
 import type { Tf } from '../tfjs/env.js';
 import { WEIGHTS_FILE } from '../../train/run-files.js';
 import { loadWeightsInto } from '../tfjs/save.js';
@@ -85,6 +85,7 @@ export async function toTfjsModel(graph: Graph, tf: Tf, opts: { weightsDir?: str
     const notes: string[] = [];
     const topology = a.modelTopology as { config: { layers: LayerEntry[] } } & Record<string, unknown>;
     portable(topology, graph, nnspecClassNames(tf), notes);
+    markStateful(topology, graph, notes);
     for (const l of graph.layers) {
       if (l.config.activity_regularizer) notes.push(`layer '${l.name}': its activity_regularizer is not in model.json; TensorFlow.js layers cannot apply one (nnspec train adds it to the loss itself)`);
     }
@@ -102,6 +103,24 @@ export async function toTfjsModel(graph: Graph, tf: Tf, opts: { weightsDir?: str
     return { modelJson, weights: new Uint8Array(data), notes };
   } finally {
     model.dispose();
+  }
+}
+
+/**
+ * nnspec builds recurrent layers without `stateful` (its engines start each batch from zero
+ * states); the file says what the spec says: stateful layers marked, inputs with the fixed batch
+ * size tfjs and Keras need for them.
+ */
+function markStateful(topology: { config: { layers: LayerEntry[] } }, graph: Graph, notes: string[]): void {
+  const batch = statefulBatch(graph, notes);
+  if (batch === undefined) return;
+  const stateful = new Set(graph.layers.filter((l) => l.config.stateful === true || (l.config.layer as { stateful?: unknown } | undefined)?.stateful === true).map((l) => l.name));
+  for (const entry of topology.config.layers) {
+    const name = entry.name ?? String(entry.config.name);
+    if (entry.class_name === 'InputLayer' && Array.isArray(entry.config.batch_input_shape)) (entry.config.batch_input_shape as (number | null)[])[0] = batch;
+    if (!stateful.has(name)) continue;
+    const inner = entry.config.layer as LayerEntry | undefined;
+    (inner && typeof inner === 'object' ? inner.config : entry.config).stateful = true;
   }
 }
 

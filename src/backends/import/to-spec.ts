@@ -69,12 +69,7 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
     if (!dtype) problems.push({ code: 'NN705', message: `input '${input.name}' has dtype ${input.dtype}; nnspec inputs are float32 or int32`, at: json.at(input.raw) });
     else if (dtype !== input.dtype) notes.push({ message: `input '${input.name}': dtype ${input.dtype} read as ${dtype}`, at: json.at(input.raw) });
     inputs[rename(input.name, json.at(input.raw), 'input')] = { shape: input.shape, ...(dtype === 'int32' ? { dtype } : {}) };
-    if (input.batch) {
-      notes.push({
-        message: `input '${input.name}' fixes the batch size at ${input.batch.size}; spec inputs take any batch size, so it is not kept (train with --batch-size ${input.batch.size} to use it)`,
-        at: input.batch.at,
-      });
-    }
+
   }
 
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
@@ -169,6 +164,16 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
   Object.assign(layerEntries, passOn);
 
   const meta = graph.metadata;
+  // A fixed batch size: kept as training.batch_size where a stateful layer needs it (export writes
+  // it back into the inputs), reported otherwise.
+  const stateful = [...entries.entries()].filter(([, e]) => e.stateful === true || (e.layer as Obj | undefined)?.stateful === true).map(([name]) => name);
+  const fixed = graph.inputs.find((i) => i.batch)?.batch;
+  const keep = fixed !== undefined && stateful.length > 0 && meta?.training === undefined ? { batch_size: fixed.size } : undefined;
+  for (const input of graph.inputs) {
+    if (!input.batch) continue;
+    const what = keep ? `kept as training.batch_size, the batch size the stateful layer '${stateful[0]}' needs` : `spec inputs take any batch size, so it is not kept (train with --batch-size ${input.batch.size} to use it)`;
+    notes.push({ message: `input '${input.name}' fixes the batch size at ${input.batch.size}; ${what}`, at: input.batch.at });
+  }
   const spec: Obj = {
     nnspec: 1,
     name: specName(graph.name || 'model', new Set()),
@@ -176,7 +181,7 @@ export function toSpec(graph: KerasGraph, json: LocatedJson): SpecBuild {
     inputs,
     layers: layerEntries,
     outputs: outputs as string[],
-    ...(meta?.training && typeof meta.training === 'object' ? { training: meta.training } : {}),
+    ...(meta?.training && typeof meta.training === 'object' ? { training: meta.training } : keep ? { training: keep } : {}),
   };
   return { spec, problems, notes, origin };
 }
