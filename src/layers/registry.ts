@@ -7,6 +7,7 @@ import { groupNormalizationLayers } from './group-normalization.js';
 import { unitNormalizationLayers } from './unit-normalization.js';
 import { identityLayers } from './identity.js';
 import { spatialDropoutLayers } from './spatial-dropout.js';
+import { gaussianDropoutLayers } from './gaussian-dropout.js';
 import type { LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
@@ -32,6 +33,7 @@ const ALL = [
   ...unitNormalizationLayers,
   ...identityLayers,
   ...spatialDropoutLayers,
+  ...gaussianDropoutLayers,
   ...activationLayers,
   ...mergeLayers,
   ...attentionLayers,

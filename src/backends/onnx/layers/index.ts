@@ -8,6 +8,7 @@ import { groupNormalizationEmitters } from './group-normalization.js';
 import { unitNormalizationEmitters } from './unit-normalization.js';
 import { identityEmitters } from './identity.js';
 import { spatialDropoutEmitters } from './spatial-dropout.js';
+import { gaussianDropoutEmitters } from './gaussian-dropout.js';
 import { mergeEmitters } from './merge.js';
 import { normalizationEmitters } from './normalization.js';
 import { poolingEmitters } from './pooling.js';
@@ -31,6 +32,7 @@ const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
     ...unitNormalizationEmitters,
     ...identityEmitters,
     ...spatialDropoutEmitters,
+    ...gaussianDropoutEmitters,
     ...activationEmitters,
     ...mergeEmitters,
     ...attentionEmitters,
