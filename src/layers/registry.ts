@@ -8,6 +8,7 @@ import { unitNormalizationLayers } from './unit-normalization.js';
 import { identityLayers } from './identity.js';
 import { spatialDropoutLayers } from './spatial-dropout.js';
 import { gaussianDropoutLayers } from './gaussian-dropout.js';
+import { alphaDropoutLayers } from './alpha-dropout.js';
 import type { LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
@@ -34,6 +35,7 @@ const ALL = [
   ...identityLayers,
   ...spatialDropoutLayers,
   ...gaussianDropoutLayers,
+  ...alphaDropoutLayers,
   ...activationLayers,
   ...mergeLayers,
   ...attentionLayers,

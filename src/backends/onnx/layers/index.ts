@@ -9,6 +9,7 @@ import { unitNormalizationEmitters } from './unit-normalization.js';
 import { identityEmitters } from './identity.js';
 import { spatialDropoutEmitters } from './spatial-dropout.js';
 import { gaussianDropoutEmitters } from './gaussian-dropout.js';
+import { alphaDropoutEmitters } from './alpha-dropout.js';
 import { mergeEmitters } from './merge.js';
 import { normalizationEmitters } from './normalization.js';
 import { poolingEmitters } from './pooling.js';
@@ -33,6 +34,7 @@ const EMITTERS: ReadonlyMap<string, LayerEmitter> = new Map(
     ...identityEmitters,
     ...spatialDropoutEmitters,
     ...gaussianDropoutEmitters,
+    ...alphaDropoutEmitters,
     ...activationEmitters,
     ...mergeEmitters,
     ...attentionEmitters,

@@ -17,6 +17,7 @@ import { unitNormalization } from './unit-normalization.js';
 import { identity } from './identity.js';
 import { spatialDropout } from './spatial-dropout.js';
 import { gaussianDropout } from './gaussian-dropout.js';
+import { alphaDropout } from './alpha-dropout.js';
 import { merge } from './merge.js';
 import { normalization } from './normalization.js';
 import { pooling } from './pooling.js';
@@ -26,7 +27,7 @@ import { reshape } from './reshape.js';
 import { resizing } from './resizing.js';
 import { wrappers } from './wrappers.js';
 
-export const FAMILIES: readonly TfjsFamily[] = [core, reshape, conv, pooling, resizing, recurrent, wrappers, normalization, groupNormalization, unitNormalization, identity, spatialDropout, gaussianDropout, activations, merge, attention, preprocessing];
+export const FAMILIES: readonly TfjsFamily[] = [core, reshape, conv, pooling, resizing, recurrent, wrappers, normalization, groupNormalization, unitNormalization, identity, spatialDropout, gaussianDropout, alphaDropout, activations, merge, attention, preprocessing];
 
 export const TFJS_EMITTERS: ReadonlyMap<string, Emitter> = new Map(FAMILIES.flatMap((f) => f.emitters.map((e) => [e.type, e] as const)));
 
