@@ -45,7 +45,7 @@ const ACTION = 'nothing was evaluated';
  * their outputs marked weighted before the engine is built. Undefined after printing why (exit 1).
  */
 async function openForEvaluate(run: string, opts: EvaluateOptions, io: Io): Promise<RunOnData | undefined> {
-  const spec = openRun(run, io);
+  const spec = openRun(run, io, 'evaluate');
   if (!spec) return undefined;
   const { graph, outputs } = spec;
   const data = await loadData(graph, outputs, opts.data, io, { withTargets: true, action: ACTION });

@@ -10,14 +10,18 @@ import { loadData } from './data-arg.js';
 import { startEngine, type EngineChoice, type EngineFlags } from './engine.js';
 import { reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective, type SpecWithObjective } from './objective-spec.js';
+import { refuseStateful } from './stateful.js';
 
 /** The run's spec and objective, or undefined after printing why (exit 1). */
-export function openRun(run: string, io: Io): SpecWithObjective | undefined {
+export function openRun(run: string, io: Io, command: 'evaluate' | 'predict'): SpecWithObjective | undefined {
   const dir = resolve(io.cwd, run);
   for (const f of [SPEC_FILE, MODEL_FILE]) {
     if (!existsSync(join(dir, f))) throw new UsageError(`${run} is not a training run: it has no ${f} (train one with \`nnspec train SPEC --data DIR --out ${run}\`)`, 'NN900');
   }
-  return loadObjective(join(run, SPEC_FILE), io);
+  const spec = loadObjective(join(run, SPEC_FILE), io);
+  // A run trained before train refused stateful layers, or written by hand.
+  if (spec && refuseStateful(spec.graph, join(run, SPEC_FILE), io, command)) return undefined;
+  return spec;
 }
 
 /** The line saying which engine runs, and why `auto` passed over the others. */
@@ -67,7 +71,7 @@ export interface RunOnData {
  * with the run's weights (its line written to stderr). Undefined after printing why (exit 1).
  */
 export async function openRunOnData(run: string, opts: RunDataOptions, io: Io, use: { withTargets: boolean; action: string }): Promise<RunOnData | undefined> {
-  const spec = openRun(run, io);
+  const spec = openRun(run, io, use.withTargets ? 'evaluate' : 'predict');
   if (!spec) return undefined;
   const { graph, outputs } = spec;
   const data = await loadData(graph, outputs, opts.data, io, use);

@@ -24,6 +24,7 @@ import { startEngine, type EngineChoice, type EngineProbe } from './engine.js';
 import { EXIT, reporterOf, reportProblem, UsageError, type Io } from './io.js';
 import { loadObjective, type SpecWithObjective } from './objective-spec.js';
 import { parseColumnMap } from '../data/table.js';
+import { refuseStateful } from './stateful.js';
 import { loadTrainingData, splitData } from './train-data.js';
 import { beginRun, buildTrainEngine, openTrainRun, runOptimizer, settle, type TrainRun } from './train-run.js';
 import { specDiagnostic } from './spec-file.js';
@@ -47,6 +48,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const wallStart = io.stdout === process.stdout ? 0 : commandStart;
   const spec = loadObjective(file, io);
   if (!spec) return EXIT.invalid;
+  if (refuseStateful(spec.graph, file, io, 'train')) return EXIT.invalid;
   if (opts.validationSplit && opts.validationData) throw new UsageError('give --validation-split or --validation-data, not both', 'NN006');
   const run = openTrainRun(opts.out, opts.resume, io);
   if (!run) return EXIT.invalid;

@@ -42,7 +42,8 @@ function row(node: GraphNode): SummaryRow {
     output_shape: node.output!.shape,
     params: layer && first ? layer.params : 0,
     trainable_params: layer && first ? layer.trainableParams : 0,
-    connected_to: node.inputs.map((i) => `${i}[0][0]`),
+    // Keras's name[node index][tensor index]: the tensor index picks a state of a return_state layer.
+    connected_to: node.inputs.map((i, k) => `${i}[0][${node.taps?.[k] ?? 0}]`),
   };
   if (layer && !first) r.shares = layer.name;
   return r;
@@ -69,7 +70,7 @@ function instanceRows(graph: Graph, rows: SummaryRow[]): SummaryRow[] {
     if (done.has(inst.name)) continue;
     done.add(inst.name);
     const members = rows.filter((m) => owner.get(m.name) === inst);
-    const inputs = [...new Set(members.flatMap((m) => m.connected_to).filter((c) => owner.get(c.replace(/\[0\]\[0\]$/, '')) !== inst))];
+    const inputs = [...new Set(members.flatMap((m) => m.connected_to).filter((c) => owner.get(c.replace(/\[\d+\]\[\d+\]$/, '')) !== inst))];
     const last = rows.find((m) => m.name === inst.outputs[0]) ?? members[members.length - 1]!;
     out.push({
       name: inst.name,
@@ -89,7 +90,7 @@ function instanceRows(graph: Graph, rows: SummaryRow[]): SummaryRow[] {
 
 /** A connection to a layer inside an instance reads as the instance's output. */
 function outside(c: string, owner: Map<string, { name: string }>): string {
-  const inst = owner.get(c.replace(/\[0\]\[0\]$/, ''));
+  const inst = owner.get(c.replace(/\[\d+\]\[\d+\]$/, ''));
   return inst ? `${inst.name}[0][0]` : c;
 }
 
