@@ -72,7 +72,7 @@ describe('"did you mean" for misspelled names', () => {
     const [[message, hint]] = hintOf(specWith(X, '  d: {type: Transformer, units: 2}', 'd')) as [[string, string]];
     expect(message).toBe("unknown layer type 'Transformer' in layer 'd'");
     expect(hint).toMatch(/^layer types: Dense, Activation, Dropout, .*Concatenate, Add/);
-    expect(hintOf(withTraining('  loss: focal'))[0]![0]).toBe("unknown loss 'focal' in 'training.loss'");
+    expect(hintOf(withTraining('  loss: wobble'))[0]![0]).toBe("unknown loss 'wobble' in 'training.loss'");
   });
 });
 
