@@ -20,7 +20,8 @@ describe('coverage', () => {
   it('every layer type in the registry has an ONNX emitter', () => {
     const missing = [...LAYER_KINDS.keys()].filter((t) => !emitterTypes().includes(t));
     expect(missing).toEqual([]);
-    expect(LAYER_KINDS.size).toBe(47);
+    // Layer types are only ever added (47 when the ONNX engine came): none may drop out of the registry.
+    expect(LAYER_KINDS.size).toBeGreaterThanOrEqual(47);
   });
 
   it('every activation the spec accepts has an ONNX formula', () => {
