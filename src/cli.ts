@@ -1,4 +1,5 @@
 /** The command line: commands and flags only. Each command is a function in src/commands/. */
+import { examplesText } from './cli-examples.js';
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from './paths.js';
 import { graphCommand } from './commands/graph.js';
@@ -280,7 +281,11 @@ async function runCommand(argv: string[], io: Io): Promise<number> {
     });
 
   // Usage errors name the help of the command they come from (settings are copied when a command is created, so this runs last).
-  for (const command of program.commands) command.configureOutput(commanderOutput(io, `nnspec ${command.name()}`));
+  for (const command of program.commands) {
+    command.configureOutput(commanderOutput(io, `nnspec ${command.name()}`));
+    const examples = examplesText(command.name());
+    if (examples) command.addHelpText('after', examples);
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
