@@ -41,9 +41,9 @@ describe("layer definitions' Keras knowledge", () => {
     expect(kerasLayer(withDefaults({ type: 'MaxPooling2D', pool_size: 3 }), 'p', []).config).toMatchObject({ strides: [3, 3], pool_size: [3, 3] });
   });
 
-  it('only Embedding reads its input as ids, and which layers put a mask on their output', () => {
+  it('the layers that read their input as ids (Embedding, CategoryEncoding), and which put a mask on their output', () => {
     const ids = [...LAYER_KINDS.values()].filter((k) => k.data?.ids).map((k) => `${k.type} < ${k.data!.ids!.below}`);
-    expect(ids).toEqual(['Embedding < input_dim']);
+    expect(ids.sort()).toEqual(['CategoryEncoding < num_tokens', 'Embedding < input_dim']);
     const masking = (type: string, args: Record<string, unknown> = {}) => LAYER_KINDS.get(type)!.masks?.(withDefaults({ type, ...args }) as never) ?? false;
     expect([masking('Masking'), masking('Embedding', { input_dim: 3, output_dim: 2, mask_zero: true }), masking('Embedding', { input_dim: 3, output_dim: 2 }), masking('Dense', { units: 1 })]).toEqual([true, true, false, false]);
   });

@@ -30,6 +30,10 @@ const VALID: Record<string, { shape: string; dtype?: string; config: Record<stri
   Bidirectional: { shape: '[6, 3]', config: { layer: '{type: LSTM, units: 2}' } },
   TimeDistributed: { shape: '[6, 3]', config: { layer: '{type: Dense, units: 2}' } },
   Dot: { shape: '[4]', config: { axes: '1' } },
+  MultiHeadAttention: { shape: '[6, 3]', config: { num_heads: '2', key_dim: '2' } },
+  Resizing: { shape: '[8, 8, 3]', config: { height: '4', width: '4' } },
+  CenterCrop: { shape: '[8, 8, 3]', config: { height: '4', width: '4' } },
+  RandomTranslation: { shape: '[8, 8, 3]', config: { height_factor: '0.1', width_factor: '0.1' } },
 };
 const image = /2D$/;
 const defaultShape = (type: string) => (image.test(type) ? '[8, 8, 3]' : '[6, 3]');
