@@ -110,7 +110,24 @@ export function only(inputs: readonly TensorSpec[]): TensorSpec {
   return inputs[0]!;
 }
 
-/** Reports a rank error naming the input and its shape. */
+/** Reports a rank error naming the input and its shape, with the layer that usually fixes it. */
 export function rankError(ctx: InferContext, input: TensorSpec, expected: string): undefined {
-  return ctx.error('NN501', `${ctx.describe} expects input of rank ${expected}; got ${ctx.inputNames[0]} ${formatShape(input.shape)} of rank ${input.shape.length}`);
+  const message = `${ctx.describe} expects input of rank ${expected}; got ${ctx.inputNames[0]} ${formatShape(input.shape)} of rank ${input.shape.length}`;
+  const hint = rankHint(input.shape, expected);
+  return ctx.error('NN501', message, hint ? { hint } : undefined);
+}
+
+/** How a rank mismatch is usually fixed: a missing channel axis, a Flatten, a TimeDistributed wrapper. */
+function rankHint(shape: readonly (number | null)[], expected: string): string | undefined {
+  const want = /^(\d+) \(batch, (.*)\)$/.exec(expected);
+  if (!want) return undefined;
+  const rank = Number(want[1]);
+  const sample = shape.slice(1);
+  if (shape.length === rank - 1 && want[2]!.endsWith('channels')) {
+    const reshape = sample.every((d) => d !== null) ? `, or put \`{type: Reshape, target_shape: [${[...sample, 1].join(', ')}]}\` before it` : '';
+    return `a one-channel input needs its channel axis: declare the input's shape as [${[...sample, 1].map((d) => d ?? 'null').join(', ')}]${reshape}`;
+  }
+  if (rank === 2 && shape.length > 2) return 'put a Flatten (or a global pooling layer) before it to make one feature vector per sample';
+  if (shape.length === rank + 1) return 'for a sequence of such inputs (one per timestep), wrap the layer in TimeDistributed';
+  return undefined;
 }

@@ -236,6 +236,7 @@ function requiredHint(key: string): string | undefined {
     nnspec: 'start the file with `nnspec: 1`',
     units: 'the number of output units, e.g. `units: 32`',
     shape: 'the input shape without the batch dimension, e.g. `shape: [28, 28]`; null is a dimension of any length',
+    outputs: 'list the layers whose values the model returns, e.g. `outputs: [prediction]` (several for a multi-output model)',
   };
   return hints[key];
 }

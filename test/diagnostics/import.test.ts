@@ -36,7 +36,7 @@ describe('import diagnostics', () => {
     expect(doc).toMatchObject({ command: 'test', errors: 0, warnings: 2 });
     expect(doc.diagnostics).toEqual([
       expect.objectContaining({ code: 'NN707', severity: 'warning', message: "input 'ids': dtype int64 read as int32", file: 'warn.json', line: 6, column: 7 }),
-      expect.objectContaining({ code: 'NN707', severity: 'warning', message: "'emb/1' is named 'emb_1' in the spec (names are letters, digits, _ . -)", file: 'warn.json', line: 19, column: 7 }),
+      expect.objectContaining({ code: 'NN707', severity: 'warning', message: "'emb/1' is named 'emb_1' in the spec (a name starts with a letter and holds letters, digits, _ . -, so that the spec, Keras and TensorFlow.js all accept it)", file: 'warn.json', line: 19, column: 7 }),
     ]);
     expect(cap.stdout()).toContain('emb_1: {type: Embedding');
   });
@@ -47,7 +47,7 @@ describe('import diagnostics', () => {
     expect(cap.stdout()).toBe('');
     expect(cap.end()).toBe(
       [
-        "lambda.json:19:7: error[NN702]: layer 'emb/1' (Lambda): Lambda is not a layer type nnspec supports",
+        "lambda.json:19:7: error[NN702]: layer 'emb/1' (Lambda): Lambda runs Python code stored with the model, and nnspec cannot represent arbitrary code (a spec holds layers and their arguments): rewrite it with built-in layers (Rescaling, Activation, Reshape, a merge layer) and import again",
         '19 |       {',
         '   |       ^',
         '',
