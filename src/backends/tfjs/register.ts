@@ -7,10 +7,12 @@ import type { Tf } from './env.js';
 import { activationFunctions } from './layers/activation-functions.js';
 import { FAMILIES } from './layers/registry.js';
 import { registerOrthogonal } from './orthogonal.js';
+import { maskedMerges } from './layers/merge-masks.js';
 
 export function registerNnspecLayers(tf: Tf): void {
   activationFunctions(tf);
   registerOrthogonal(tf);
+  maskedMerges(tf);
   for (const family of FAMILIES) family.classes?.(tf);
 }
 

@@ -2,6 +2,7 @@
 import { broadcast } from '../../../layers/shape.js';
 import type { Tf } from '../env.js';
 import { perTf } from './emitter.js';
+import { mergedMask } from './merge-masks.js';
 
 type Shape = (number | null)[];
 interface Classes {
@@ -11,6 +12,13 @@ interface Classes {
 export const subtractClass = perTf((tf): Classes => {
   class Subtract extends tf.layers.Layer {
     static className = 'Subtract';
+    constructor(args: { name?: string }) {
+      super(args);
+      this.supportsMasking = true;
+    }
+    override computeMask(_inputs: never, mask?: never): never {
+      return mergedMask(tf, mask) as never;
+    }
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const [a, b] = inputShape as Shape[];
       return [null, ...(broadcast(a!.slice(1), b!.slice(1)) ?? a!.slice(1))];
