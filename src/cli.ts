@@ -1,5 +1,5 @@
 /** The command line: commands and flags only. Each command is a function in src/commands/. */
-import { examplesText } from './cli-examples.js';
+import { examplesText } from './commands/help-examples.js';
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from './paths.js';
 import { graphCommand } from './commands/graph.js';

@@ -1,6 +1,6 @@
 /** Every command's --help ends with examples, and every flag an example uses is one the command has. */
 import { describe, expect, it } from 'vitest';
-import { EXAMPLES } from '../../src/cli-examples.js';
+import { EXAMPLES } from '../../src/commands/help-examples.js';
 import { runCli } from '../helpers.js';
 
 describe('--help examples', () => {
