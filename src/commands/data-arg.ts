@@ -6,6 +6,7 @@ import { checkData, isError, type CheckedData } from '../data/check.js';
 import { closeDataSet, readDataSet, type DataProblem, type DataSet } from '../data/dataset.js';
 import { DATA_HINTS } from '../data/hints.js';
 import { sampleWeightOutput } from '../data/sample-weights.js';
+import { isSingleInputFile, singleInputSet } from '../data/single-input.js';
 import { isTableFile, readTableSet, type ColumnMap } from '../data/table.js';
 import type { LocatedLabel, PrintedDiagnostic } from '../diagnostics/diagnostic.js';
 import { linesOf, locateLabel } from '../diagnostics/locate.js';
@@ -69,6 +70,10 @@ export async function loadData(graph: Graph, outputs: OutputPlan[], path: string
     const table = await readTableSet(source, label, names, opts.columns ?? new Map(), shapes);
     if (table.note) io.stderr.write(`data: ${table.note}\n`);
     set = table.set;
+  } else if (!withTargets && graph.inputs.length === 1 && isSingleInputFile(source) && statSync(source, { throwIfNoEntry: false })?.isFile()) {
+    // predict on one file: the only input's array (several samples, or one without the batch axis).
+    const input = graph.inputs[0]!;
+    set = singleInputSet(source, label, input.name, input.output!.shape.slice(1));
   } else {
     set = readDataSet(source, label, names);
   }
