@@ -25,7 +25,8 @@ export interface LossArgs {
   delta: number;
 }
 
-const LOSS_ARG_DEFAULTS: LossArgs = { from_logits: false, label_smoothing: 0, ignore_class: null, alpha: 0.25, gamma: 2, apply_class_balancing: false, delta: 1 };
+/** Every loss argument at Keras's default: a loss written by name alone, and a mean metric reusing a loss's formula. */
+export const LOSS_ARG_DEFAULTS: LossArgs = { from_logits: false, label_smoothing: 0, ignore_class: null, alpha: 0.25, gamma: 2, apply_class_balancing: false, delta: 1 };
 
 /** A metric's arguments (spec/objective-args.ts), its Keras defaults filled in. */
 export interface MetricArgs {
@@ -105,6 +106,24 @@ export function lossArgsOf(entry: LossEntry): LossArgs {
   const written = typeof entry === 'string' ? {} : Object.fromEntries(Object.entries(entry).filter(([k]) => k !== 'type'));
   return { ...LOSS_ARG_DEFAULTS, ...(lossDefaults(canonical) as Partial<LossArgs>), ...(written as Partial<LossArgs>) };
 }
+
+/** The mean metrics that reuse a loss's formula (with the loss's default arguments), by metric kind. */
+export const METRIC_LOSS: Partial<Record<MetricPlan['kind'], CanonicalLoss>> = {
+  mean_absolute_error: 'mean_absolute_error',
+  mean_squared_error: 'mean_squared_error',
+  root_mean_squared_error: 'mean_squared_error',
+  mean_absolute_percentage_error: 'mean_absolute_percentage_error',
+  mean_squared_logarithmic_error: 'mean_squared_logarithmic_error',
+  log_cosh_error: 'log_cosh',
+  kl_divergence: 'kl_divergence',
+  poisson: 'poisson',
+  hinge: 'hinge',
+  squared_hinge: 'squared_hinge',
+  categorical_hinge: 'categorical_hinge',
+  binary_crossentropy: 'binary_crossentropy',
+  categorical_crossentropy: 'categorical_crossentropy',
+  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
+};
 
 /** One metric entry resolved: its key, kind and arguments. */
 export function metricPlan(entry: MetricEntry, loss: CanonicalLoss | undefined, shape: (number | null)[]): MetricPlan {

@@ -13,14 +13,13 @@ import type { Layer } from '../../compiler/graph.js';
 import type { Regularizer } from '../../layers/params.js';
 import { metricThresholds } from '../../train/metrics/state.js';
 import type { CanonicalLoss, LossArgs, MetricPlan, OutputPlan } from '../../train/objective.js';
+import { LOSS_ARG_DEFAULTS, METRIC_LOSS } from '../../train/objective.js';
 import type { OnnxGraph, Value } from './graph.js';
 
 export const EPSILON = 1e-7;
 
 /** The graph input carrying an output's per-sample loss weights (class and sample weights), float32 [batch]. */
 export const SAMPLE_WEIGHT = (output: string) => `sample_weight:${output}`;
-
-const NO_ARGS: LossArgs = { from_logits: false, label_smoothing: 0, ignore_class: null, alpha: 0.25, gamma: 2, apply_class_balancing: false, delta: 1 };
 
 /** An L1/L2 penalty on a value: l1·Σ|x| + l2·Σx² (divided by the batch size for activity). */
 export interface Penalty {
@@ -107,7 +106,7 @@ function ops(g: OnnxGraph) {
 }
 
 /** Per-sample loss values, the last axis reduced (Keras's loss functions before reduction). */
-function loss(g: OnnxGraph, o: Ops, name: CanonicalLoss, y: Value, p: Value, args: LossArgs = NO_ARGS): Value {
+function loss(g: OnnxGraph, o: Ops, name: CanonicalLoss, y: Value, p: Value, args: LossArgs = LOSS_ARG_DEFAULTS): Value {
   const eps = EPSILON;
   const l2normalize = (x: Value) => o.div(x, o.sqrt(o.max(o.sumLast(o.square(x), true), o.s(1e-12))));
   const hingeLabels = (yv: Value) => {
@@ -218,23 +217,6 @@ function sparseIds(g: OnnxGraph, y: Value, p: Value): Value {
   return squeezed.dtype === 'int32' ? squeezed : g.op1('Cast', [squeezed], { to: 6 });
 }
 
-/** The mean metric that reuses a loss's formula, by metric kind. */
-const LOSS_OF: Partial<Record<MetricPlan['kind'], CanonicalLoss>> = {
-  mean_absolute_error: 'mean_absolute_error',
-  mean_squared_error: 'mean_squared_error',
-  root_mean_squared_error: 'mean_squared_error',
-  mean_absolute_percentage_error: 'mean_absolute_percentage_error',
-  mean_squared_logarithmic_error: 'mean_squared_logarithmic_error',
-  log_cosh_error: 'log_cosh',
-  kl_divergence: 'kl_divergence',
-  poisson: 'poisson',
-  hinge: 'hinge',
-  squared_hinge: 'squared_hinge',
-  categorical_hinge: 'categorical_hinge',
-  binary_crossentropy: 'binary_crossentropy',
-  categorical_crossentropy: 'categorical_crossentropy',
-  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
-};
 
 /** One metric's batch state (train/metrics/state.ts), as float32 pieces. */
 function metric(g: OnnxGraph, o: Ops, m: MetricPlan, y: Value, p: Value): Value[] {
@@ -311,7 +293,7 @@ function metric(g: OnnxGraph, o: Ops, m: MetricPlan, y: Value, p: Value): Value[
       // The metric is the similarity itself; the loss is its negative.
       return meanOf(o.neg(loss(g, o, 'cosine_similarity', y, p)));
     default:
-      return meanOf(loss(g, o, LOSS_OF[m.kind]!, y, p, { ...NO_ARGS, from_logits: a.from_logits ?? false, label_smoothing: a.label_smoothing ?? 0 }));
+      return meanOf(loss(g, o, METRIC_LOSS[m.kind]!, y, p, { ...LOSS_ARG_DEFAULTS, from_logits: a.from_logits ?? false, label_smoothing: a.label_smoothing ?? 0 }));
   }
 }
 

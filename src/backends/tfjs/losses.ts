@@ -7,6 +7,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { CanonicalLoss, LossArgs } from '../../train/objective.js';
+import { LOSS_ARG_DEFAULTS } from '../../train/objective.js';
 import type { Tf } from './env.js';
 
 type T = tfTypes.Tensor;
@@ -14,15 +15,13 @@ export type LossFn = (yTrue: T, yPred: T) => T;
 
 export const EPSILON = 1e-7;
 
-const DEFAULT_ARGS: LossArgs = { from_logits: false, label_smoothing: 0, ignore_class: null, alpha: 0.25, gamma: 2, apply_class_balancing: false, delta: 1 };
-
 /** Class ids of rank p.rank − 1 (a trailing 1 axis squeezed), int32. */
 export function sparseIds(tf: Tf, y: T, p: T): T {
   const ids = y.rank === p.rank ? tf.squeeze(y, [-1]) : y;
   return ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32');
 }
 
-export function lossFunction(tf: Tf, name: CanonicalLoss, args: LossArgs = DEFAULT_ARGS): LossFn {
+export function lossFunction(tf: Tf, name: CanonicalLoss, args: LossArgs = LOSS_ARG_DEFAULTS): LossFn {
   const eps = EPSILON;
   const mean = (x: T) => tf.mean(x, -1);
   const l2normalize = (x: T) => tf.div(x, tf.sqrt(tf.maximum(tf.sum(tf.square(x), -1, true), 1e-12)));

@@ -6,6 +6,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { metricThresholds } from '../../train/metrics/state.js';
 import type { CanonicalLoss, LossArgs, MetricPlan } from '../../train/objective.js';
+import { LOSS_ARG_DEFAULTS, METRIC_LOSS } from '../../train/objective.js';
 import type { Tf } from './env.js';
 import { lossFunction, sparseIds } from './losses.js';
 
@@ -13,26 +14,6 @@ type T = tfTypes.Tensor;
 /** The batch's state as 1-D float32 pieces, concatenated in order. */
 export type MetricFn = (yTrue: T, yPred: T) => T[];
 
-const NO_ARGS: LossArgs = { from_logits: false, label_smoothing: 0, ignore_class: null, alpha: 0.25, gamma: 2, apply_class_balancing: false, delta: 1 };
-
-/** The mean metric that reuses a loss's formula, by metric kind. */
-const LOSS_OF: Partial<Record<MetricPlan['kind'], CanonicalLoss>> = {
-  mean_absolute_error: 'mean_absolute_error',
-  mean_squared_error: 'mean_squared_error',
-  root_mean_squared_error: 'mean_squared_error',
-  mean_absolute_percentage_error: 'mean_absolute_percentage_error',
-  mean_squared_logarithmic_error: 'mean_squared_logarithmic_error',
-  log_cosh_error: 'log_cosh',
-  kl_divergence: 'kl_divergence',
-  poisson: 'poisson',
-  hinge: 'hinge',
-  squared_hinge: 'squared_hinge',
-  categorical_hinge: 'categorical_hinge',
-  cosine_similarity: 'cosine_similarity',
-  binary_crossentropy: 'binary_crossentropy',
-  categorical_crossentropy: 'categorical_crossentropy',
-  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
-};
 
 export function metricFunction(tf: Tf, plan: MetricPlan): MetricFn {
   const f32 = (x: T) => tf.cast(x, 'float32');
@@ -112,7 +93,7 @@ export function metricFunction(tf: Tf, plan: MetricPlan): MetricFn {
       return (y, p) => meanOf(tf.neg(loss(y, p)));
     }
     default: {
-      const loss = lossFunction(tf, LOSS_OF[plan.kind]!, { ...NO_ARGS, from_logits: a.from_logits ?? false, label_smoothing: a.label_smoothing ?? 0 });
+      const loss = lossFunction(tf, METRIC_LOSS[plan.kind]!, { ...LOSS_ARG_DEFAULTS, from_logits: a.from_logits ?? false, label_smoothing: a.label_smoothing ?? 0 });
       return (y, p) => meanOf(loss(y, p));
     }
   }
