@@ -1,5 +1,5 @@
 /** The activation layers with arguments: ReLU, LeakyReLU, PReLU (learned), ELU and Softmax. */
-import { defineLayer, ONE_INPUT, only } from './kind.js';
+import { defineLayer, featureAxis, ONE_INPUT, only } from './kind.js';
 import { p } from './params.js';
 import { formatShape, normalizeAxis } from './shape.js';
 
@@ -72,9 +72,7 @@ export const Softmax = defineLayer({
   type: 'Softmax',
   description: 'Softmax over an axis (or several axes jointly): exponentials normalized to sum to 1.',
   params: {
-    axis: p.any<number | number[]>(
-      { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' }, minItems: 1 }] },
-      'The axis or axes to normalize over (negative counts from the end; the batch axis is 0).',
+    axis: p.axes('The axis or axes to normalize over (negative counts from the end; the batch axis is 0).',
       -1,
     ),
   },
@@ -82,12 +80,7 @@ export const Softmax = defineLayer({
   infer(c, inputs, ctx) {
     const x = only(inputs);
     for (const axis of typeof c.axis === 'number' ? [c.axis] : c.axis) {
-      const a = normalizeAxis(axis, x.shape.length);
-      if (a === undefined || a === 0) {
-        return ctx.error('NN503', `${ctx.describe} cannot take the softmax over axis ${axis} of ${ctx.inputNames[0]} ${formatShape(x.shape)}: it is ${a === 0 ? 'the batch axis' : `out of range for rank ${x.shape.length}`}`, {
-          param: 'axis',
-        });
-      }
+      if (featureAxis(axis, x, ctx, 'take the softmax') === undefined) return undefined;
     }
     return { shape: x.shape, weights: [] };
   },

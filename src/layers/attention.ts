@@ -60,7 +60,7 @@ export const MultiHeadAttention = defineLayer({
       p.any<number | number[]>({ anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }] }, 'Shape of the output besides the batch and sequence axes; null: the query\'s feature size.'),
     ),
     attention_axes: optional(
-      p.any<number | number[]>({ anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' }, minItems: 1 }] }, 'Axes attention is applied over; null: every axis but batch, heads and features (nnspec: the sequence axis).'),
+      p.axes('Axes attention is applied over; null: every axis but batch, heads and features (nnspec: the sequence axis).'),
     ),
     kernel_initializer: kernelParams.kernel_initializer,
     bias_initializer: kernelParams.bias_initializer,

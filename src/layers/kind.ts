@@ -1,6 +1,6 @@
 import type { Code } from '../diagnostics/codes.js';
 import type { ConfigOf, ParamMap } from './params.js';
-import { formatShape, type DType, type Shape, type TensorSpec } from './shape.js';
+import { formatShape, normalizeAxis, type DType, type Shape, type TensorSpec } from './shape.js';
 
 /** One weight variable of a layer, as Keras creates it in `build`. */
 export interface WeightSpec {
@@ -108,6 +108,20 @@ export const MERGE_INPUTS = { min: 2, max: Number.POSITIVE_INFINITY } as const;
 /** The full input shape; most layers take one input. */
 export function only(inputs: readonly TensorSpec[]): TensorSpec {
   return inputs[0]!;
+}
+
+/**
+ * An `axis:` argument's axis as an index into the input's shape; reports (NN503, at `axis`) an
+ * axis out of range or the batch axis as "cannot <verb> over axis ...", with the valid range as
+ * hint when asked.
+ */
+export function featureAxis(axis: number, x: TensorSpec, ctx: InferContext, verb: string, opts: { hint?: boolean } = {}): number | undefined {
+  const rank = x.shape.length;
+  const a = normalizeAxis(axis, rank);
+  if (a !== undefined && a !== 0) return a;
+  const why = a === 0 ? 'the batch axis' : `out of range for rank ${rank}`;
+  const hint = rank > 1 ? `use an axis from 1 to ${rank - 1}, or -1 for the last` : 'the input has no axis besides the batch axis';
+  return ctx.error('NN503', `${ctx.describe} cannot ${verb} over axis ${axis} of ${ctx.inputNames[0]} ${formatShape(x.shape)}: it is ${why}`, { param: 'axis', ...(opts.hint ? { hint } : {}) });
 }
 
 /** Reports a rank error naming the input and its shape, with the layer that usually fixes it. */

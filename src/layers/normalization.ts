@@ -1,5 +1,5 @@
 /** BatchNormalization and LayerNormalization: per-feature scale and offset over chosen axes. */
-import { defineLayer, ONE_INPUT, only, type InferContext, type WeightSpec } from './kind.js';
+import { defineLayer, featureAxis, ONE_INPUT, only, type InferContext, type WeightSpec } from './kind.js';
 import { p } from './params.js';
 import { formatShape, normalizeAxis, type TensorSpec } from './shape.js';
 
@@ -13,14 +13,8 @@ function axisSizes(axes: readonly number[], x: TensorSpec, ctx: InferContext): n
   const seen = new Set<number>();
   const sizes: number[] = [];
   for (const axis of axes) {
-    const a = normalizeAxis(axis, rank);
-    if (a === undefined || a === 0) {
-      const why = a === 0 ? 'the batch axis' : `out of range for rank ${rank}`;
-      return ctx.error('NN503', `${ctx.describe} cannot normalize over axis ${axis} of ${input}: it is ${why}`, {
-        param: 'axis',
-        hint: rank > 1 ? `use an axis from 1 to ${rank - 1}, or -1 for the last` : 'the input has no axis besides the batch axis',
-      });
-    }
+    const a = featureAxis(axis, x, ctx, 'normalize', { hint: true });
+    if (a === undefined) return undefined;
     if (seen.has(a)) return ctx.error('NN503', `${ctx.describe} lists axis ${a} twice in axis ${JSON.stringify(axes)} for ${input}`, { param: 'axis' });
     seen.add(a);
     const size = x.shape[a];
@@ -80,9 +74,7 @@ export const LayerNormalization = defineLayer({
   // Keras 3's rms_scaling, beta_constraint and gamma_constraint are left out: tfjs LayerNormalization has none of them.
   description: 'Normalizes each sample over the given axes (mean 0, variance 1), then scales by gamma and shifts by beta.',
   params: {
-    axis: p.any<number | number[]>(
-      { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' }, minItems: 1 }] },
-      'The axis or axes to normalize over (negative counts from the end; the batch axis is 0). gamma and beta span these axes.',
+    axis: p.axes('The axis or axes to normalize over (negative counts from the end; the batch axis is 0). gamma and beta span these axes.',
       -1,
     ),
     epsilon: p.number('Small number added to the variance to avoid dividing by zero.', 0.001, { exclusiveMinimum: 0 }),

@@ -57,6 +57,8 @@ export const p = {
   regularizer: (description: string) => param<Regularizer | null>({ $ref: '#/definitions/Regularizer' }, description, null),
   constraint: (description: string) => param<Constraint | null>({ $ref: '#/definitions/Constraint' }, description, null),
   any: <T>(schema: JsonSchema, description: string, def?: T) => param<T>(schema, description, def),
+  /** One axis or a list of axes (negative counts from the end). */
+  axes: (description: string, def?: number) => param<number | number[]>({ anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' }, minItems: 1 }] }, description, def),
 };
 
 export type Initializer = string | ({ type: (typeof INITIALIZERS)[number] } & Record<string, unknown>);
