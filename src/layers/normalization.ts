@@ -1,14 +1,13 @@
 /** BatchNormalization and LayerNormalization: per-feature scale and offset over chosen axes. */
 import { defineLayer, featureAxis, ONE_INPUT, only, type InferContext, type WeightSpec } from './kind.js';
 import { p } from './params.js';
-import { formatShape, normalizeAxis, type TensorSpec } from './shape.js';
+import { formatShape, type TensorSpec } from './shape.js';
 
 /**
  * The sizes of the normalized axes, which the weights span; reports an axis out of range, the
  * batch axis, a repeated axis, or an unknown size.
  */
 function axisSizes(axes: readonly number[], x: TensorSpec, ctx: InferContext): number[] | undefined {
-  const rank = x.shape.length;
   const input = `${ctx.inputNames[0]} ${formatShape(x.shape)}`;
   const seen = new Set<number>();
   const sizes: number[] = [];
