@@ -6,11 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
-
-// Validate against the registry's schema (schemas/nnspec.schema.json is generated and may lag it).
-vi.mock('../../src/spec/validator.js', () => import('../support/registry-validator.js'));
 
 const dir = mkdtempSync(join(tmpdir(), 'nnspec-prep-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,16 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/backends/tfjs/build.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import type { Graph } from '../../src/compiler/graph.js';
 import { inferOne, ROOT, specWith } from '../helpers.js';
 import { runOnnx, specGraph } from '../support/onnx-oracle.js';
-
-// Validate against the registry's schema (schemas/nnspec.schema.json is generated and may lag it).
-vi.mock('../../src/spec/validator.js', () => import('../support/registry-validator.js'));
 
 interface Case {
   name: string;

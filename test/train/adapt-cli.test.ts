@@ -7,13 +7,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../../src/data/npy.js';
 import { readModelWeights } from '../../src/train/run-files.js';
 import { ROOT, runCli } from '../helpers.js';
-
-// Validate against the registry's schema (schemas/nnspec.schema.json is generated and may lag it).
-vi.mock('../../src/spec/validator.js', () => import('../support/registry-validator.js'));
 
 const DATA = join(ROOT, 'test/fixtures/preprocessing/adapt');
 const STATS = JSON.parse(readFileSync(join(DATA, 'stats.json'), 'utf8')) as { mean: number[]; variance: number[] };

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startEngine, type EngineChoice } from '../../src/commands/engine.js';
 import { loadObjective } from '../../src/commands/objective-spec.js';
 import { loadTrainingData, splitData } from '../../src/commands/train-data.js';
@@ -23,9 +23,6 @@ import type { RunInfo } from '../../src/train/run-info.js';
 import { saver } from '../../src/train/saver.js';
 import type { RunState } from '../../src/train/state.js';
 import { compileText, ROOT, runCli } from '../helpers.js';
-
-// Validate against the registry's schema (schemas/nnspec.schema.json is generated and may lag it).
-vi.mock('../../src/spec/validator.js', () => import('../support/registry-validator.js'));
 
 const DATA = join(ROOT, 'test/fixtures/preprocessing/adapt');
 const STATS = JSON.parse(readFileSync(join(DATA, 'stats.json'), 'utf8')) as { count: number; mean: number[]; variance: number[] };

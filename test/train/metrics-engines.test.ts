@@ -4,21 +4,10 @@
  * training and validation.
  */
 import { join } from 'node:path';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { rngFor } from '../../src/train/random.js';
 import { runCli } from '../helpers.js';
 import { f32, i32, readJson, tempDir, writeArrays, writeSpec } from './helpers.js';
-
-// The validator from the code: schemas/nnspec.schema.json is the lead's `npm run schema`.
-vi.mock('../../src/spec/validator.js', async () => {
-  const { buildSchema } = await import('../../src/spec/schema-build.js');
-  const { AJV_OPTIONS } = await import('../../src/spec/ajv-options.js');
-  const { createRequire } = await import('node:module');
-  const Ajv = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-  const schema = buildSchema();
-  const validate = new Ajv.default(AJV_OPTIONS).compile(schema);
-  return { loadSchema: () => schema, getValidator: () => validate };
-});
 
 const SPEC = `nnspec: 1
 name: metrics

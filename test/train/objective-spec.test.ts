@@ -4,21 +4,11 @@
  * The validator is built from the code (buildSchema), as schemas/nnspec.schema.json is generated
  * by the lead's `npm run schema` (test/generated.test.ts checks it is current).
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lossOf, resolveObjective } from '../../src/train/objective.js';
 import { lossWeights, targetClasses } from '../../src/train/loss-weights.js';
 import { brief, compileText, runCli } from '../helpers.js';
 import { tempDir, writeSpec } from './helpers.js';
-
-vi.mock('../../src/spec/validator.js', async () => {
-  const { buildSchema } = await import('../../src/spec/schema-build.js');
-  const { AJV_OPTIONS } = await import('../../src/spec/ajv-options.js');
-  const { createRequire } = await import('node:module');
-  const Ajv = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-  const schema = buildSchema();
-  const validate = new Ajv.default(AJV_OPTIONS).compile(schema);
-  return { loadSchema: () => schema, getValidator: () => validate };
-});
 
 const spec = (training: string) => `nnspec: 1
 name: t

@@ -6,22 +6,11 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { npyBytes } from '../../src/data/npy-write.js';
 import { rngFor } from '../../src/train/random.js';
 import { runCli } from '../helpers.js';
 import { f32, readArray, readJson, tempDir, writeArrays, writeSpec } from './helpers.js';
-
-// The validator from the code (class_weight is new): schemas/nnspec.schema.json is the lead's `npm run schema`.
-vi.mock('../../src/spec/validator.js', async () => {
-  const { buildSchema } = await import('../../src/spec/schema-build.js');
-  const { AJV_OPTIONS } = await import('../../src/spec/ajv-options.js');
-  const { createRequire } = await import('node:module');
-  const Ajv = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-  const schema = buildSchema();
-  const validate = new Ajv.default(AJV_OPTIONS).compile(schema);
-  return { loadSchema: () => schema, getValidator: () => validate };
-});
 
 const SPEC = `nnspec: 1
 name: weighted
