@@ -4,39 +4,16 @@
  * problem of a file reported at once, Lambda and custom layers named with one clear message, a
  * nested model as a Sequential's first layer named. Each at its line:column in the JSON.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toKerasModel } from '../../src/backends/export/keras-json.js';
 import type { Tf } from '../../src/backends/tfjs/env.js';
 import { loadTf } from '../../src/backends/tfjs/load.js';
 import { compile } from '../../src/compiler/compile.js';
-import { runCli } from '../helpers.js';
+import { body, jsonImporter, place } from './helpers.js';
 import { summaryOf } from '../export/model-files.js';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'nnspec-import-cov-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const body = (spec: string) => spec.split('\n').slice(2).join('\n');
-
-async function importJson(json: object): Promise<{ code: number; spec: string; lines: string[] }> {
-  const file = join(dir, `m${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(json, null, 2));
-  const r = await runCli(['import', file]);
-  const headline = (l: string) => /^\S/.test(l) && !/^\d+ \|/.test(l);
-  return { code: r.code, spec: r.stdout, lines: r.stderr.trimEnd().split('\n').filter(headline).map((l) => l.replace(file, 'M.json')) };
-}
-
-/** line:column of the first match of `pattern` in the JSON as written (2-space indented). */
-function place(json: object, pattern: RegExp): string {
-  const text = JSON.stringify(json, null, 2);
-  const before = text.slice(0, pattern.exec(text)!.index).split('\n');
-  return `${before.length}:${before[before.length - 1]!.length + 1}`;
-}
+const importJson = jsonImporter('nnspec-import-cov-');
 
 const functional = (layers: object[], inputs: string[], output: string, extra: object = {}) => ({
   class_name: 'Functional',

@@ -4,36 +4,14 @@
  * node (the states listed after the sequence), a state as a model output; the `training` call
  * argument; Keras 3's OrthogonalInitializer. Problems at their line:column in the JSON.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
+import { body, jsonImporter, place } from './helpers.js';
 import { summaryOf } from '../export/model-files.js';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'nnspec-import-state-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The spec's body (after the two header comment lines). */
-const body = (spec: string) => spec.split('\n').slice(2).join('\n');
-
-async function importJson(json: object): Promise<{ code: number; spec: string; lines: string[] }> {
-  const file = join(dir, `m${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(json, null, 2));
-  const r = await runCli(['import', file]);
-  const headline = (l: string) => /^\S/.test(l) && !/^\d+ \|/.test(l);
-  return { code: r.code, spec: r.stdout, lines: r.stderr.trimEnd().split('\n').filter(headline).map((l) => l.replace(file, 'M.json')) };
-}
-
-/** line:column of the first match of `pattern` in the JSON as written (2-space indented). */
-function place(json: object, pattern: RegExp): string {
-  const text = JSON.stringify(json, null, 2);
-  const before = text.slice(0, pattern.exec(text)!.index).split('\n');
-  return `${before.length}:${before[before.length - 1]!.length + 1}`;
-}
+const importJson = jsonImporter('nnspec-import-state-');
 
 const input = (name: string, shape: (number | null)[]) => ({ class_name: 'InputLayer', name, config: { batch_input_shape: [null, ...shape], dtype: 'float32', name }, inbound_nodes: [] });
 const layer = (class_name: string, name: string, config: object, inbound: unknown) => ({ class_name, name, config: { name, ...config }, inbound_nodes: inbound });
