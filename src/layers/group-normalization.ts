@@ -4,7 +4,8 @@
  * group, (x - mean) / sqrt(variance + epsilon), then scaled by gamma and shifted by beta per
  * channel. groups: -1 is one group per channel (instance normalization).
  */
-import { defineLayer, ONE_INPUT, only, rankError, type WeightSpec } from './kind.js';
+import { defineLayer, ONE_INPUT, only, rankError } from './kind.js';
+import { gammaBeta, gammaBetaParams } from './normalization.js';
 import { p } from './params.js';
 import { formatShape, normalizeAxis } from './shape.js';
 
@@ -15,12 +16,7 @@ export const GroupNormalization = defineLayer({
     groups: p.int('Number of groups the channels are split into; -1: one per channel.', 32, -1),
     axis: p.int('The channel axis (negative counts from the end; the batch axis is 0).', -1, Number.MIN_SAFE_INTEGER),
     epsilon: p.number('Small number added to the variance to avoid dividing by zero.', 0.001, { exclusiveMinimum: 0 }),
-    center: p.bool('Whether to add the learned offset beta.', true),
-    scale: p.bool('Whether to multiply by the learned scale gamma.', true),
-    beta_initializer: p.initializer('zeros', 'Initializer for beta.'),
-    gamma_initializer: p.initializer('ones', 'Initializer for gamma.'),
-    beta_regularizer: p.regularizer('Regularizer applied to beta.'),
-    gamma_regularizer: p.regularizer('Regularizer applied to gamma.'),
+    ...gammaBetaParams,
     beta_constraint: p.constraint('Constraint applied to beta.'),
     gamma_constraint: p.constraint('Constraint applied to gamma.'),
   },
@@ -50,10 +46,7 @@ export const GroupNormalization = defineLayer({
         hint: `use a divisor of ${channels}, or -1 for one group per channel`,
       });
     }
-    const weights: WeightSpec[] = [];
-    if (c.scale) weights.push({ name: 'gamma', shape: [channels], trainable: true });
-    if (c.center) weights.push({ name: 'beta', shape: [channels], trainable: true });
-    return { shape: x.shape, weights };
+    return { shape: x.shape, weights: gammaBeta(c, [channels]) };
   },
 });
 

@@ -27,7 +27,8 @@ function axisSizes(axes: readonly number[], x: TensorSpec, ctx: InferContext): n
   return sizes;
 }
 
-const gammaBetaParams = {
+/** The arguments of gamma and beta, shared by the normalization layers that have them. */
+export const gammaBetaParams = {
   center: p.bool('Whether to add the learned offset beta.', true),
   scale: p.bool('Whether to multiply by the learned scale gamma.', true),
   beta_initializer: p.initializer('zeros', 'Initializer for beta.'),
@@ -37,7 +38,7 @@ const gammaBetaParams = {
 };
 
 /** gamma then beta, as Keras creates them; each only when enabled. */
-function gammaBeta(c: { center: boolean; scale: boolean }, shape: number[]): WeightSpec[] {
+export function gammaBeta(c: { center: boolean; scale: boolean }, shape: number[]): WeightSpec[] {
   const weights: WeightSpec[] = [];
   if (c.scale) weights.push({ name: 'gamma', shape, trainable: true });
   if (c.center) weights.push({ name: 'beta', shape, trainable: true });
